@@ -1,0 +1,109 @@
+#include "directives.h"
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+/* net-snmp's directive callbacks carry no context: this is where they write. */
+static struct config_set *target_set;
+
+static void report(const char *directive, const char *err)
+{
+	char msg[600];
+
+	snprintf(msg, sizeof(msg), "%s: %s (line ignored)", directive, err);
+	config_perror(msg);
+}
+
+static int add_server(struct config_set *set, const struct target_config *cfg)
+{
+	if (set->count == set->cap) {
+		unsigned cap = set->cap ? set->cap * 2 : 16;
+		struct target_config *s = realloc(set->servers, cap * sizeof(*s));
+
+		if (!s)
+			return -1;
+		set->servers = s;
+		set->cap = cap;
+	}
+	set->servers[set->count++] = *cfg;
+	return 0;
+}
+
+static int server_defined(const struct config_set *set, const char *name)
+{
+	for (unsigned i = 0; i < set->count; i++)
+		if (strcmp(set->servers[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+static void parse_server(const char *token, char *line)
+{
+	struct target_config cfg;
+	char err[512];
+
+	if (target_parse_server(line, &cfg, err, sizeof(err)) != 0) {
+		report(token, err);
+		return;
+	}
+	if (server_defined(target_set, cfg.name)) {
+		snprintf(err, sizeof(err), "a server named '%s' is already defined", cfg.name);
+		report(token, err);
+		return;
+	}
+	if (add_server(target_set, &cfg) != 0)
+		report(token, "out of memory");
+}
+
+static void parse_defaults(const char *token, char *line)
+{
+	struct target_options o;
+	struct target_options *d = &target_set->settings.defaults;
+	char err[512];
+
+	if (target_parse_defaults(line, &o, err, sizeof(err)) != 0) {
+		report(token, err);
+		return;
+	}
+	target_options_merge(d, &o, d);   /* a later line overrides an earlier one */
+}
+
+static void parse_helo(const char *token, char *line)
+{
+	char name[TARGET_HELO_MAX + 2] = "";
+
+	if (line)
+		sscanf(line, "%256s", name);
+	if (!target_domain_valid(name) || strlen(name) > TARGET_HELO_MAX) {
+		report(token, "expected a domain name, as smtpMonHeloName monitor.example.com");
+		return;
+	}
+	strcpy(target_set->settings.helo, name);
+}
+
+void directives_register(struct config_set *set)
+{
+	target_set = set;
+	register_app_config_handler("smtpMonServer", parse_server, NULL,
+				    "NAME HOST[:PORT] [key=value ...]");
+	register_app_config_handler("smtpMonDefaults", parse_defaults, NULL,
+				    "key=value [key=value ...]");
+	register_app_config_handler("smtpMonHeloName", parse_helo, NULL, "DOMAIN");
+}
+
+void directives_unregister(void)
+{
+	unregister_app_config_handler("smtpMonServer");
+	unregister_app_config_handler("smtpMonDefaults");
+	unregister_app_config_handler("smtpMonHeloName");
+	target_set = NULL;
+}
+
+void config_set_clear(struct config_set *set)
+{
+	free(set->servers);
+	memset(set, 0, sizeof(*set));
+}

@@ -1,0 +1,247 @@
+#include "mib_server_table.h"
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+#include <string.h>
+
+#include "mib_encode.h"
+#include "smtpmon.h"
+
+enum {
+	COL_HOST = 2, COL_PORT, COL_TLS_MODE, COL_INTERVAL, COL_TIMEOUT,
+	COL_HELO_NAME, COL_FAIL_THRESHOLD, COL_LATENCY_THRESHOLD, COL_VERIFY_CERT,
+	COL_ADMIN_STATUS, COL_STORAGE_TYPE, COL_ROW_STATUS, COL_RECOVER_THRESHOLD,
+	COL_STATUS = 20, COL_LAST_RESULT, COL_LAST_REPLY_CODE, COL_LAST_ERROR,
+	COL_LAST_BANNER, COL_LATENCY, COL_CONNECT_TIME, COL_BANNER_TIME,
+	COL_HELO_TIME, COL_TLS_TIME, COL_ADDRESS_TYPE, COL_ADDRESS, COL_LAST_PROBE,
+	COL_LAST_CHANGE, COL_CONSECUTIVE_FAILURES, COL_PROBES, COL_FAILURES,
+	COL_EHLO_KEYWORDS,
+};
+
+/* Columns this version fills; TLS (29, 38-40, 43-44) and DNSBL (41-42)
+ * columns come with the features that fill them. */
+static unsigned int served_columns[] = {
+	COL_HOST, COL_PORT, COL_TLS_MODE, COL_INTERVAL, COL_TIMEOUT, COL_HELO_NAME,
+	COL_FAIL_THRESHOLD, COL_LATENCY_THRESHOLD, COL_VERIFY_CERT, COL_ADMIN_STATUS,
+	COL_STORAGE_TYPE, COL_ROW_STATUS, COL_RECOVER_THRESHOLD,
+	COL_STATUS, COL_LAST_RESULT, COL_LAST_REPLY_CODE, COL_LAST_ERROR,
+	COL_LAST_BANNER, COL_LATENCY, COL_CONNECT_TIME, COL_BANNER_TIME, COL_HELO_TIME,
+	COL_ADDRESS_TYPE, COL_ADDRESS, COL_LAST_PROBE, COL_LAST_CHANGE,
+	COL_CONSECUTIVE_FAILURES, COL_PROBES, COL_FAILURES, COL_EHLO_KEYWORDS,
+};
+
+struct server_table {
+	struct store *store;
+	netsnmp_tdata *table;
+	netsnmp_handler_registration *reg;
+	netsnmp_table_registration_info *info;  /* not freed by unregistering */
+	netsnmp_column_info columns;
+};
+
+static void set_string(netsnmp_variable_list *vb, const char *s)
+{
+	snmp_set_var_typed_value(vb, ASN_OCTET_STR, s, strlen(s));
+}
+
+static void set_int(netsnmp_variable_list *vb, u_char type, long v)
+{
+	snmp_set_var_typed_value(vb, type, &v, sizeof(v));
+}
+
+static void set_time(netsnmp_variable_list *vb, uint64_t wall_us)
+{
+	unsigned char dt[DATE_AND_TIME_LEN];
+	size_t len = mib_date_and_time(wall_us, dt);
+
+	snmp_set_var_typed_value(vb, ASN_OCTET_STR, dt, len);
+}
+
+static void set_address(netsnmp_variable_list *vb, const struct probe_outcome *o, int type_only)
+{
+	size_t len;
+	int type = mib_inet_address_type(o->addr_family, &len);
+
+	if (type_only)
+		set_int(vb, ASN_INTEGER, type);
+	else
+		snmp_set_var_typed_value(vb, ASN_OCTET_STR, o->addr, len);
+}
+
+/* Host as written in the directive: IPv6 literals in brackets. */
+static void set_host(netsnmp_variable_list *vb, const char *host)
+{
+	char buf[TARGET_HOST_MAX + 3];
+
+	if (strchr(host, ':')) {
+		snprintf(buf, sizeof(buf), "[%s]", host);
+		host = buf;
+	}
+	set_string(vb, host);
+}
+
+static int set_config_column(netsnmp_variable_list *vb, unsigned col,
+			     const struct target_config *c)
+{
+	switch (col) {
+	case COL_HOST: set_host(vb, c->host); break;
+	case COL_PORT: set_int(vb, ASN_UNSIGNED, c->port); break;
+	case COL_TLS_MODE: set_int(vb, ASN_INTEGER, c->tls); break;
+	case COL_INTERVAL: set_int(vb, ASN_UNSIGNED, c->opt.interval_s); break;
+	case COL_TIMEOUT: set_int(vb, ASN_UNSIGNED, c->opt.timeout_s); break;
+	case COL_HELO_NAME: set_string(vb, c->opt.helo); break;
+	case COL_FAIL_THRESHOLD: set_int(vb, ASN_UNSIGNED, c->opt.fail_threshold); break;
+	case COL_LATENCY_THRESHOLD: set_int(vb, ASN_UNSIGNED, c->opt.latency_threshold_ms); break;
+	case COL_VERIFY_CERT: set_int(vb, ASN_INTEGER, TV_FALSE); break;
+	case COL_ADMIN_STATUS: set_int(vb, ASN_INTEGER, c->opt.enabled ? 1 : 2); break;
+	case COL_STORAGE_TYPE: set_int(vb, ASN_INTEGER, ST_READONLY); break;
+	case COL_ROW_STATUS: set_int(vb, ASN_INTEGER, RS_ACTIVE); break;
+	case COL_RECOVER_THRESHOLD: set_int(vb, ASN_UNSIGNED, c->opt.recover_threshold); break;
+	default: return 0;
+	}
+	return 1;
+}
+
+static int set_state_column(netsnmp_variable_list *vb, unsigned col,
+			    const struct target_state *s)
+{
+	const struct probe_outcome *o = &s->last;
+
+	switch (col) {
+	case COL_STATUS: set_int(vb, ASN_INTEGER, s->track.status); break;
+	case COL_LAST_RESULT: set_int(vb, ASN_INTEGER, o->result); break;
+	case COL_LAST_REPLY_CODE: set_int(vb, ASN_INTEGER, o->reply_code); break;
+	case COL_LAST_ERROR: set_string(vb, o->error); break;
+	case COL_LAST_BANNER: set_string(vb, o->banner); break;
+	case COL_LATENCY: set_int(vb, ASN_UNSIGNED, o->latency_us); break;
+	case COL_CONNECT_TIME: set_int(vb, ASN_UNSIGNED, o->connect_us); break;
+	case COL_BANNER_TIME: set_int(vb, ASN_UNSIGNED, o->banner_us); break;
+	case COL_HELO_TIME: set_int(vb, ASN_UNSIGNED, o->helo_us); break;
+	case COL_ADDRESS_TYPE: set_address(vb, o, 1); break;
+	case COL_ADDRESS: set_address(vb, o, 0); break;
+	case COL_LAST_PROBE: set_time(vb, s->last_probe_wall_us); break;
+	case COL_LAST_CHANGE: set_time(vb, s->last_change_wall_us); break;
+	case COL_CONSECUTIVE_FAILURES:
+		set_int(vb, ASN_GAUGE, s->track.consecutive_failures);
+		break;
+	case COL_PROBES: set_int(vb, ASN_COUNTER, s->probes); break;
+	case COL_FAILURES: set_int(vb, ASN_COUNTER, s->failures); break;
+	case COL_EHLO_KEYWORDS: set_string(vb, o->ehlo_keywords); break;
+	default: return 0;
+	}
+	return 1;
+}
+
+static void answer(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *req,
+		   struct store *store)
+{
+	const struct target *t = netsnmp_tdata_extract_entry(req);
+	netsnmp_table_request_info *ti = netsnmp_extract_table_info(req);
+	struct target_state snap;
+
+	if (!t || !ti) {
+		netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHINSTANCE);
+		return;
+	}
+	if (set_config_column(req->requestvb, ti->colnum, &t->cfg))
+		return;
+	store_snapshot(store, t, &snap);
+	if (!set_state_column(req->requestvb, ti->colnum, &snap))
+		netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHOBJECT);
+}
+
+/* The table helpers turn GETNEXT/GETBULK into GETs on existing rows. */
+static int handle_server_table(netsnmp_mib_handler *handler,
+			       netsnmp_handler_registration *reginfo,
+			       netsnmp_agent_request_info *reqinfo,
+			       netsnmp_request_info *requests)
+{
+	struct server_table *st = handler->myvoid;
+
+	(void)reginfo;
+	if (reqinfo->mode != MODE_GET)
+		return SNMP_ERR_NOERROR;
+	for (netsnmp_request_info *req = requests; req; req = req->next)
+		if (!req->processed)
+			answer(reqinfo, req, st->store);
+	return SNMP_ERR_NOERROR;
+}
+
+static int add_row(struct server_table *st, struct target *t)
+{
+	netsnmp_tdata_row *row = netsnmp_tdata_create_row();
+
+	if (!row)
+		return -1;
+	row->data = t;
+	netsnmp_tdata_row_add_index(row, ASN_OCTET_STR, t->cfg.name, strlen(t->cfg.name));
+	return netsnmp_tdata_add_row(st->table, row) == SNMPERR_SUCCESS ? 0 : -1;
+}
+
+static netsnmp_table_registration_info *table_info(struct server_table *st)
+{
+	netsnmp_table_registration_info *ti = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
+
+	if (!ti)
+		return NULL;
+	netsnmp_table_helper_add_indexes(ti, ASN_OCTET_STR, 0);
+	ti->min_column = COL_HOST;
+	ti->max_column = COL_EHLO_KEYWORDS;
+	st->columns.isRange = 0;
+	st->columns.list_count = (char)(sizeof(served_columns) / sizeof(served_columns[0]));
+	st->columns.details.list = served_columns;
+	ti->valid_columns = &st->columns;
+	return ti;
+}
+
+struct server_table *server_table_register(struct store *store)
+{
+	static const oid table_oid[] = { SMTPMON_OID, 1, 2 };
+	struct server_table *st = SNMP_MALLOC_TYPEDEF(struct server_table);
+	netsnmp_table_registration_info *ti;
+
+	if (!st)
+		return NULL;
+	st->store = store;
+	st->table = netsnmp_tdata_create_table("smtpMonServerTable", 0);
+	st->reg = netsnmp_create_handler_registration("smtpMonServerTable", handle_server_table,
+						      table_oid, OID_LENGTH(table_oid),
+						      HANDLER_CAN_RONLY);
+	ti = st->info = table_info(st);
+	if (!st->table || !st->reg || !ti)
+		goto fail;
+	st->reg->handler->myvoid = st;
+	for (unsigned i = 0; i < store->count; i++)
+		if (add_row(st, store->targets[i]) != 0)
+			goto fail;
+	if (netsnmp_tdata_register(st->reg, st->table, ti) != MIB_REGISTERED_OK) {
+		st->reg = NULL;  /* freed by the failed registration */
+		goto fail;
+	}
+	return st;
+fail:
+	snmp_log(LOG_ERR, "smtpmon: cannot register smtpMonServerTable\n");
+	if (st->reg)
+		netsnmp_handler_registration_free(st->reg);
+	st->reg = NULL;
+	server_table_unregister(st);
+	return NULL;
+}
+
+void server_table_unregister(struct server_table *st)
+{
+	netsnmp_tdata_row *row;
+
+	if (!st)
+		return;
+	if (st->reg)
+		netsnmp_unregister_handler(st->reg);
+	if (st->table) {
+		while ((row = netsnmp_tdata_row_first(st->table)) != NULL)
+			netsnmp_tdata_remove_and_delete_row(st->table, row);
+		netsnmp_tdata_delete_table(st->table);
+	}
+	netsnmp_table_registration_info_free(st->info);
+	SNMP_FREE(st);
+}

@@ -1,0 +1,537 @@
+#include "probe.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/dns.h>
+#include <event2/event.h>
+#include <event2/util.h>
+
+#include "monotime.h"
+#include "smtp_reply.h"
+#include "text.h"
+
+/* After QUIT the 221 is a courtesy: wait this long for the server's close
+ * so our close does not turn into a reset, then go (DESIGN section 5). */
+#define QUIT_GRACE_US 500000
+
+struct probe {
+	struct probe_engine *eng;
+	struct probe *prev, *next;             /* engine's live list */
+	const struct target_config *cfg;
+	char helo[TARGET_HELO_MAX + 1];
+	probe_done_fn done;
+	void *done_arg;
+
+	enum probe_stage stage;
+	int decided;                           /* outcome delivered; closing */
+	int resolving_inline;                  /* inside evdns_getaddrinfo() */
+	int inline_err;                        /* result stashed by an inline answer */
+	struct evutil_addrinfo *inline_ai;
+	struct evdns_getaddrinfo_request *dns_req;
+	struct evutil_addrinfo *ai_list, *ai_cur;
+	struct bufferevent *bev;
+	struct event *timer;                   /* deadline, then QUIT grace */
+	struct smtp_reply reply;
+	char detail[STATE_TEXT_MAX + 1];       /* LastError when not the generic one */
+
+	uint64_t t_first_connect, t_attempt, t_connected, t_command;
+	struct probe_outcome out;
+};
+
+struct probe_engine {
+	struct event_base *base;
+	struct evdns_base *dns;
+	struct probe *live;
+	unsigned nlive;
+};
+
+static void probe_free(struct probe *p);
+static void start_connect(struct probe *p);
+
+/* --- life cycle ------------------------------------------------------- */
+
+static void link_probe(struct probe_engine *e, struct probe *p)
+{
+	p->next = e->live;
+	if (e->live)
+		e->live->prev = p;
+	e->live = p;
+	e->nlive++;
+}
+
+static void unlink_probe(struct probe *p)
+{
+	struct probe_engine *e = p->eng;
+
+	if (p->prev)
+		p->prev->next = p->next;
+	else
+		e->live = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+	e->nlive--;
+}
+
+/* A pending DNS request must answer its cancellation before we may go. */
+static void probe_free(struct probe *p)
+{
+	if (p->dns_req) {
+		struct evdns_getaddrinfo_request *req = p->dns_req;
+
+		p->dns_req = NULL;
+		p->decided = 1;
+		p->done = NULL;
+		evdns_getaddrinfo_cancel(req);
+		return;
+	}
+	unlink_probe(p);
+	if (p->bev)
+		bufferevent_free(p->bev);
+	if (p->timer)
+		event_free(p->timer);
+	if (p->ai_list)
+		evutil_freeaddrinfo(p->ai_list);
+	free(p);
+}
+
+/* --- the decision ------------------------------------------------------ */
+
+static uint32_t elapsed_us(uint64_t from, uint64_t to)
+{
+	uint64_t d = (from && to > from) ? to - from : 0;
+
+	return d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
+}
+
+static void record_address(struct probe *p)
+{
+	const struct sockaddr *sa = p->ai_cur ? p->ai_cur->ai_addr : NULL;
+
+	if (sa && sa->sa_family == AF_INET) {
+		p->out.addr_family = AF_INET;
+		memcpy(p->out.addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+	} else if (sa && sa->sa_family == AF_INET6) {
+		p->out.addr_family = AF_INET6;
+		memcpy(p->out.addr, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+	}
+}
+
+static void close_after_quit(struct probe *p);
+static void fail_protocol(struct probe *p, const char *why);
+
+/* Fixes the result, hands it over, then closes politely or at once. */
+static void decide(struct probe *p, enum probe_result result, int err)
+{
+	char text[2 * SMTP_LINE_MAX];
+	int have_reply = p->reply.lines > 0;
+	uint64_t now = monotime_us();
+
+	if (p->decided)
+		return;
+	p->decided = 1;
+	p->out.result = result;
+	p->out.reply_code = (result == RESULT_OK || have_reply) ? p->reply.code : 0;
+	/* Latency is the time to a working session: none when it failed. */
+	p->out.latency_us = result == RESULT_OK ? elapsed_us(p->t_first_connect, now) : 0;
+	p->out.finished_wall_us = walltime_us();
+	record_address(p);
+	if (result != RESULT_OK && p->detail[0]) {
+		memcpy(p->out.error, p->detail, sizeof(p->out.error));
+	} else if (result != RESULT_OK) {
+		probe_error_text(text, sizeof(text), result, p->stage,
+				 have_reply ? p->reply.last : NULL, err);
+		text_clean(p->out.error, sizeof(p->out.error), text, strlen(text));
+	}
+	if (p->done)
+		p->done(&p->out, p->done_arg);
+	p->done = NULL;
+	if (p->bev && (result == RESULT_OK || result == RESULT_BANNER_REJECTED ||
+		       result == RESULT_HELO_REJECTED))
+		close_after_quit(p);
+	else
+		probe_free(p);
+}
+
+/* --- QUIT: send, half-close, short grace, close ------------------------ */
+
+static void quit_read(struct bufferevent *bev, void *arg)
+{
+	(void)arg;
+	evbuffer_drain(bufferevent_get_input(bev), evbuffer_get_length(bufferevent_get_input(bev)));
+}
+
+static void quit_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	(void)what;
+	probe_free(arg);
+}
+
+static void quit_write(struct bufferevent *bev, void *arg)
+{
+	shutdown(bufferevent_getfd(bev), SHUT_WR);
+	bufferevent_setcb(bev, quit_read, NULL, quit_event, arg);
+}
+
+static void close_after_quit(struct probe *p)
+{
+	struct timeval grace = { 0, QUIT_GRACE_US };
+
+	bufferevent_setcb(p->bev, quit_read, quit_write, quit_event, p);
+	bufferevent_enable(p->bev, EV_READ | EV_WRITE);
+	evbuffer_drain(bufferevent_get_input(p->bev),
+		       evbuffer_get_length(bufferevent_get_input(p->bev)));
+	bufferevent_write(p->bev, "QUIT\r\n", 6);
+	evtimer_add(p->timer, &grace);
+}
+
+/* --- the dialogue ------------------------------------------------------ */
+
+static void send_command(struct probe *p, const char *verb, enum probe_stage stage)
+{
+	evbuffer_add_printf(bufferevent_get_output(p->bev), "%s %s\r\n", verb, p->helo);
+	smtp_reply_reset(&p->reply);
+	p->stage = stage;
+	p->t_command = monotime_us();
+}
+
+static void add_ehlo_keyword(struct probe *p, const char *text, size_t len)
+{
+	char word[64];
+	size_t n = smtp_ehlo_keyword(text, len);
+
+	if (n == 0 || n >= sizeof(word))
+		return;
+	for (size_t i = 0; i < n; i++)
+		word[i] = (char)toupper((unsigned char)text[i]);
+	text_append_word(p->out.ehlo_keywords, sizeof(p->out.ehlo_keywords), word, n);
+}
+
+static void on_greeting(struct probe *p, enum reply_verdict v)
+{
+	text_clean(p->out.banner, sizeof(p->out.banner), p->reply.first, strlen(p->reply.first));
+	p->out.banner_us = elapsed_us(p->t_connected, monotime_us());
+	if (v == VERDICT_PROCEED)
+		send_command(p, "EHLO", STAGE_EHLO);
+	else if (v == VERDICT_REJECTED)
+		decide(p, RESULT_BANNER_REJECTED, 0);
+	else
+		fail_protocol(p, "reply code out of place");
+}
+
+static void on_hello(struct probe *p, enum reply_verdict v)
+{
+	p->out.helo_us = elapsed_us(p->t_command, monotime_us());
+	if (v == VERDICT_FALLBACK) {
+		p->out.ehlo_keywords[0] = '\0';
+		send_command(p, "HELO", STAGE_HELO);
+		p->t_command -= p->out.helo_us; /* HeloTime spans EHLO and HELO */
+	} else if (v == VERDICT_PROCEED) {
+		decide(p, RESULT_OK, 0);
+	} else if (v == VERDICT_REJECTED) {
+		decide(p, RESULT_HELO_REJECTED, 0);
+	} else {
+		fail_protocol(p, "reply code out of place");
+	}
+}
+
+static void on_reply(struct probe *p)
+{
+	enum reply_verdict v = classify_reply(p->stage, p->reply.code);
+
+	if (p->stage == STAGE_GREETING)
+		on_greeting(p, v);
+	else
+		on_hello(p, v);
+}
+
+/* A protocolError that says what exactly was wrong with the server's bytes. */
+static void fail_protocol(struct probe *p, const char *why)
+{
+	char text[2 * SMTP_LINE_MAX];
+
+	snprintf(text, sizeof(text), "%s: the server's answer is not valid SMTP (%s)%s%s",
+		 probe_stage_name(p->stage), why, p->reply.lines ? "; server said: " : "",
+		 p->reply.lines ? p->reply.last : "");
+	text_clean(p->detail, sizeof(p->detail), text, strlen(text));
+	decide(p, RESULT_PROTOCOL_ERROR, 0);
+}
+
+/* Feeds one line; returns 0 when the probe ended, 1 for more, 2 when final. */
+static int take_line(struct probe *p, const char *line, size_t len)
+{
+	const char *text;
+	size_t textlen;
+	enum smtp_line_status s = smtp_reply_feed(&p->reply, line, len, &text, &textlen);
+
+	if (s != SMTP_LINE_MORE && s != SMTP_LINE_FINAL) {
+		fail_protocol(p, smtp_line_status_name(s));
+		return 0;
+	}
+	if (p->stage == STAGE_EHLO && p->reply.lines > 1)
+		add_ehlo_keyword(p, text, textlen);
+	if (s == SMTP_LINE_MORE)
+		return 1;
+	return 2;
+}
+
+/* Extracts one complete line into LINE; 0 = need more, -1 = overlong. */
+static int read_line(struct evbuffer *in, char *line, size_t *len)
+{
+	size_t eol_len = 0;
+	struct evbuffer_ptr pos = evbuffer_search_eol(in, NULL, &eol_len, EVBUFFER_EOL_CRLF);
+
+	if (pos.pos < 0)
+		return evbuffer_get_length(in) >= SMTP_LINE_MAX ? -1 : 0;
+	if ((size_t)pos.pos + 2 > SMTP_LINE_MAX)
+		return -1;
+	evbuffer_remove(in, line, (size_t)pos.pos);
+	evbuffer_drain(in, eol_len);
+	*len = (size_t)pos.pos;
+	return 1;
+}
+
+static void on_read(struct bufferevent *bev, void *arg)
+{
+	struct probe *p = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	char line[SMTP_LINE_MAX];
+	size_t len;
+	int rc;
+
+	while ((rc = read_line(in, line, &len)) > 0) {
+		rc = take_line(p, line, len);
+		if (rc == 0)
+			return;
+		if (rc == 2) {
+			/* Nothing may follow a final reply before our next command. */
+			if (evbuffer_get_length(in) > 0) {
+				fail_protocol(p, "data sent before the client's command");
+				return;
+			}
+			on_reply(p);
+			return;
+		}
+	}
+	if (rc < 0)
+		fail_protocol(p, smtp_line_status_name(SMTP_LINE_ERR_TOO_LONG));
+}
+
+/* --- connection -------------------------------------------------------- */
+
+/* The current address failed to connect: go on with the next one. */
+static void try_next_address(struct probe *p, int err)
+{
+	if (p->bev) {
+		bufferevent_free(p->bev);
+		p->bev = NULL;
+	}
+	if (p->ai_cur->ai_next) {
+		p->ai_cur = p->ai_cur->ai_next;
+		start_connect(p);
+		return;
+	}
+	decide(p, result_for_socket_error(STAGE_CONNECT, err), err);
+}
+
+static void on_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct probe *p = arg;
+	int err = EVUTIL_SOCKET_ERROR();
+
+	(void)bev;
+	if (what & BEV_EVENT_CONNECTED) {
+		p->t_connected = monotime_us();
+		p->out.connect_us = elapsed_us(p->t_attempt, p->t_connected);
+		p->stage = STAGE_GREETING;
+		return;
+	}
+	if (p->stage == STAGE_CONNECT && (what & BEV_EVENT_ERROR)) {
+		try_next_address(p, err);
+		return;
+	}
+	if (what & BEV_EVENT_EOF)
+		decide(p, result_for_close(p->stage), 0);
+	else
+		decide(p, result_for_socket_error(p->stage, err), err);
+}
+
+/* Our own connect() so that an immediate refusal keeps its errno. */
+static void start_connect(struct probe *p)
+{
+	const struct evutil_addrinfo *ai = p->ai_cur;
+	int fd, err;
+
+	p->stage = STAGE_CONNECT;
+	p->t_attempt = monotime_us();
+	if (!p->t_first_connect)
+		p->t_first_connect = p->t_attempt;
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		decide(p, RESULT_INTERNAL_ERROR, errno);
+		return;
+	}
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
+		err = errno;
+		close(fd);
+		try_next_address(p, err);
+		return;
+	}
+	p->bev = bufferevent_socket_new(p->eng->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!p->bev) {
+		close(fd);
+		decide(p, RESULT_INTERNAL_ERROR, ENOMEM);
+		return;
+	}
+	bufferevent_setcb(p->bev, on_read, NULL, on_event, p);
+	bufferevent_enable(p->bev, EV_READ | EV_WRITE);
+	if (bufferevent_socket_connect(p->bev, NULL, 0) != 0)
+		try_next_address(p, errno);
+}
+
+/* --- resolution and deadline ------------------------------------------- */
+
+static void resolved(struct probe *p, int err, struct evutil_addrinfo *ai)
+{
+	char text[512];
+
+	if (err) {
+		if (ai)
+			evutil_freeaddrinfo(ai);
+		p->stage = STAGE_RESOLVE;
+		snprintf(text, sizeof(text), "resolve: cannot resolve '%s': %s",
+			 p->cfg->host, evutil_gai_strerror(err));
+		text_clean(p->detail, sizeof(p->detail), text, strlen(text));
+		decide(p, RESULT_DNS_FAILURE, 0);
+		return;
+	}
+	p->ai_list = p->ai_cur = ai;
+	start_connect(p);
+}
+
+static void on_resolved(int err, struct evutil_addrinfo *ai, void *arg)
+{
+	struct probe *p = arg;
+
+	if (p->resolving_inline) {
+		p->inline_err = err ? err : 0;
+		p->inline_ai = ai;
+		p->resolving_inline = 2;
+		return;
+	}
+	p->dns_req = NULL;
+	if (p->decided) {       /* cancelled by the deadline or shutdown */
+		if (ai)
+			evutil_freeaddrinfo(ai);
+		probe_free(p);
+		return;
+	}
+	resolved(p, err, ai);
+}
+
+static void on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct probe *p = arg;
+
+	(void)fd;
+	(void)what;
+	if (p->decided)
+		probe_free(p);   /* QUIT grace over */
+	else
+		decide(p, result_for_timeout(p->stage), 0);
+}
+
+static void resolve(struct probe *p)
+{
+	struct evutil_addrinfo hints;
+	char port[8];
+	struct evdns_getaddrinfo_request *req;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = p->cfg->opt.family == FAMILY_IPV4 ? AF_INET :
+			  p->cfg->opt.family == FAMILY_IPV6 ? AF_INET6 : AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_protocol = IPPROTO_TCP;
+	hints.ai_flags = EVUTIL_AI_NUMERICSERV;
+	snprintf(port, sizeof(port), "%u", p->cfg->port);
+	p->stage = STAGE_RESOLVE;
+	/* Literals and /etc/hosts names are answered inside the call. */
+	p->resolving_inline = 1;
+	req = evdns_getaddrinfo(p->eng->dns, p->cfg->host, port, &hints, on_resolved, p);
+	if (p->resolving_inline == 2) {
+		p->resolving_inline = 0;
+		resolved(p, p->inline_err, p->inline_ai);
+		return;
+	}
+	p->resolving_inline = 0;
+	p->dns_req = req;
+}
+
+int probe_start(struct probe_engine *e, const struct target_config *cfg,
+		const char *helo, probe_done_fn done, void *arg)
+{
+	struct timeval deadline = { (time_t)cfg->opt.timeout_s, 0 };
+	struct probe *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return -1;
+	p->timer = evtimer_new(e->base, on_timer, p);
+	if (!p->timer) {
+		free(p);
+		return -1;
+	}
+	p->eng = e;
+	p->cfg = cfg;
+	snprintf(p->helo, sizeof(p->helo), "%s", cfg->opt.helo[0] ? cfg->opt.helo : helo);
+	p->done = done;
+	p->done_arg = arg;
+	p->out.result = RESULT_NONE;
+	smtp_reply_reset(&p->reply);
+	link_probe(e, p);
+	evtimer_add(p->timer, &deadline);
+	resolve(p);
+	return 0;
+}
+
+/* --- engine ------------------------------------------------------------ */
+
+struct probe_engine *probe_engine_new(struct event_base *base, struct evdns_base *dns)
+{
+	struct probe_engine *e = calloc(1, sizeof(*e));
+
+	if (e) {
+		e->base = base;
+		e->dns = dns;
+	}
+	return e;
+}
+
+unsigned probe_engine_live(const struct probe_engine *e)
+{
+	return e->nlive;
+}
+
+void probe_engine_free(struct probe_engine *e)
+{
+	if (!e)
+		return;
+	for (struct probe *p = e->live, *next; p; p = next) {
+		next = p->next;
+		p->done = NULL;
+		p->decided = 1;
+		probe_free(p);
+	}
+	/* Cancelled DNS requests answer from the loop: let them, then go. */
+	for (int i = 0; i < 10 && e->live; i++)
+		event_base_loop(e->base, EVLOOP_NONBLOCK);
+	free(e);
+}

@@ -1,0 +1,29 @@
+/* One SMTP probe as an explicit state machine on a libevent loop:
+ * resolve, connect, greeting, EHLO (HELO on 5xx), QUIT. Never blocks, never
+ * pipelines, one deadline for the whole probe (DESIGN section 5). */
+#ifndef SMTPMON_PROBE_H
+#define SMTPMON_PROBE_H
+
+#include "store.h"
+
+struct event_base;
+struct evdns_base;
+struct probe_engine;
+
+/* Called once per probe, from the loop, when its result is decided. */
+typedef void (*probe_done_fn)(const struct probe_outcome *o, void *arg);
+
+struct probe_engine *probe_engine_new(struct event_base *base, struct evdns_base *dns);
+
+/* Abandons every probe still running (no callbacks) and frees the engine. */
+void probe_engine_free(struct probe_engine *e);
+
+/* Starts a probe of CFG, introducing itself as HELO. CFG must stay valid
+ * until DONE is called. Returns 0, or -1 if it could not even start. */
+int probe_start(struct probe_engine *e, const struct target_config *cfg,
+		const char *helo, probe_done_fn done, void *arg);
+
+/* Probes whose sockets are still open (running or saying QUIT). */
+unsigned probe_engine_live(const struct probe_engine *e);
+
+#endif

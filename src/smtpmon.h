@@ -1,0 +1,26 @@
+/* The smtpmon MIB module: one core shared by smtpmond and the snmpd plugin. */
+#ifndef SMTPMON_SMTPMON_H
+#define SMTPMON_SMTPMON_H
+
+#include "target_config.h"
+
+/* netSnmpPlaypen.25 until the project has its own enterprise number. */
+#define SMTPMON_OID 1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 25
+
+/* Global settings from the configuration (smtpMonDefaults, smtpMonHeloName). */
+struct smtpmon_settings {
+	struct target_options defaults;        /* as given; built-ins fill the rest */
+	char helo[TARGET_HELO_MAX + 1];        /* empty: the host's name */
+};
+
+/* Agent thread, before the configuration is read: registers the directives. */
+void smtpmon_init(void);
+
+/* Agent thread, after the configuration was read: builds the rows, registers
+ * the MIB objects and starts the probe thread. Returns 0 or -1. */
+int smtpmon_start(void);
+
+/* Stops the probe thread, unregisters and frees everything. */
+void smtpmon_shutdown(void);
+
+#endif

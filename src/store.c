@@ -1,0 +1,122 @@
+#include "store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct store *store_new(void)
+{
+	struct store *s = calloc(1, sizeof(*s));
+
+	if (s)
+		pthread_mutex_init(&s->lock, NULL);
+	return s;
+}
+
+void store_free(struct store *s)
+{
+	if (!s)
+		return;
+	for (unsigned i = 0; i < s->count; i++)
+		free(s->targets[i]);
+	free(s->targets);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+struct target *store_find(struct store *s, const char *name)
+{
+	for (unsigned i = 0; i < s->count; i++)
+		if (strcmp(s->targets[i]->cfg.name, name) == 0)
+			return s->targets[i];
+	return NULL;
+}
+
+static int store_grow(struct store *s)
+{
+	unsigned cap = s->cap ? s->cap * 2 : 16;
+	struct target **t = realloc(s->targets, cap * sizeof(*t));
+
+	if (!t)
+		return -1;
+	s->targets = t;
+	s->cap = cap;
+	return 0;
+}
+
+struct target *store_add(struct store *s, const struct target_config *cfg)
+{
+	struct target *t;
+
+	if (store_find(s, cfg->name) || (s->count == s->cap && store_grow(s) != 0))
+		return NULL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->cfg = *cfg;
+	status_init(&t->st.track, cfg->opt.enabled);
+	t->st.last.result = RESULT_NONE;
+	pthread_mutex_lock(&s->lock);
+	s->targets[s->count++] = t;
+	pthread_mutex_unlock(&s->lock);
+	return t;
+}
+
+static struct status_params status_params_of(const struct target_config *cfg)
+{
+	struct status_params p = {
+		.fail_threshold = cfg->opt.fail_threshold,
+		.recover_threshold = cfg->opt.recover_threshold,
+		.latency_threshold_ms = cfg->opt.latency_threshold_ms,
+	};
+	return p;
+}
+
+/* LastBanner is "from the last probe that got one" (DESIGN section 5). */
+static void keep_outcome(struct target_state *st, const struct probe_outcome *o)
+{
+	char banner[sizeof(st->last.banner)];
+
+	memcpy(banner, st->last.banner, sizeof(banner));
+	st->last = *o;
+	if (!o->banner[0])
+		memcpy(st->last.banner, banner, sizeof(banner));
+}
+
+void store_record(struct store *s, struct target *t, const struct probe_outcome *o)
+{
+	struct status_params p = status_params_of(&t->cfg);
+	int ok = o->result == RESULT_OK;
+
+	pthread_mutex_lock(&s->lock);
+	keep_outcome(&t->st, o);
+	t->st.last_probe_wall_us = o->finished_wall_us;
+	t->st.probes++;
+	s->probes_total++;
+	if (!ok) {
+		t->st.failures++;
+		s->failures_total++;
+	}
+	if (status_apply(&t->st.track, &p, ok, o->latency_us))
+		t->st.last_change_wall_us = o->finished_wall_us;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void store_snapshot(struct store *s, const struct target *t, struct target_state *out)
+{
+	pthread_mutex_lock(&s->lock);
+	*out = t->st;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void store_totals(struct store *s, struct store_totals *out)
+{
+	pthread_mutex_lock(&s->lock);
+	out->servers = s->count;
+	out->down = 0;
+	for (unsigned i = 0; i < s->count; i++)
+		if (s->targets[i]->st.track.status == STATUS_DOWN)
+			out->down++;
+	out->probes = s->probes_total;
+	out->failures = s->failures_total;
+	pthread_mutex_unlock(&s->lock);
+}

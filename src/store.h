@@ -1,0 +1,69 @@
+/* The target store: every monitored server's configuration and latest state.
+ * The only state shared between the agent thread and the probe thread; each
+ * side holds its mutex only to copy a row in or out (DESIGN section 1). */
+#ifndef SMTPMON_STORE_H
+#define SMTPMON_STORE_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "probe_result.h"
+#include "server_status.h"
+#include "target_config.h"
+
+#define STATE_TEXT_MAX 255   /* DisplayString (SIZE(0..255)) columns */
+
+/* What one finished probe found: written by the probe engine. */
+struct probe_outcome {
+	enum probe_result result;
+	int reply_code;                        /* the reply that decided, 0 if none */
+	char error[STATE_TEXT_MAX + 1];        /* empty on success */
+	char banner[STATE_TEXT_MAX + 1];       /* first greeting line, empty if none */
+	char ehlo_keywords[STATE_TEXT_MAX + 1];
+	uint32_t latency_us, connect_us, banner_us, helo_us;
+	int addr_family;                       /* AF_INET, AF_INET6 or 0 */
+	unsigned char addr[16];
+	uint64_t finished_wall_us;
+};
+
+/* A row's state as the MIB shows it. */
+struct target_state {
+	struct status_track track;
+	struct probe_outcome last;             /* LastBanner kept from the last greeting */
+	uint64_t last_probe_wall_us;           /* 0: never probed */
+	uint64_t last_change_wall_us;          /* 0: Status never changed */
+	uint32_t probes, failures;             /* Counter32, wrap */
+};
+
+struct target {
+	struct target_config cfg;              /* effective; fixed while probing */
+	struct target_state st;                /* guarded by the store lock */
+};
+
+struct store_totals {
+	unsigned servers, down;
+	uint64_t probes, failures;
+};
+
+struct store {
+	pthread_mutex_t lock;
+	struct target **targets;               /* in configuration order */
+	unsigned count, cap;
+	uint64_t probes_total, failures_total;
+};
+
+struct store *store_new(void);
+void store_free(struct store *s);
+
+/* Agent thread, before the probe thread starts: returns NULL if NAME exists. */
+struct target *store_add(struct store *s, const struct target_config *cfg);
+struct target *store_find(struct store *s, const char *name);
+
+/* Probe thread: records a finished probe and applies the status rules. */
+void store_record(struct store *s, struct target *t, const struct probe_outcome *o);
+
+/* Agent thread: consistent copies for the MIB handlers. */
+void store_snapshot(struct store *s, const struct target *t, struct target_state *out);
+void store_totals(struct store *s, struct store_totals *out);
+
+#endif

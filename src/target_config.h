@@ -1,0 +1,67 @@
+/* A monitored server's settings and the pure parsing of the smtpMonServer /
+ * smtpMonDefaults directive arguments (DESIGN section 3). */
+#ifndef SMTPMON_TARGET_CONFIG_H
+#define SMTPMON_TARGET_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TARGET_NAME_MAX 32
+#define TARGET_HOST_MAX 255
+#define TARGET_HELO_MAX 255
+
+enum tls_mode { TLS_NONE = 1, TLS_STARTTLS = 2, TLS_IMPLICIT = 3 };
+enum addr_family { FAMILY_ANY = 0, FAMILY_IPV4 = 1, FAMILY_IPV6 = 2 };
+
+/* Which keys a line set explicitly: defaults fill in the others. */
+enum target_option_bit {
+	OPT_INTERVAL = 1u << 0,
+	OPT_TIMEOUT = 1u << 1,
+	OPT_HELO = 1u << 2,
+	OPT_FAIL_THRESHOLD = 1u << 3,
+	OPT_LATENCY_THRESHOLD = 1u << 4,
+	OPT_RECOVER_THRESHOLD = 1u << 5,
+	OPT_ENABLED = 1u << 6,
+	OPT_FAMILY = 1u << 7,
+};
+
+struct target_options {
+	unsigned set;                   /* OPT_* bits */
+	uint32_t interval_s;
+	uint32_t timeout_s;
+	uint32_t fail_threshold;
+	uint32_t recover_threshold;
+	uint32_t latency_threshold_ms;
+	int enabled;
+	enum addr_family family;
+	char helo[TARGET_HELO_MAX + 1]; /* empty: the global smtpMonHeloName */
+};
+
+struct target_config {
+	char name[TARGET_NAME_MAX + 1];
+	char host[TARGET_HOST_MAX + 1]; /* IPv6 literals without brackets */
+	uint16_t port;
+	enum tls_mode tls;
+	struct target_options opt;      /* explicit keys until merged */
+};
+
+/* DESIGN section 3 defaults, all bits set. */
+void target_options_builtin(struct target_options *o);
+
+/* EFF = the keys EXPLICIT set, else those DEFAULTS set, else built-ins. */
+void target_options_merge(struct target_options *eff,
+			  const struct target_options *explicit_opts,
+			  const struct target_options *defaults);
+
+/* "NAME HOST[:PORT] [key=value ...]"; returns 0, or -1 with ERR filled. */
+int target_parse_server(const char *args, struct target_config *cfg,
+			char *err, size_t errlen);
+
+/* "key=value ..." of smtpMonDefaults. */
+int target_parse_defaults(const char *args, struct target_options *o,
+			  char *err, size_t errlen);
+
+int target_name_valid(const char *name);
+int target_domain_valid(const char *name);
+
+#endif

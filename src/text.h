@@ -1,0 +1,16 @@
+/* Text that reaches the MIB or a log: printable ASCII only, always bounded. */
+#ifndef SMTPMON_TEXT_H
+#define SMTPMON_TEXT_H
+
+#include <stddef.h>
+
+/* Copies SRC[0..srclen) into DST (size dstsize, always NUL-terminated),
+ * turning tabs into spaces and every other byte outside 0x20..0x7e into '?'.
+ * Returns the length written. */
+size_t text_clean(char *dst, size_t dstsize, const char *src, size_t srclen);
+
+/* Appends " WORD" (or "WORD" when DST is empty) if it fits whole; returns 0 if
+ * it did not fit, so a list is cut between words, never inside one. */
+int text_append_word(char *dst, size_t dstsize, const char *word, size_t wordlen);
+
+#endif

@@ -1,0 +1,208 @@
+/* smtpmond: the AgentX subagent front end of smtpmon. Command line, daemon
+ * life cycle and the AgentX connection; the MIB module lives in src/. */
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "smtpmon.h"
+
+#define APP "smtpmond"
+
+struct options {
+	int foreground;
+	int logging_set;
+	const char *pidfile;
+	const char *user;
+};
+
+/* The daemon's entry point state: the signal self-pipe and the stop flag. */
+static volatile sig_atomic_t stopping;
+static int signal_pipe[2] = { -1, -1 };
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: " APP " [-f] [-c FILE] [-C] [-x AGENTX-ADDRESS] [-L LOGOPTS] [-D[TOKENS]]\n"
+		"               [-p PIDFILE] [-u USER] [-V] [-h]\n"
+		"  -f          stay in the foreground\n"
+		"  -c FILE     read FILE (as well as " APP ".conf on SNMPCONFPATH)\n"
+		"  -C          do not read the default configuration files\n"
+		"  -x ADDRESS  AgentX master address (default: net-snmp's, %s)\n"
+		"  -L LOGOPTS  logging, as snmpd -L (e.g. -Lf FILE, -Le, -Ls daemon)\n"
+		"  -D[TOKENS]  debug output for net-snmp TOKENS (comma separated)\n"
+		"  -p PIDFILE  write the process id to PIDFILE\n"
+		"  -u USER     run as USER after connecting to the master\n"
+		"  -V          print the version and exit\n"
+		"  -h          this help\n", NETSNMP_AGENTX_SOCKET);
+}
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+
+	if (sig == SIGTERM || sig == SIGINT) {
+		stopping = 1;
+		if (signal_pipe[1] >= 0 && write(signal_pipe[1], "x", 1) < 0) {
+			/* The flag alone still stops us at the next wake-up. */
+		}
+	}
+	errno = saved;
+}
+
+static void drain_signal_pipe(int fd, void *arg)
+{
+	char buf[64];
+
+	(void)arg;
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+}
+
+static int setup_signals(void)
+{
+	struct sigaction sa;
+
+	if (pipe2(signal_pipe, O_NONBLOCK | O_CLOEXEC) != 0)
+		return -1;
+	register_readfd(signal_pipe[0], drain_signal_pipe, NULL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	/* Reloading is not implemented yet: never let SIGHUP kill the monitor. */
+	sigaction(SIGHUP, &sa, NULL);
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	int c;
+
+	while ((c = getopt(argc, argv, "fc:Cx:L:D::p:u:Vh")) != -1) {
+		switch (c) {
+		case 'f': o->foreground = 1; break;
+		case 'c':
+			netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OPTIONALCONFIG, optarg);
+			break;
+		case 'C':
+			netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+			break;
+		case 'x':
+			netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, optarg);
+			break;
+		case 'L':
+			if (snmp_log_options(optarg, argc, argv) < 0) {
+				usage(stderr);
+				return 3;
+			}
+			o->logging_set = 1;
+			break;
+		case 'D':
+			debug_register_tokens(optarg);
+			snmp_set_do_debugging(1);
+			break;
+		case 'p': o->pidfile = optarg; break;
+		case 'u': o->user = optarg; break;
+		case 'V':
+			printf(APP " (smtpmon) %s, net-snmp %s\n", SMTPMON_VERSION, netsnmp_get_version());
+			return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 3;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, APP ": unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 3;
+	}
+	return -1;
+}
+
+static int write_pidfile(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		snmp_log(LOG_ERR, APP ": cannot write pidfile %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+static int drop_privileges(const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+
+	if (!pw) {
+		snmp_log(LOG_ERR, APP ": unknown user '%s'\n", user);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0) {
+		snmp_log(LOG_ERR, APP ": cannot become user '%s': %s\n", user, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int start(const struct options *o)
+{
+	init_agent(APP);
+	smtpmon_init();
+	init_snmp(APP);       /* reads the configuration, connects to the master */
+	if (!o->foreground && netsnmp_daemonize(1, !o->logging_set) != 0)
+		return -1;
+	if (o->pidfile && write_pidfile(o->pidfile) != 0)
+		return -1;
+	if (o->user && drop_privileges(o->user) != 0)
+		return -1;
+	if (setup_signals() != 0)
+		return -1;
+	return smtpmon_start();   /* threads start after the fork */
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	int rc = parse_args(argc, argv, &o);
+
+	if (rc >= 0)
+		return rc;
+	if (!o.logging_set) {
+		if (o.foreground)
+			snmp_enable_stderrlog();
+		else
+			snmp_enable_syslog_ident(APP, LOG_DAEMON);
+	}
+	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
+	SOCK_STARTUP;
+	rc = start(&o);
+	if (rc == 0)
+		snmp_log(LOG_INFO, APP " %s started\n", SMTPMON_VERSION);
+	while (rc == 0 && !stopping)
+		agent_check_and_process(1);
+	snmp_log(LOG_INFO, APP " stopping\n");
+	smtpmon_shutdown();
+	snmp_shutdown(APP);
+	SOCK_CLEANUP;
+	if (o.pidfile)
+		unlink(o.pidfile);
+	libevent_global_shutdown();
+	return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,127 @@
+/* Status damping: failThreshold, recoverThreshold and latencyThreshold. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "server_status.h"
+
+static const struct status_params defaults = { 2, 1, 0 };
+
+static void unknown_before_first_probe_up_after_success(void **state)
+{
+	struct status_track t;
+
+	(void)state;
+	status_init(&t, 1);
+	assert_int_equal(t.status, STATUS_UNKNOWN);
+	assert_int_equal(status_apply(&t, &defaults, 1, 1000), 1);
+	assert_int_equal(t.status, STATUS_UP);
+	assert_int_equal(status_apply(&t, &defaults, 1, 1000), 0);
+}
+
+static void down_only_after_fail_threshold_failures(void **state)
+{
+	struct status_track t;
+
+	(void)state;
+	status_init(&t, 1);
+	status_apply(&t, &defaults, 1, 1000);
+	assert_int_equal(status_apply(&t, &defaults, 0, 0), 0);
+	assert_int_equal(t.status, STATUS_UP);
+	assert_int_equal(t.consecutive_failures, 1);
+	assert_int_equal(status_apply(&t, &defaults, 0, 0), 1);
+	assert_int_equal(t.status, STATUS_DOWN);
+	assert_int_equal(status_apply(&t, &defaults, 0, 0), 0);
+	assert_int_equal(t.consecutive_failures, 3);
+}
+
+static void failing_from_the_start_is_unknown_then_down(void **state)
+{
+	struct status_track t;
+
+	(void)state;
+	status_init(&t, 1);
+	assert_int_equal(status_apply(&t, &defaults, 0, 0), 0);
+	assert_int_equal(t.status, STATUS_UNKNOWN);
+	assert_int_equal(status_apply(&t, &defaults, 0, 0), 1);
+	assert_int_equal(t.status, STATUS_DOWN);
+}
+
+static void isolated_blip_resets_the_count(void **state)
+{
+	struct status_track t;
+
+	(void)state;
+	status_init(&t, 1);
+	status_apply(&t, &defaults, 1, 1000);
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(status_apply(&t, &defaults, 0, 0), 0);
+		assert_int_equal(status_apply(&t, &defaults, 1, 1000), 0);
+		assert_int_equal(t.status, STATUS_UP);
+	}
+}
+
+static void recovery_needs_recover_threshold_successes(void **state)
+{
+	const struct status_params p = { 1, 3, 0 };
+	struct status_track t;
+
+	(void)state;
+	status_init(&t, 1);
+	status_apply(&t, &p, 0, 0);
+	assert_int_equal(t.status, STATUS_DOWN);
+	assert_int_equal(status_apply(&t, &p, 1, 10), 0);
+	assert_int_equal(status_apply(&t, &p, 1, 10), 0);
+	assert_int_equal(status_apply(&t, &p, 0, 0), 0);   /* a failure restarts the count */
+	assert_int_equal(status_apply(&t, &p, 1, 10), 0);
+	assert_int_equal(status_apply(&t, &p, 1, 10), 0);
+	assert_int_equal(status_apply(&t, &p, 1, 10), 1);
+	assert_int_equal(t.status, STATUS_UP);
+}
+
+static void slower_than_latency_threshold_is_degraded(void **state)
+{
+	const struct status_params p = { 2, 1, 100 };
+	struct status_track t;
+
+	(void)state;
+	status_init(&t, 1);
+	status_apply(&t, &p, 1, 100000);          /* exactly 100 ms: not above */
+	assert_int_equal(t.status, STATUS_UP);
+	assert_int_equal(status_apply(&t, &p, 1, 100001), 1);
+	assert_int_equal(t.status, STATUS_DEGRADED);
+	assert_int_equal(status_apply(&t, &p, 0, 0), 0);   /* one failure: still degraded */
+	assert_int_equal(t.status, STATUS_DEGRADED);
+	assert_int_equal(status_apply(&t, &p, 1, 5000), 1);
+	assert_int_equal(t.status, STATUS_UP);
+}
+
+static void disabled_ignores_probes(void **state)
+{
+	struct status_track t;
+
+	(void)state;
+	status_init(&t, 0);
+	assert_int_equal(t.status, STATUS_DISABLED);
+	assert_int_equal(status_apply(&t, &defaults, 0, 0), 0);
+	assert_int_equal(status_apply(&t, &defaults, 0, 0), 0);
+	assert_int_equal(t.status, STATUS_DISABLED);
+	assert_string_equal(status_name(STATUS_DEGRADED), "degraded");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(unknown_before_first_probe_up_after_success),
+		cmocka_unit_test(down_only_after_fail_threshold_failures),
+		cmocka_unit_test(failing_from_the_start_is_unknown_then_down),
+		cmocka_unit_test(isolated_blip_resets_the_count),
+		cmocka_unit_test(recovery_needs_recover_threshold_successes),
+		cmocka_unit_test(slower_than_latency_threshold_is_degraded),
+		cmocka_unit_test(disabled_ignores_probes),
+	};
+
+	return cmocka_run_group_tests_name("server_status", tests, NULL, NULL);
+}

@@ -1,0 +1,174 @@
+/* The smtpMonServer and smtpMonDefaults arguments: what loads, what is refused. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "target_config.h"
+
+static char err[512];
+
+static int parse(const char *line, struct target_config *cfg)
+{
+	err[0] = '\0';
+	return target_parse_server(line, cfg, err, sizeof(err));
+}
+
+static void name_and_host_default_to_port_25(void **state)
+{
+	struct target_config c;
+
+	(void)state;
+	assert_int_equal(parse("mx1 mail.example.com", &c), 0);
+	assert_string_equal(c.name, "mx1");
+	assert_string_equal(c.host, "mail.example.com");
+	assert_int_equal(c.port, 25);
+	assert_int_equal(c.tls, TLS_NONE);
+	assert_int_equal(c.opt.set, 0);
+}
+
+static void ipv4_and_bracketed_ipv6_with_ports(void **state)
+{
+	struct target_config c;
+
+	(void)state;
+	assert_int_equal(parse("a 192.0.2.1:2525", &c), 0);
+	assert_string_equal(c.host, "192.0.2.1");
+	assert_int_equal(c.port, 2525);
+	assert_int_equal(parse("b [::1]:587", &c), 0);
+	assert_string_equal(c.host, "::1");
+	assert_int_equal(c.port, 587);
+	assert_int_equal(parse("c [2001:db8::25]", &c), 0);
+	assert_int_equal(c.port, 25);
+}
+
+static void keys_are_parsed_and_marked_explicit(void **state)
+{
+	struct target_config c;
+
+	(void)state;
+	assert_int_equal(parse("mx mx.example.org interval=30 timeout=5 helo=mon.example.org "
+			       "failThreshold=3 recoverThreshold=2 latencyThreshold=500 "
+			       "enabled=no family=ipv6", &c), 0);
+	assert_int_equal(c.opt.interval_s, 30);
+	assert_int_equal(c.opt.timeout_s, 5);
+	assert_string_equal(c.opt.helo, "mon.example.org");
+	assert_int_equal(c.opt.fail_threshold, 3);
+	assert_int_equal(c.opt.recover_threshold, 2);
+	assert_int_equal(c.opt.latency_threshold_ms, 500);
+	assert_int_equal(c.opt.enabled, 0);
+	assert_int_equal(c.opt.family, FAMILY_IPV6);
+	assert_int_equal(c.opt.set, OPT_INTERVAL | OPT_TIMEOUT | OPT_HELO | OPT_FAIL_THRESHOLD |
+			 OPT_RECOVER_THRESHOLD | OPT_LATENCY_THRESHOLD | OPT_ENABLED | OPT_FAMILY);
+}
+
+static void broken_lines_are_refused_with_a_reason(void **state)
+{
+	static const struct { const char *line, *why; } bad[] = {
+		{ "", "expected" },
+		{ "mx1", "missing HOST" },
+		{ "bad/name 127.0.0.1", "not a valid name" },
+		{ "abcdefghijklmnopqrstuvwxyz0123456 127.0.0.1", "not a valid name" },
+		{ "mx 127.0.0.1:0", "not a port number" },
+		{ "mx 127.0.0.1:65536", "not a port number" },
+		{ "mx 127.0.0.1:25x", "not a port number" },
+		{ "mx :25", "empty host" },
+		{ "mx 300.1.1.1", "not a valid IPv4" },
+		{ "mx [::g]:25", "not a valid IPv6" },
+		{ "mx [::1", "missing ']'" },
+		{ "mx ::1", "brackets" },
+		{ "mx -bad-.example.com", "not a valid host name" },
+		{ "mx 127.0.0.1 interval=0", "from 1 to 86400" },
+		{ "mx 127.0.0.1 interval=-5", "from 1 to 86400" },
+		{ "mx 127.0.0.1 timeout=3601", "from 1 to 3600" },
+		{ "mx 127.0.0.1 failThreshold=101", "from 1 to 100" },
+		{ "mx 127.0.0.1 interval=99999999999999999999", "from 1 to 86400" },
+		{ "mx 127.0.0.1 colour=blue", "unknown key 'colour'" },
+		{ "mx 127.0.0.1 interval", "expected key=value" },
+		{ "mx 127.0.0.1 =5", "expected key=value" },
+		{ "mx 127.0.0.1 enabled=maybe", "yes or no" },
+		{ "mx 127.0.0.1 family=ipx", "any, ipv4 or ipv6" },
+		{ "mx 127.0.0.1 helo=bad_name", "not a valid domain" },
+		{ "mx 127.0.0.1 interval=5 interval=6", "given twice" },
+		{ "mx 127.0.0.1 tls=starttls", "not supported by this version" },
+	};
+	struct target_config c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(parse(bad[i].line, &c), -1);
+		if (!strstr(err, bad[i].why))
+			fail_msg("'%s': error '%s' does not say '%s'", bad[i].line, err, bad[i].why);
+	}
+}
+
+static void overlong_values_are_refused_not_cut(void **state)
+{
+	char line[2048];
+	struct target_config c;
+
+	(void)state;
+	memset(line, 'a', sizeof(line));
+	memcpy(line, "mx ", 3);
+	line[sizeof(line) - 1] = '\0';
+	assert_int_equal(parse(line, &c), -1);
+	assert_non_null(strstr(err, "longer than"));
+	snprintf(line, sizeof(line), "mx 127.0.0.1 helo=%0300d", 1);
+	assert_int_equal(parse(line, &c), -1);
+}
+
+static void explicit_keys_beat_defaults_which_beat_builtins(void **state)
+{
+	struct target_config c;
+	struct target_options d;
+
+	(void)state;
+	assert_int_equal(target_parse_defaults("interval=20 timeout=4", &d, err, sizeof(err)), 0);
+	assert_int_equal(parse("mx 127.0.0.1 timeout=7", &c), 0);
+	target_options_merge(&c.opt, &c.opt, &d);
+	assert_int_equal(c.opt.interval_s, 20);     /* from defaults */
+	assert_int_equal(c.opt.timeout_s, 7);       /* explicit */
+	assert_int_equal(c.opt.fail_threshold, 2);  /* built-in */
+	assert_int_equal(c.opt.enabled, 1);
+}
+
+static void defaults_need_keys(void **state)
+{
+	struct target_options d;
+
+	(void)state;
+	assert_int_equal(target_parse_defaults("", &d, err, sizeof(err)), -1);
+	assert_int_equal(target_parse_defaults("interval=0", &d, err, sizeof(err)), -1);
+}
+
+static void name_and_domain_syntax(void **state)
+{
+	(void)state;
+	assert_true(target_name_valid("mx-1_a.b"));
+	assert_false(target_name_valid(""));
+	assert_false(target_name_valid("a b"));
+	assert_true(target_domain_valid("mail.example.com"));
+	assert_true(target_domain_valid("localhost"));
+	assert_false(target_domain_valid("a..b"));
+	assert_false(target_domain_valid("-a.b"));
+	assert_false(target_domain_valid("a.b-"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(name_and_host_default_to_port_25),
+		cmocka_unit_test(ipv4_and_bracketed_ipv6_with_ports),
+		cmocka_unit_test(keys_are_parsed_and_marked_explicit),
+		cmocka_unit_test(broken_lines_are_refused_with_a_reason),
+		cmocka_unit_test(overlong_values_are_refused_not_cut),
+		cmocka_unit_test(explicit_keys_beat_defaults_which_beat_builtins),
+		cmocka_unit_test(defaults_need_keys),
+		cmocka_unit_test(name_and_domain_syntax),
+	};
+
+	return cmocka_run_group_tests_name("target_config", tests, NULL, NULL);
+}
