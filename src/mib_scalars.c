@@ -70,12 +70,15 @@ static void answer(struct scalars *sc, int which, netsnmp_variable_list *vb)
 static int handle_scalar(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
 			 netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
-	int which = (int)reginfo->rootoid[reginfo->rootoid_len - 1];
+	static const oid group[] = { SMTPMON_OID, 1, 1 };
 
+	(void)reginfo;
 	if (reqinfo->mode != MODE_GET)
 		return SNMP_ERR_NOERROR;
+	/* The scalar helper lets through only GROUP.n.0: n says which. */
 	for (netsnmp_request_info *req = requests; req; req = req->next)
-		answer(handler->myvoid, which, req->requestvb);
+		answer(handler->myvoid, (int)req->requestvb->name[OID_LENGTH(group)],
+		       req->requestvb);
 	return SNMP_ERR_NOERROR;
 }
 

@@ -1,0 +1,264 @@
+"""A private monitoring stack for integration tests: snmpd as AgentX master,
+smtpmond under test, the fake SMTP server and a real Exim, all on loopback in
+a temporary directory. The table is read back with net-snmp's own tools."""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(TOP, "tests", "fixtures"))
+
+import exim  # noqa: E402
+import procs  # noqa: E402
+
+ROOT = "1.3.6.1.4.1.8072.9999.9999.25"
+TABLE = ROOT + ".1.2.1"
+GLOBAL = ROOT + ".1.1"
+
+# smtpMonServerTable columns by name (DESIGN section 4).
+COLUMNS = {
+    "Host": 2, "Port": 3, "TlsMode": 4, "Interval": 5, "Timeout": 6,
+    "HeloName": 7, "FailThreshold": 8, "LatencyThreshold": 9, "VerifyCert": 10,
+    "AdminStatus": 11, "StorageType": 12, "RowStatus": 13, "RecoverThreshold": 14,
+    "Status": 20, "LastResult": 21, "LastReplyCode": 22, "LastError": 23,
+    "LastBanner": 24, "Latency": 25, "ConnectTime": 26, "BannerTime": 27,
+    "HeloTime": 28, "TlsTime": 29, "AddressType": 30, "Address": 31,
+    "LastProbe": 32, "LastChange": 33, "ConsecutiveFailures": 34, "Probes": 35,
+    "Failures": 36, "EhloKeywords": 37,
+}
+COLUMN_NAMES = {v: k for k, v in COLUMNS.items()}
+
+STATUS = {"unknown": 1, "up": 2, "degraded": 3, "down": 4, "disabled": 5}
+RESULT = {
+    "none": 1, "ok": 2, "dnsFailure": 3, "connectRefused": 4, "connectTimeout": 5,
+    "networkError": 6, "bannerTimeout": 7, "bannerRejected": 8, "heloTimeout": 9,
+    "heloRejected": 10, "tlsUnavailable": 11, "tlsFailure": 12, "certInvalid": 13,
+    "protocolError": 14, "connectionClosed": 15, "internalError": 16,
+}
+
+SANITIZER_REPORT = re.compile(
+    r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|WARNING: ThreadSanitizer|"
+    r"runtime error:|ThreadSanitizer: reported")
+
+_VALUE = re.compile(r'^(\.[0-9.]+) = (?:([A-Za-z0-9-]+): )?(.*)$')
+
+
+def parse_value(kind, text):
+    """A net-snmp -On output value as Python: ints, str, or bytes."""
+    if kind in ("INTEGER", "Gauge32", "Counter32", "Counter64", "Unsigned32"):
+        return int(text.split()[0])
+    if kind == "Hex-STRING":
+        return bytes.fromhex(text.replace(" ", ""))
+    if kind == "STRING":
+        if text.startswith('"') and text.endswith('"'):
+            text = text[1:-1]
+        return text.replace('\\"', '"').replace("\\\\", "\\")
+    if kind is None and text == '""':
+        return ""
+    return text
+
+
+def parse_walk(output):
+    """{oid: value} from `snmpwalk -On` output (values may span lines)."""
+    result, last = {}, None
+    for line in output.splitlines():
+        m = _VALUE.match(line)
+        if m:
+            last = m.group(1).lstrip(".")
+            result[last] = parse_value(m.group(2), m.group(3))
+        elif last is not None and isinstance(result[last], str):
+            result[last] += "\n" + line
+    return result
+
+
+def name_index(name):
+    raw = name.encode()
+    return ".".join([str(len(raw))] + [str(b) for b in raw])
+
+
+class Stack:
+    """One snmpd, one smtpmond and the SMTP servers it watches."""
+
+    def __init__(self, build, variant="plain"):
+        self.build = build
+        self.variant = variant
+        self.dir = tempfile.mkdtemp(prefix="smtpmon-it-")
+        self.group = procs.ProcessGroup()
+        self.snmpd = None
+        self.smtpmond = None
+        self.fake_ports = {}
+        self.fake_log = os.path.join(self.dir, "fakesmtp.jsonl")
+        self.exim = None
+        self.smtpmond_log = os.path.join(self.dir, "smtpmond.log")
+        self.smtpmond_err = os.path.join(self.dir, "smtpmond.stderr")
+        self.smtpmond_rc = None
+
+    # --- components --------------------------------------------------------
+    def start_snmpd(self, **kw):
+        self.snmpd = procs.start_snmpd(os.path.join(self.dir, "snmpd"),
+                                       group=self.group, **kw)
+        return self.snmpd
+
+    def start_fake(self, listeners):
+        """listeners: {name: (scenario, addr)}; addr '127.0.0.1' or '[::1]'."""
+        ports_file = os.path.join(self.dir, "fake-ports.json")
+        argv = [sys.executable, os.path.join(TOP, "tests", "fixtures", "fakesmtp.py"),
+                "--ports-file", ports_file, "--log", self.fake_log]
+        for name, (scenario, addr) in listeners.items():
+            argv.append("%s=%s@%s:0" % (name, scenario, addr))
+        proc = self.group.start(argv, stdout=os.path.join(self.dir, "fakesmtp.out"),
+                                stderr=subprocess.STDOUT, name="fakesmtp")
+        procs.wait_file(ports_file, timeout=10, proc=proc)
+        import json
+        with open(ports_file) as f:
+            self.fake_ports = json.load(f)
+        return self.fake_ports
+
+    def start_exim(self):
+        self.exim = exim.start(os.path.join(self.dir, "exim"))
+        return self.exim
+
+    def smtpmond_path(self):
+        return os.path.join(self.build, "subagent", "smtpmond")
+
+    def start_smtpmond(self, conf_lines, wrapper=(), wait_connected=True):
+        conf_dir = os.path.join(self.dir, "smtpmond")
+        os.makedirs(conf_dir, exist_ok=True)
+        self.smtpmond_conf = os.path.join(conf_dir, "smtpmond.conf")
+        with open(self.smtpmond_conf, "w") as f:
+            f.write("agentxSocket unix:%s\n" % self.snmpd.agentx_socket)
+            f.write("agentxPingInterval 1\n")
+            f.write("\n".join(conf_lines) + "\n")
+        env = procs.snmp_env(conf_dir)
+        env.setdefault("ASAN_OPTIONS", "detect_leaks=1")
+        env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
+        env.setdefault("TSAN_OPTIONS", "halt_on_error=0:second_deadlock_stack=1")
+        argv = list(wrapper) + [self.smtpmond_path(), "-f", "-C", "-c", self.smtpmond_conf,
+                                "-Lf", self.smtpmond_log]
+        self.smtpmond = self.group.start(argv, env=env, stdout=self.smtpmond_err,
+                                         stderr=subprocess.STDOUT, name="smtpmond")
+        if wait_connected:
+            self.wait_for(lambda: "started" in self.read_log(), 30,
+                          "smtpmond did not start")
+        return self.smtpmond
+
+    def stop_smtpmond(self, timeout=20):
+        """SIGTERM; returns the exit status (None if it had to be killed)."""
+        p = self.smtpmond
+        if p is None or p.poll() is not None:
+            return p.returncode if p else None
+        p.send_signal(signal.SIGTERM)
+        try:
+            self.smtpmond_rc = p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.smtpmond_rc = None
+            self.group.stop(p, 1)
+        return self.smtpmond_rc
+
+    def close(self):
+        self.stop_smtpmond()
+        if self.exim:
+            self.exim.stop()
+        self.group.close()
+        if os.environ.get("SMTPMON_KEEP_TEST_DIR"):
+            print("# kept %s" % self.dir)
+        else:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    # --- reading ---------------------------------------------------------------
+    def read_log(self):
+        try:
+            with open(self.smtpmond_log, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def read_stderr(self):
+        try:
+            with open(self.smtpmond_err, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def snmp(self, tool, *args, check=True, timeout=2.0, community="public"):
+        return procs.snmp_cmd(tool, *args, port=self.snmpd.port, confdir=self.snmpd.dir,
+                              timeout=timeout, retries=0, check=check, community=community)
+
+    def walk(self, oid=ROOT):
+        r = self.snmp("snmpbulkwalk", "-Cr50", oid, check=False)
+        if r.returncode != 0:
+            raise AssertionError("snmpbulkwalk failed: %s" % r.stderr)
+        return parse_walk(r.stdout)
+
+    def table(self):
+        """{server name: {column name: value}}"""
+        rows = {}
+        prefix = TABLE + "."
+        for oid, value in self.walk(ROOT + ".1.2").items():
+            if not oid.startswith(prefix):
+                continue
+            parts = [int(x) for x in oid[len(prefix):].split(".")]
+            col, length, name = parts[0], parts[1], bytes(parts[2:]).decode()
+            assert len(name) == length
+            rows.setdefault(name, {})[COLUMN_NAMES.get(col, col)] = value
+        return rows
+
+    def row(self, name):
+        return self.table().get(name)
+
+    def get(self, *oids):
+        r = self.snmp("snmpget", *oids, check=False)
+        return parse_walk(r.stdout)
+
+    def fake_events(self, listener=None, event=None):
+        import json
+        out = []
+        try:
+            with open(self.fake_log) as f:
+                for line in f:
+                    try:
+                        e = json.loads(line)
+                    except ValueError:
+                        continue
+                    if listener and e.get("listener") != listener:
+                        continue
+                    if event and e.get("event") != event:
+                        continue
+                    out.append(e)
+        except OSError:
+            pass
+        return out
+
+    # --- waiting ---------------------------------------------------------------
+    @staticmethod
+    def wait_for(predicate, timeout, what):
+        deadline = time.monotonic() + timeout
+        last_exc = None
+        while time.monotonic() < deadline:
+            try:
+                value = predicate()
+                if value:
+                    return value
+            except (AssertionError, KeyError, TypeError) as e:
+                last_exc = e
+            time.sleep(0.1)
+        raise AssertionError("timed out after %ss: %s%s" % (
+            timeout, what, (" (%s)" % last_exc) if last_exc else ""))
+
+    def wait_probes(self, name, count, timeout):
+        return self.wait_for(
+            lambda: (self.row(name) or {}).get("Probes", 0) >= count and self.row(name),
+            timeout, "%s to reach %d probes" % (name, count))
+
+
+def closed_port():
+    """A loopback port nothing listens on (bound then released)."""
+    return procs.free_port(socket.AF_INET)

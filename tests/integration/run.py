@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Runs the integration tests and prints one TAP line per test.
+
+  run.py --build BUILD_DIR [--variant NAME] [MODULE ...]
+
+BUILD_DIR holds the built tree (subagent/smtpmond). Exit status 1 if any
+test failed or errored.
+"""
+
+import argparse
+import os
+import sys
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class TapResult(unittest.TestResult):
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def _line(self, ok, test, note=""):
+        self.count += 1
+        name = test.id().replace("__main__.", "")
+        print("%s %d - %s%s" % ("ok" if ok else "not ok", self.count, name, note), flush=True)
+
+    @staticmethod
+    def _diag(text):
+        for line in text.rstrip().splitlines():
+            print("# " + line, flush=True)
+
+    def addSuccess(self, test):
+        super().addSuccess(test)
+        self._line(True, test)
+
+    def addFailure(self, test, err):
+        super().addFailure(test, err)
+        self._line(False, test)
+        self._diag(self.failures[-1][1])
+
+    def addError(self, test, err):
+        super().addError(test, err)
+        self._line(False, test)
+        self._diag(self.errors[-1][1])
+
+    def addSkip(self, test, reason):
+        super().addSkip(test, reason)
+        self._line(True, test, " # SKIP " + reason)
+
+    def addExpectedFailure(self, test, err):
+        super().addExpectedFailure(test, err)
+        self._line(True, test, " # TODO expected failure")
+
+    def addUnexpectedSuccess(self, test):
+        super().addUnexpectedSuccess(test)
+        self._line(False, test, " # unexpected success")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--variant", default="plain")
+    ap.add_argument("modules", nargs="*")
+    args = ap.parse_args()
+    os.environ["SMTPMON_BUILD"] = os.path.abspath(args.build)
+    os.environ["SMTPMON_VARIANT"] = args.variant
+    sys.path.insert(0, HERE)
+    loader = unittest.TestLoader()
+    if args.modules:
+        suite = loader.loadTestsFromNames(args.modules)
+    else:
+        suite = loader.discover(HERE, pattern="test_*.py", top_level_dir=HERE)
+    result = TapResult()
+    started = time.monotonic()
+    suite.run(result)
+    print("1..%d" % result.count)
+    print("# integration (%s): %d tests in %.1fs" % (args.variant, result.count,
+                                                     time.monotonic() - started))
+    return 0 if result.wasSuccessful() and result.count > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,331 @@
+"""The spine end to end: smtpmond probes real and fake SMTP servers and
+snmpd serves what it found in smtpMonServerTable over AgentX.
+
+One stack for the module: a private snmpd, a real Exim, the fake SMTP server
+with one listener per behaviour, and smtpmond watching all of them."""
+
+import os
+import re
+import statistics
+import subprocess
+import time
+import unittest
+
+from harness import (COLUMNS, GLOBAL, RESULT, ROOT, SANITIZER_REPORT, STATUS, TABLE,
+                     Stack, closed_port, name_index)
+
+HELO = "monitor.smtpmon.test"
+FAKES = {
+    "ok": ("ok", "127.0.0.1"),
+    "greet421": ("greet421", "127.0.0.1"),
+    "greet554": ("greet554", "127.0.0.1"),
+    "silent": ("silent", "127.0.0.1"),
+    "helorej": ("helo_rejected", "127.0.0.1"),
+    "ehlo5xx": ("ehlo_5xx_helo_ok", "127.0.0.1"),
+    "garbage": ("garbage", "127.0.0.1"),
+    "postscreen": ("multiline_pause", "127.0.0.1"),
+    "delay300": ("delay:300", "127.0.0.1"),
+    "v6": ("ok", "[::1]"),
+    "disabled": ("ok", "127.0.0.1"),
+    "longline": ("longline", "127.0.0.1"),
+    "closer": ("close_after_accept", "127.0.0.1"),
+}
+stack = None
+
+
+def setUpModule():
+    global stack
+    stack = Stack(os.environ["SMTPMON_BUILD"], os.environ.get("SMTPMON_VARIANT", "plain"))
+    try:
+        stack.start_snmpd()
+        mta = stack.start_exim()
+        ports = stack.start_fake(FAKES)
+        p = lambda name: ports[name]  # noqa: E731
+        stack.closed = closed_port()
+        conf = [
+            "smtpMonHeloName %s" % HELO,
+            "smtpMonDefaults interval=2 timeout=2",
+            "smtpMonServer mta 127.0.0.1:%d interval=1" % mta.port,
+            "smtpMonServer greet421 127.0.0.1:%d" % p("greet421"),
+            "smtpMonServer greet554 127.0.0.1:%d failThreshold=1" % p("greet554"),
+            "smtpMonServer closed 127.0.0.1:%d" % stack.closed,
+            "smtpMonServer silent 127.0.0.1:%d interval=3" % p("silent"),
+            "smtpMonServer helorej 127.0.0.1:%d" % p("helorej"),
+            "smtpMonServer ehlo5xx 127.0.0.1:%d helo=probe.example.net" % p("ehlo5xx"),
+            "smtpMonServer garbage 127.0.0.1:%d" % p("garbage"),
+            "smtpMonServer postscreen 127.0.0.1:%d" % p("postscreen"),
+            "smtpMonServer delay300 127.0.0.1:%d latencyThreshold=250" % p("delay300"),
+            "smtpMonServer v6 [::1]:%d" % p("v6"),
+            "smtpMonServer disabled 127.0.0.1:%d enabled=no" % p("disabled"),
+            "smtpMonServer longline 127.0.0.1:%d" % p("longline"),
+            "smtpMonServer closer 127.0.0.1:%d" % p("closer"),
+            "smtpMonServer ok 127.0.0.1:%d" % p("ok"),
+            # Broken lines: each reported with its line, none stops the rest.
+            "smtpMonServer badport 127.0.0.1:0",
+            "smtpMonServer ok 127.0.0.1:25",
+            "smtpMonServer badkey 127.0.0.1:25 colour=blue",
+        ]
+        stack.conf_lines = conf
+        stack.start_smtpmond(conf)
+        # Two full intervals: every row has been probed at least twice.
+        stack.wait_for(lambda: all(r.get("Probes", 0) >= 2 for n, r in stack.table().items()
+                                   if n != "disabled"), 20, "every row probed twice")
+    except BaseException:
+        stack.close()
+        raise
+
+
+def tearDownModule():
+    stack.close()
+
+
+class ProbeTable(unittest.TestCase):
+    def row(self, name):
+        row = stack.row(name)
+        self.assertIsNotNone(row, "row %s missing" % name)
+        return row
+
+    def assertResult(self, row, result, status=None, code=None):
+        self.assertEqual(row["LastResult"], RESULT[result], row)
+        if status:
+            self.assertEqual(row["Status"], STATUS[status], row)
+        if code is not None:
+            self.assertEqual(row["LastReplyCode"], code, row)
+
+    def test_real_mta_is_up_with_its_exact_greeting(self):
+        row = self.row("mta")
+        self.assertResult(row, "ok", "up", 250)
+        # Exim puts the time of each connection in its greeting.
+        self.assertRegex(row["LastBanner"], "^" + re.escape(stack.exim.greeting[:-31])
+                         + r"[A-Z][a-z]{2}, [ 0-9]\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d \+0000$")
+        self.assertEqual(row["LastError"], "")
+        self.assertIn("SIZE", row["EhloKeywords"].split())
+        self.assertIn("PIPELINING", row["EhloKeywords"].split())
+
+    def test_stage_times_add_up_to_no_more_than_latency(self):
+        for name in ("mta", "ok", "v6", "postscreen"):
+            row = self.row(name)
+            self.assertGreater(row["Latency"], 0, name)
+            stages = row["ConnectTime"] + row["BannerTime"] + row["HeloTime"]
+            self.assertLessEqual(stages, row["Latency"], name)
+            self.assertGreater(row["BannerTime"], 0, name)
+            self.assertGreater(row["HeloTime"], 0, name)
+
+    def test_421_greeting_is_banner_rejected_then_down(self):
+        row = self.row("greet421")
+        self.assertResult(row, "bannerRejected", "down", 421)
+        self.assertIn("greeting", row["LastError"])
+        self.assertIn("421 4.3.2", row["LastError"])
+        self.assertTrue(row["LastBanner"].startswith("421 4.3.2 greet421.fake.test"))
+        self.assertEqual(row["Latency"], 0)
+        self.assertGreaterEqual(row["ConsecutiveFailures"], 2)
+
+    def test_554_greeting_with_fail_threshold_1(self):
+        row = self.row("greet554")
+        self.assertResult(row, "bannerRejected", "down", 554)
+        self.assertIn("554 5.7.1", row["LastError"])
+
+    def test_closed_port_is_connect_refused(self):
+        row = self.row("closed")
+        self.assertResult(row, "connectRefused", "down", 0)
+        self.assertIn("refused", row["LastError"])
+        self.assertEqual(row["LastBanner"], "")
+
+    def test_silent_server_is_banner_timeout_within_timeout_plus_half_second(self):
+        row = stack.wait_probes("silent", 1, 10)
+        self.assertResult(row, "bannerTimeout", code=0)
+        accepts = stack.fake_events("silent", "accept")
+        closes = stack.fake_events("silent", "close")
+        self.assertTrue(accepts and closes, "no connection seen by the silent server")
+        durations = []
+        for close in closes:
+            start = [a["t"] for a in accepts if a["conn"] == close["conn"]]
+            durations.append(close["t"] - start[0])
+        for d in durations:
+            self.assertGreaterEqual(d, 1.9)
+            self.assertLessEqual(d, 2.5, "decided %.3fs after connect" % d)
+
+    def test_silent_server_never_delays_the_others(self):
+        """mta (interval 1 s) keeps its pace while silent probes hang for 2 s."""
+        before = self.row("mta")["Probes"]
+        silent_before = self.row("silent")["Probes"]
+        time.sleep(4.2)
+        after = self.row("mta")["Probes"]
+        self.assertGreaterEqual(after - before, 3)
+        self.assertLessEqual(after - before, 5)
+        self.assertLessEqual(self.row("silent")["Probes"] - silent_before, 2)
+
+    def test_helo_rejected_after_ehlo_and_helo(self):
+        row = self.row("helorej")
+        self.assertResult(row, "heloRejected", "down", 550)
+        self.assertIn("Helo command rejected", row["LastError"])
+        verbs = [e["data"].split()[0] for e in stack.fake_events("helorej", "recv")][:3]
+        self.assertEqual(verbs, ["EHLO", "HELO", "QUIT"])
+
+    def test_ehlo_5xx_falls_back_to_helo(self):
+        row = self.row("ehlo5xx")
+        self.assertResult(row, "ok", "up", 250)
+        self.assertEqual(row["EhloKeywords"], "")
+        lines = [e["data"] for e in stack.fake_events("ehlo5xx", "recv")][:3]
+        self.assertEqual(lines, ["EHLO probe.example.net", "HELO probe.example.net", "QUIT"])
+
+    def test_configured_helo_name_is_sent(self):
+        lines = [e["data"] for e in stack.fake_events("ok", "recv")]
+        self.assertIn("EHLO " + HELO, lines)
+        self.assertIn("QUIT", lines)
+
+    def test_garbage_is_protocol_error(self):
+        row = self.row("garbage")
+        self.assertResult(row, "protocolError", "down", 0)
+        self.assertIn("not valid SMTP", row["LastError"])
+
+    def test_overlong_line_is_protocol_error(self):
+        row = self.row("longline")
+        self.assertResult(row, "protocolError", "down")
+        self.assertIn("longer than 512", row["LastError"])
+
+    def test_close_after_accept_is_connection_closed(self):
+        row = self.row("closer")
+        self.assertResult(row, "connectionClosed", "down", 0)
+
+    def test_postscreen_style_greeting_waits_for_the_last_line(self):
+        row = self.row("postscreen")
+        self.assertResult(row, "ok", "up", 250)
+        self.assertEqual(row["LastBanner"], "220-postscreen.fake.test ESMTP smtpmon-fake")
+        self.assertGreaterEqual(row["BannerTime"], 1000000)
+        self.assertEqual(stack.fake_events("postscreen", "early"), [],
+                         "smtpmond talked before the greeting was complete")
+
+    def test_nothing_is_ever_pipelined(self):
+        self.assertEqual(stack.fake_events(event="early"), [])
+
+    def test_delayed_greeting_shows_in_banner_time(self):
+        row = self.row("delay300")
+        self.assertResult(row, "ok", "degraded", 250)   # 300 ms > latencyThreshold 250
+        self.assertAlmostEqual(row["BannerTime"] / 1000.0, 300.0, delta=5.0)
+
+    def test_ipv6_literal(self):
+        row = self.row("v6")
+        self.assertResult(row, "ok", "up", 250)
+        self.assertEqual(row["Host"], "[::1]")
+        self.assertEqual(row["AddressType"], 2)
+        self.assertEqual(row["Address"], bytes(15) + b"\x01")
+
+    def test_ipv4_address_shows_what_was_probed(self):
+        row = self.row("mta")
+        self.assertEqual(row["AddressType"], 1)
+        self.assertEqual(row["Address"], b"\x7f\x00\x00\x01")
+
+    def test_disabled_server_is_never_probed(self):
+        row = self.row("disabled")
+        self.assertEqual(row["Status"], STATUS["disabled"])
+        self.assertEqual(row["AdminStatus"], 2)
+        self.assertEqual(row["Probes"], 0)
+        self.assertEqual(row["LastResult"], RESULT["none"])
+        self.assertEqual(row["LastProbe"], bytes(8))
+        self.assertEqual(stack.fake_events("disabled", "accept"), [])
+
+    def test_configuration_columns(self):
+        row = self.row("delay300")
+        self.assertEqual(row["Host"], "127.0.0.1")
+        self.assertEqual(row["Port"], stack.fake_ports["delay300"])
+        self.assertEqual(row["TlsMode"], 1)
+        self.assertEqual(row["Interval"], 2)          # from smtpMonDefaults
+        self.assertEqual(row["Timeout"], 2)
+        self.assertEqual(row["FailThreshold"], 2)     # built-in default
+        self.assertEqual(row["LatencyThreshold"], 250)
+        self.assertEqual(row["RecoverThreshold"], 1)
+        self.assertEqual(row["StorageType"], 5)       # readOnly: from the file
+        self.assertEqual(row["RowStatus"], 1)
+        self.assertEqual(self.row("mta")["Interval"], 1)
+        self.assertEqual(self.row("ehlo5xx")["HeloName"], "probe.example.net")
+
+    def test_counters_and_times(self):
+        row = self.row("greet421")
+        self.assertEqual(row["Failures"], row["Probes"])
+        self.assertEqual(len(row["LastProbe"]), 11)
+        self.assertEqual(row["LastProbe"][8:], b"+\x00\x00")
+        year = row["LastProbe"][0] * 256 + row["LastProbe"][1]
+        self.assertEqual(year, time.gmtime().tm_year)
+        ok = self.row("ok")
+        self.assertEqual(ok["Failures"], 0)
+        self.assertEqual(ok["ConsecutiveFailures"], 0)
+        self.assertEqual(len(ok["LastChange"]), 11)
+
+    def test_global_scalars(self):
+        g = stack.walk(ROOT + ".1.1")
+        rows = stack.table()
+        self.assertTrue(g[GLOBAL + ".1.0"].startswith("smtpmon "))
+        self.assertEqual(g[GLOBAL + ".2.0"], len(rows))
+        down = sum(1 for r in rows.values() if r["Status"] == STATUS["down"])
+        self.assertAlmostEqual(g[GLOBAL + ".3.0"], down, delta=1)
+        self.assertGreaterEqual(g[GLOBAL + ".4.0"], sum(r["Probes"] for r in rows.values()) - 20)
+        self.assertGreater(g[GLOBAL + ".5.0"], 0)
+        self.assertEqual(g[GLOBAL + ".7.0"], 2)
+        self.assertEqual(g[GLOBAL + ".8.0"], 2)
+        self.assertEqual(g[GLOBAL + ".9.0"], HELO)
+
+    def test_bad_configuration_lines_are_reported_and_skipped(self):
+        log = stack.read_log()
+        conf_line = lambda text: stack.conf_lines.index(text) + 3  # noqa: E731 (2 header lines)
+        self.assertIn("line %d: Error: smtpMonServer: '0' is not a port number"
+                      % conf_line("smtpMonServer badport 127.0.0.1:0"), log)
+        self.assertIn("line %d: Error: smtpMonServer: a server named 'ok' is already defined"
+                      % conf_line("smtpMonServer ok 127.0.0.1:25"), log)
+        self.assertIn("unknown key 'colour'", log)
+        rows = stack.table()
+        self.assertEqual(len(rows), 15)
+        self.assertEqual(rows["ok"]["Port"], stack.fake_ports["ok"])
+
+    def test_get_answers_fast_while_probes_are_in_flight(self):
+        oid = "%s.%d.%s" % (TABLE, COLUMNS["Status"], name_index("silent"))
+        times = []
+        for _ in range(15):
+            t0 = time.monotonic()
+            values = stack.get(oid)
+            times.append(time.monotonic() - t0)
+            self.assertIn(oid, values)
+        # Includes starting the snmpget process itself.
+        self.assertLess(statistics.median(times), 0.050, times)
+
+    def test_set_is_refused_on_read_only_objects(self):
+        oid = "%s.%d.%s" % (TABLE, COLUMNS["Interval"], name_index("ok"))
+        r = stack.snmp("snmpset", oid, "u", "5", community="private", check=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("notWritable", r.stdout + r.stderr)
+
+    def test_snmptable_with_the_mib(self):
+        mibdirs = "%s:/usr/share/snmp/mibs:%s" % (os.environ.get("SMTPMON_MIBDIR", ""),
+                                                   os.path.join(stack.build, "..", "..", "mibs"))
+        top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        mibdirs += ":" + os.path.join(top, "mibs")
+        r = subprocess.run(["snmptable", "-M", mibdirs, "-m", "SMTP-MONITOR-MIB", "-v2c",
+                            "-c", "public", "-Cf", "|", "-Ci",
+                            "udp:127.0.0.1:%d" % stack.snmpd.port,
+                            "SMTP-MONITOR-MIB::smtpMonServerTable"],
+                           capture_output=True, text=True, env=stack.snmpd.env, timeout=20)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        header = [l for l in lines if l.startswith("index|")][0].split("|")
+        self.assertIn("smtpMonServerStatus", header)
+        mta = [l for l in lines if l.startswith('"mta"|')][0].split("|")
+        self.assertEqual(mta[header.index("smtpMonServerStatus")], "up")
+        self.assertEqual(mta[header.index("smtpMonServerLastResult")], "ok")
+
+
+class Shutdown(unittest.TestCase):
+    """Runs last (alphabetically after ProbeTable)."""
+
+    def test_sigterm_stops_cleanly_without_sanitizer_reports(self):
+        t0 = time.monotonic()
+        rc = stack.stop_smtpmond()
+        elapsed = time.monotonic() - t0
+        err = stack.read_stderr()
+        self.assertIsNone(SANITIZER_REPORT.search(err), err[-4000:])
+        self.assertEqual(rc, 0, err[-4000:])
+        self.assertLess(elapsed, 3.0)
+        self.assertIn("smtpmond stopping", stack.read_log())
+
+
+if __name__ == "__main__":
+    unittest.main()

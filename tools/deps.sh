@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what building and testing smtpmon needs on Debian 12, only what is
+# missing, so a second run costs nothing. Needs root when something is missing.
+set -euo pipefail
+
+packages=(
+	build-essential autoconf automake libtool pkg-config
+	libsnmp-dev libevent-dev libssl-dev libcmocka-dev
+	snmp snmpd snmptrapd smitools
+	exim4-daemon-light openssl python3 valgrind procps
+)
+if [ "${1:-}" = "--demo" ]; then
+	packages=(build-essential autoconf automake libtool pkg-config
+		libsnmp-dev libevent-dev libssl-dev snmp snmpd smitools
+		exim4-daemon-light python3 procps)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing+=("$p")
+	fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing packages: ${missing[*]}; run as root or install them" >&2
+	exit 1
+fi
+echo "deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
