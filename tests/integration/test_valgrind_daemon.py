@@ -1,0 +1,48 @@
+"""A short smtpmond run under valgrind: probes of healthy, rejecting, refused
+and silent servers, served over AgentX, then SIGTERM. No errors, no leaks.
+(Plain build only: sanitizer builds cannot run under valgrind.)"""
+
+import os
+import re
+import shutil
+import unittest
+
+from harness import RESULT, Stack, closed_port
+
+VARIANT = os.environ.get("SMTPMON_VARIANT", "plain")
+
+
+@unittest.skipUnless(VARIANT == "plain" and shutil.which("valgrind"),
+                     "valgrind runs on the plain build only")
+class ValgrindDaemon(unittest.TestCase):
+    def test_short_run_has_no_errors_and_no_leaks(self):
+        stack = Stack(os.environ["SMTPMON_BUILD"], VARIANT)
+        self.addCleanup(stack.close)
+        stack.start_snmpd()
+        ports = stack.start_fake({"ok": ("ok", "127.0.0.1"), "busy": ("greet421", "127.0.0.1"),
+                                  "silent": ("silent", "127.0.0.1"), "v6": ("ok", "[::1]")})
+        vglog = os.path.join(stack.dir, "valgrind.log")
+        stack.start_smtpmond([
+            "smtpMonDefaults interval=1 timeout=1",
+            "smtpMonServer ok 127.0.0.1:%d" % ports["ok"],
+            "smtpMonServer busy 127.0.0.1:%d" % ports["busy"],
+            "smtpMonServer silent 127.0.0.1:%d" % ports["silent"],
+            "smtpMonServer v6 [::1]:%d" % ports["v6"],
+            "smtpMonServer refused 127.0.0.1:%d" % closed_port(),
+        ], wrapper=["valgrind", "--log-file=" + vglog, "--leak-check=full",
+                    "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=99"])
+        stack.wait_for(lambda: all(r.get("Probes", 0) >= 3 for r in stack.table().values()),
+                       40, "three probes of every server under valgrind")
+        self.assertEqual(stack.row("ok")["LastResult"], RESULT["ok"])
+        self.assertEqual(stack.row("silent")["LastResult"], RESULT["bannerTimeout"])
+        rc = stack.stop_smtpmond(timeout=60)
+        with open(vglog) as f:
+            report = f.read()
+        self.assertEqual(rc, 0, report[-6000:])
+        self.assertRegex(report, r"ERROR SUMMARY: 0 errors")
+        self.assertIsNone(re.search(r"definitely lost: [1-9]", report), report[-6000:])
+        self.assertIsNone(re.search(r"indirectly lost: [1-9]", report), report[-6000:])
+
+
+if __name__ == "__main__":
+    unittest.main()
