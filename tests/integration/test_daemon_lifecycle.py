@@ -1,0 +1,82 @@
+"""smtpmond's command line and life cycle: -V, -h, bad options, -x, and
+running as a daemon with a pidfile until SIGTERM."""
+
+import os
+import signal
+import subprocess
+import time
+import unittest
+
+from harness import RESULT, Stack
+
+BUILD = os.environ.get("SMTPMON_BUILD", ".")
+SMTPMOND = os.path.join(BUILD, "subagent", "smtpmond")
+
+
+class CommandLine(unittest.TestCase):
+    def run_smtpmond(self, *args):
+        return subprocess.run([SMTPMOND] + list(args), capture_output=True, text=True,
+                              timeout=30, env=dict(os.environ, MIBS=""))
+
+    def test_version(self):
+        r = self.run_smtpmond("-V")
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout, r"^smtpmond \(smtpmon\) \d+\.\d+\.\d+, net-snmp 5\.9")
+
+    def test_help_lists_every_option(self):
+        r = self.run_smtpmond("-h")
+        self.assertEqual(r.returncode, 0)
+        for opt in ("-f", "-c FILE", "-C", "-x ADDRESS", "-L LOGOPTS", "-D", "-p PIDFILE",
+                    "-u USER", "-V", "-h"):
+            self.assertIn(opt, r.stdout)
+
+    def test_bad_option_is_a_usage_error(self):
+        r = self.run_smtpmond("-Q")
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("usage:", r.stderr)
+        r = self.run_smtpmond("-f", "stray")
+        self.assertEqual(r.returncode, 3)
+
+
+class Daemon(unittest.TestCase):
+    def test_daemonizes_writes_pidfile_uses_x_and_stops_on_sigterm(self):
+        stack = Stack(BUILD, os.environ.get("SMTPMON_VARIANT", "plain"))
+        self.addCleanup(stack.close)
+        stack.start_snmpd()
+        ports = stack.start_fake({"ok": ("ok", "127.0.0.1")})
+        conf = os.path.join(stack.dir, "daemon.conf")
+        pidfile = os.path.join(stack.dir, "smtpmond.pid")
+        log = os.path.join(stack.dir, "daemon.log")
+        with open(conf, "w") as f:
+            f.write("smtpMonServer ok 127.0.0.1:%d interval=1\n" % ports["ok"])
+        r = subprocess.run([SMTPMOND, "-C", "-c", conf, "-x", "unix:" + stack.snmpd.agentx_socket,
+                            "-p", pidfile, "-Lf", log],
+                           env=dict(stack.snmpd.env), timeout=30, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)   # the parent returns at once
+        pid = int(stack.wait_for(lambda: open(pidfile).read().strip(), 10, "pidfile"))
+        self.addCleanup(lambda: _kill(pid))
+        row = stack.wait_probes("ok", 2, 15)
+        self.assertEqual(row["LastResult"], RESULT["ok"])
+        os.kill(pid, signal.SIGTERM)
+        stack.wait_for(lambda: not os.path.exists(pidfile), 10, "pidfile removed at exit")
+        stack.wait_for(lambda: not _alive(pid), 10, "daemon gone")
+        with open(log) as f:
+            self.assertIn("smtpmond stopping", f.read())
+
+
+def _alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().split(")")[-1].split()[0] not in ("Z", "X")
+    except OSError:
+        return False
+
+
+def _kill(pid):
+    if _alive(pid):
+        os.kill(pid, signal.SIGKILL)
+        time.sleep(0.1)
+
+
+if __name__ == "__main__":
+    unittest.main()
