@@ -175,18 +175,10 @@ class Stack:
 
     # --- reading ---------------------------------------------------------------
     def read_log(self):
-        try:
-            with open(self.smtpmond_log, errors="replace") as f:
-                return f.read()
-        except OSError:
-            return ""
+        return _read_text(self.smtpmond_log)
 
     def read_stderr(self):
-        try:
-            with open(self.smtpmond_err, errors="replace") as f:
-                return f.read()
-        except OSError:
-            return ""
+        return _read_text(self.smtpmond_err)
 
     def snmp(self, tool, *args, check=True, timeout=2.0, community="public"):
         return procs.snmp_cmd(tool, *args, port=self.snmpd.port, confdir=self.snmpd.dir,
@@ -257,6 +249,14 @@ class Stack:
         return self.wait_for(
             lambda: (self.row(name) or {}).get("Probes", 0) >= count and self.row(name),
             timeout, "%s to reach %d probes" % (name, count))
+
+
+def _read_text(path):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
 
 
 def closed_port():
