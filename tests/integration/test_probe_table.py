@@ -31,6 +31,8 @@ FAKES = {
     "closer": ("close_after_accept", "127.0.0.1"),
 }
 stack = None
+# The 50 ms target holds for the real build; sanitizers slow every step ~3x.
+RESPONSE_BUDGET = 0.050 if os.environ.get("SMTPMON_VARIANT", "plain") == "plain" else 0.150
 
 
 def setUpModule():
@@ -286,7 +288,7 @@ class ProbeTable(unittest.TestCase):
             times.append(time.monotonic() - t0)
             self.assertIn(oid, values)
         # Includes starting the snmpget process itself.
-        self.assertLess(statistics.median(times), 0.050, times)
+        self.assertLess(statistics.median(times), RESPONSE_BUDGET, times)
 
     def test_walk_answers_fast_while_probes_are_in_flight(self):
         times = []
@@ -296,7 +298,7 @@ class ProbeTable(unittest.TestCase):
             times.append(time.monotonic() - t0)
             self.assertEqual(len(rows), 15)
         # 15 rows x 30 columns through AgentX, including starting snmpbulkwalk.
-        self.assertLess(statistics.median(times), 0.050, times)
+        self.assertLess(statistics.median(times), RESPONSE_BUDGET, times)
 
     def test_set_is_refused_on_read_only_objects(self):
         oid = "%s.%d.%s" % (TABLE, COLUMNS["Interval"], name_index("ok"))
