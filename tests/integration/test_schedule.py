@@ -1,0 +1,62 @@
+"""The schedule: first probes spread over the interval, never fired together;
+one server's probes never overlap even when its timeout exceeds its interval."""
+
+import os
+import unittest
+
+from harness import Stack
+
+N = 10
+
+
+class Schedule(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.stack = stack = Stack(os.environ["SMTPMON_BUILD"],
+                                  os.environ.get("SMTPMON_VARIANT", "plain"))
+        try:
+            stack.start_snmpd()
+            listeners = {"s%d" % i: ("ok", "127.0.0.1") for i in range(N)}
+            listeners["slow"] = ("silent", "127.0.0.1")
+            ports = stack.start_fake(listeners)
+            conf = ["smtpMonServer s%d 127.0.0.1:%d interval=4" % (i, ports["s%d" % i])
+                    for i in range(N)]
+            conf.append("smtpMonServer slow 127.0.0.1:%d interval=1 timeout=2" % ports["slow"])
+            stack.start_smtpmond(conf)
+            stack.wait_for(lambda: len(stack.fake_events("slow", "close")) >= 3, 20,
+                           "three probes of the slow server")
+            stack.wait_for(lambda: all(stack.fake_events("s%d" % i, "accept") for i in range(N)),
+                           10, "a probe of every server")
+        except BaseException:
+            stack.close()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stack.close()
+
+    def test_first_probes_are_spread_over_the_interval(self):
+        firsts = sorted(self.stack.fake_events("s%d" % i, "accept")[0]["t"] for i in range(N))
+        gaps = [b - a for a, b in zip(firsts, firsts[1:])]
+        # 10 servers over 4 s: one every 0.4 s, give or take the loop's jitter.
+        self.assertGreater(firsts[-1] - firsts[0], 3.0, firsts)
+        self.assertGreater(min(gaps), 0.2, gaps)
+
+    def test_a_servers_probes_never_overlap(self):
+        accepts = self.stack.fake_events("slow", "accept")
+        closes = {e["conn"]: e["t"] for e in self.stack.fake_events("slow", "close")}
+        spans = [(a["t"], closes[a["conn"]]) for a in accepts if a["conn"] in closes]
+        self.assertGreaterEqual(len(spans), 3)
+        for (_, end), (start, _) in zip(spans, spans[1:]):
+            self.assertGreaterEqual(start, end, spans)
+
+    def test_a_slow_probe_skips_slots_instead_of_piling_up(self):
+        accepts = [a["t"] for a in self.stack.fake_events("slow", "accept")]
+        gaps = [b - a for a, b in zip(accepts, accepts[1:])]
+        # timeout 2 s on a 1 s interval: the next free slot is 3 s after the start.
+        for g in gaps:
+            self.assertAlmostEqual(g, 3.0, delta=0.3)
+
+
+if __name__ == "__main__":
+    unittest.main()
