@@ -84,9 +84,24 @@ static void parse_helo(const char *token, char *line)
 	strcpy(target_set->settings.helo, name);
 }
 
+static void parse_notifications(const char *token, char *line)
+{
+	char word[8] = "";
+
+	if (line)
+		sscanf(line, "%7s", word);
+	if (strcmp(word, "yes") != 0 && strcmp(word, "no") != 0) {
+		report(token, "expected yes or no");
+		return;
+	}
+	target_set->settings.notifications = strcmp(word, "yes") == 0;
+}
+
 void directives_register(struct config_set *set)
 {
 	target_set = set;
+	set->settings.notifications = -1;
+	register_app_config_handler("smtpMonNotifications", parse_notifications, NULL, "yes|no");
 	register_app_config_handler("smtpMonServer", parse_server, NULL,
 				    "NAME HOST[:PORT] [key=value ...]");
 	register_app_config_handler("smtpMonDefaults", parse_defaults, NULL,
@@ -99,6 +114,7 @@ void directives_unregister(void)
 	unregister_app_config_handler("smtpMonServer");
 	unregister_app_config_handler("smtpMonDefaults");
 	unregister_app_config_handler("smtpMonHeloName");
+	unregister_app_config_handler("smtpMonNotifications");
 	target_set = NULL;
 }
 

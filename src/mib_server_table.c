@@ -9,16 +9,6 @@
 #include "mib_encode.h"
 #include "smtpmon.h"
 
-enum {
-	COL_HOST = 2, COL_PORT, COL_TLS_MODE, COL_INTERVAL, COL_TIMEOUT,
-	COL_HELO_NAME, COL_FAIL_THRESHOLD, COL_LATENCY_THRESHOLD, COL_VERIFY_CERT,
-	COL_ADMIN_STATUS, COL_STORAGE_TYPE, COL_ROW_STATUS, COL_RECOVER_THRESHOLD,
-	COL_STATUS = 20, COL_LAST_RESULT, COL_LAST_REPLY_CODE, COL_LAST_ERROR,
-	COL_LAST_BANNER, COL_LATENCY, COL_CONNECT_TIME, COL_BANNER_TIME,
-	COL_HELO_TIME, COL_TLS_TIME, COL_ADDRESS_TYPE, COL_ADDRESS, COL_LAST_PROBE,
-	COL_LAST_CHANGE, COL_CONSECUTIVE_FAILURES, COL_PROBES, COL_FAILURES,
-	COL_EHLO_KEYWORDS,
-};
 
 /* Columns this version fills; TLS (29, 38-40, 43-44) and DNSBL (41-42)
  * columns come with the features that fill them. */
@@ -131,6 +121,27 @@ static int set_state_column(netsnmp_variable_list *vb, unsigned col,
 	default: return 0;
 	}
 	return 1;
+}
+
+int server_column_value(netsnmp_variable_list *vb, unsigned col,
+			const struct target_config *c, const struct target_state *s)
+{
+	return set_config_column(vb, col, c) || set_state_column(vb, col, s);
+}
+
+size_t server_column_oid(oid *buf, size_t max, unsigned col, const char *name)
+{
+	static const oid entry[] = { SMTPMON_OID, 1, 2, 1 };
+	size_t len = strlen(name), n = OID_LENGTH(entry);
+
+	if (n + 2 + len > max)
+		return 0;
+	memcpy(buf, entry, sizeof(entry));
+	buf[n++] = col;
+	buf[n++] = len;
+	for (size_t i = 0; i < len; i++)
+		buf[n++] = (unsigned char)name[i];
+	return n;
 }
 
 static void answer(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *req,

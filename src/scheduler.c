@@ -10,6 +10,7 @@
 #include <event2/thread.h>
 
 #include "monotime.h"
+#include "notify_queue.h"
 #include "probe.h"
 
 /* One server's place in the schedule. */
@@ -22,6 +23,7 @@ struct slot {
 
 struct scheduler {
 	struct store *store;
+	struct notify_queue *notes;
 	char helo[TARGET_HELO_MAX + 1];
 	struct event_base *base;
 	struct evdns_base *dns;
@@ -41,14 +43,32 @@ static void arm(struct slot *sl)
 	evtimer_add(sl->timer, &tv);
 }
 
+/* Hands the notifications a change of Status calls for to the agent thread. */
+static void announce(struct scheduler *s, const struct target *t,
+		     enum server_status before, const struct target_state *after)
+{
+	enum status_notification kinds[2];
+	int n = status_notifications(before, after->track.status, kinds);
+	struct notify_event e;
+
+	for (int i = 0; i < n && s->notes; i++) {
+		e.kind = kinds[i];
+		e.cfg = t->cfg;
+		e.st = *after;
+		notify_queue_push(s->notes, &e);
+	}
+}
+
 /* Fixed rate: the next slot after now, so a slow probe skips, never piles up. */
 static void on_probe_done(const struct probe_outcome *o, void *arg)
 {
 	struct slot *sl = arg;
 	uint64_t interval = (uint64_t)sl->target->cfg.opt.interval_s * 1000000u;
 	uint64_t now = monotime_us();
+	struct target_state after;
+	enum server_status before = store_record(sl->sched->store, sl->target, o, &after);
 
-	store_record(sl->sched->store, sl->target, o);
+	announce(sl->sched, sl->target, before, &after);
 	sl->due_us += interval;
 	if (sl->due_us <= now)
 		sl->due_us += ((now - sl->due_us) / interval + 1) * interval;
@@ -72,13 +92,15 @@ static void on_due(evutil_socket_t fd, short what, void *arg)
 	on_probe_done(&failed, sl);
 }
 
-struct scheduler *scheduler_new(struct store *store, const char *helo)
+struct scheduler *scheduler_new(struct store *store, const char *helo,
+				struct notify_queue *notes)
 {
 	struct scheduler *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return NULL;
 	s->store = store;
+	s->notes = notes;
 	snprintf(s->helo, sizeof(s->helo), "%s", helo);
 	return s;
 }

@@ -5,10 +5,13 @@
 
 #include "store.h"
 
+struct notify_queue;
 struct scheduler;
 
-/* HELO is the global name for servers that set none. */
-struct scheduler *scheduler_new(struct store *store, const char *helo);
+/* HELO is the global name for servers that set none; changes of Status go
+ * to NOTES as the notifications they call for. */
+struct scheduler *scheduler_new(struct store *store, const char *helo,
+				struct notify_queue *notes);
 
 /* Starts the thread over the servers now in the store. */
 int scheduler_start(struct scheduler *s);

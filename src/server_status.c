@@ -61,3 +61,20 @@ const char *status_name(enum server_status s)
 	}
 	return "invalid";
 }
+
+int status_notifications(enum server_status from, enum server_status to,
+			 enum status_notification out[2])
+{
+	int n = 0;
+
+	if (from == to || from == STATUS_DISABLED || to == STATUS_DISABLED)
+		return 0;
+	if (to == STATUS_DOWN)
+		out[n++] = NOTIFY_SERVER_DOWN;
+	if ((to == STATUS_UP || to == STATUS_DEGRADED) &&
+	    (from == STATUS_DOWN || (from == STATUS_DEGRADED && to == STATUS_UP)))
+		out[n++] = NOTIFY_SERVER_UP;
+	if (to == STATUS_DEGRADED)
+		out[n++] = NOTIFY_SERVER_DEGRADED;
+	return n;
+}

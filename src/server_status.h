@@ -34,4 +34,17 @@ int status_apply(struct status_track *t, const struct status_params *p,
 
 const char *status_name(enum server_status s);
 
+/* Values are the sub-identifiers of the MIB's notifications. */
+enum status_notification {
+	NOTIFY_SERVER_DOWN = 1,
+	NOTIFY_SERVER_UP = 2,
+	NOTIFY_SERVER_DEGRADED = 3,
+};
+
+/* The notifications a change of Status calls for, in the order to send
+ * them; returns how many (0-2). Coming up at start-up is news to nobody;
+ * a recovery that is slow clears the down alarm, then raises degraded. */
+int status_notifications(enum server_status from, enum server_status to,
+			 enum status_notification out[2]);
+
 #endif

@@ -11,6 +11,8 @@
 #include "directives.h"
 #include "mib_scalars.h"
 #include "mib_server_table.h"
+#include "notifications.h"
+#include "notify_queue.h"
 #include "scheduler.h"
 #include "store.h"
 
@@ -22,12 +24,34 @@ static struct smtpmon_module {
 	struct scheduler *sched;
 	struct scalars *scalars;
 	struct server_table *table;
+	struct notifier *notifier;
+	struct notify_queue *notes;
 } mod;
 
 void smtpmon_init(void)
 {
+	int subagent = netsnmp_ds_get_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE);
+
 	memset(&mod, 0, sizeof(mod));
 	directives_register(&mod.config);
+	mod.notifier = notifier_new(subagent);
+}
+
+/* Room for every server to go down and come back while the master is away
+ * (a restart takes seconds); events are allocated only while they wait. */
+static unsigned queue_capacity(unsigned servers)
+{
+	return 2 * servers + 64;
+}
+
+static int start_notifications(void)
+{
+	mod.notes = notify_queue_new(queue_capacity(mod.store->count));
+	if (!mod.notes || !mod.notifier)
+		return -1;
+	notify_queue_set_enabled(mod.notes, mod.config.settings.notifications != 0);
+	notifier_attach(mod.notifier, mod.notes);
+	return 0;
 }
 
 /* The default EHLO name is the host's fully qualified name (DESIGN 3). */
@@ -66,11 +90,11 @@ int smtpmon_start(void)
 
 	if (!set->helo[0])
 		default_helo(set->helo, sizeof(set->helo));
-	if (build_store() != 0)
+	if (build_store() != 0 || start_notifications() != 0)
 		goto fail;
-	mod.scalars = scalars_register(mod.store, set);
+	mod.scalars = scalars_register(mod.store, set, mod.notes);
 	mod.table = server_table_register(mod.store);
-	mod.sched = scheduler_new(mod.store, set->helo);
+	mod.sched = scheduler_new(mod.store, set->helo, mod.notes);
 	if (!mod.scalars || !mod.table || !mod.sched || scheduler_start(mod.sched) != 0)
 		goto fail;
 	snmp_log(LOG_INFO, "smtpmon: monitoring %u server%s, EHLO name %s\n",
@@ -85,8 +109,11 @@ fail:
 void smtpmon_shutdown(void)
 {
 	scheduler_free(mod.sched);      /* joins the probe thread first */
+	notifier_flush(mod.notifier);
 	server_table_unregister(mod.table);
 	scalars_unregister(mod.scalars);
+	notifier_free(mod.notifier);
+	notify_queue_free(mod.notes);
 	store_free(mod.store);
 	directives_unregister();
 	config_set_clear(&mod.config);

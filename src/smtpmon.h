@@ -11,6 +11,7 @@
 struct smtpmon_settings {
 	struct target_options defaults;        /* as given; built-ins fill the rest */
 	char helo[TARGET_HELO_MAX + 1];        /* empty: the host's name */
+	int notifications;                     /* smtpMonNotifications: 1 yes, 0 no, -1 unset */
 };
 
 /* Agent thread, before the configuration is read: registers the directives. */

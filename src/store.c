@@ -82,12 +82,15 @@ static void keep_outcome(struct target_state *st, const struct probe_outcome *o)
 		memcpy(st->last.banner, banner, sizeof(banner));
 }
 
-void store_record(struct store *s, struct target *t, const struct probe_outcome *o)
+enum server_status store_record(struct store *s, struct target *t,
+				const struct probe_outcome *o, struct target_state *after)
 {
 	struct status_params p = status_params_of(&t->cfg);
 	int ok = o->result == RESULT_OK;
+	enum server_status before;
 
 	pthread_mutex_lock(&s->lock);
+	before = t->st.track.status;
 	keep_outcome(&t->st, o);
 	t->st.last_probe_wall_us = o->finished_wall_us;
 	t->st.probes++;
@@ -98,7 +101,10 @@ void store_record(struct store *s, struct target *t, const struct probe_outcome 
 	}
 	if (status_apply(&t->st.track, &p, ok, o->latency_us))
 		t->st.last_change_wall_us = o->finished_wall_us;
+	if (after)
+		*after = t->st;
 	pthread_mutex_unlock(&s->lock);
+	return before;
 }
 
 void store_snapshot(struct store *s, const struct target *t, struct target_state *out)

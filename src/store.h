@@ -59,8 +59,10 @@ void store_free(struct store *s);
 struct target *store_add(struct store *s, const struct target_config *cfg);
 struct target *store_find(struct store *s, const char *name);
 
-/* Probe thread: records a finished probe and applies the status rules. */
-void store_record(struct store *s, struct target *t, const struct probe_outcome *o);
+/* Probe thread: records a finished probe and applies the status rules.
+ * Returns the Status before it; AFTER (may be NULL) gets the row's state. */
+enum server_status store_record(struct store *s, struct target *t,
+				const struct probe_outcome *o, struct target_state *after);
 
 /* Agent thread: consistent copies for the MIB handlers. */
 void store_snapshot(struct store *s, const struct target *t, struct target_state *out);

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -48,6 +49,10 @@ SANITIZER_REPORT = re.compile(
     r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|WARNING: ThreadSanitizer|"
     r"runtime error:|ThreadSanitizer: reported")
 
+NOTIFICATIONS = {ROOT + ".0.%d" % i: name for i, name in enumerate(
+    ["smtpMonServerDown", "smtpMonServerUp", "smtpMonServerDegraded", "smtpMonCertExpiring",
+     "smtpMonServerListed", "smtpMonRoundTripFailed", "smtpMonRoundTripRecovered"], 1)}
+
 _VALUE = re.compile(r'^(\.[0-9.]+) = (?:([A-Za-z0-9-]+): )?(.*)$')
 
 
@@ -84,6 +89,53 @@ def name_index(name):
     return ".".join([str(len(raw))] + [str(b) for b in raw])
 
 
+class TrapWatcher(threading.Thread):
+    """Tails snmptrapd's log every millisecond, noting when each line came."""
+
+    def __init__(self, path):
+        super().__init__(daemon=True)
+        self.path = path
+        self.lines = []          # (monotonic time seen, line)
+        self.stopping = False
+
+    def run(self):
+        pos, partial = 0, ""
+        while not self.stopping:
+            try:
+                with open(self.path, errors="replace") as f:
+                    f.seek(pos)
+                    data = f.read()
+                    pos = f.tell()
+            except OSError:
+                data = ""
+            if data:
+                now = time.monotonic()
+                partial += data
+                *complete, partial = partial.split("\n")
+                self.lines.extend((now, line) for line in complete)
+            time.sleep(0.001)
+
+
+def parse_trap(line):
+    """smtpmon's notification in one snmptrapd line, or None for others."""
+    fields = line.split("\t")
+    if not fields[0].startswith(procs.TRAP_LINE_PREFIX + " "):
+        return None
+    trap = {"objects": {}}
+    for vb in fields[2:]:
+        oid, kind, value = procs._parse_varbind(vb)
+        oid = oid.lstrip(".")
+        value = parse_value(kind or None, value)
+        if oid == "1.3.6.1.6.3.1.1.4.1.0":
+            trap["name"] = NOTIFICATIONS.get(str(value).lstrip("."))
+        elif oid.startswith(TABLE + "."):
+            parts = [int(x) for x in oid[len(TABLE) + 1:].split(".")]
+            trap["row"] = bytes(parts[2:]).decode()
+            trap["objects"][COLUMN_NAMES[parts[0]]] = value
+            trap.setdefault("order", []).append(COLUMN_NAMES[parts[0]])
+    return trap if trap.get("name") else None
+
+
 class Stack:
     """One snmpd, one smtpmond and the SMTP servers it watches."""
 
@@ -103,9 +155,28 @@ class Stack:
 
     # --- components --------------------------------------------------------
     def start_snmpd(self, **kw):
+        if getattr(self, "trapd", None):
+            kw.setdefault("trap_port", self.trapd.port)
         self.snmpd = procs.start_snmpd(os.path.join(self.dir, "snmpd"),
                                        group=self.group, **kw)
         return self.snmpd
+
+    def start_trapd(self):
+        """snmptrapd for smtpmon's notifications; call before start_snmpd."""
+        self.trapd = procs.start_snmptrapd(os.path.join(self.dir, "trapd"), group=self.group)
+        self.trap_watch = TrapWatcher(self.trapd.log)
+        self.trap_watch.start()
+        return self.trapd
+
+    def traps(self, row=None):
+        """smtpmon's notifications received so far, each with "t" (arrival)."""
+        out = []
+        for t, line in list(self.trap_watch.lines):
+            trap = parse_trap(line)
+            if trap and (row is None or trap.get("row") == row):
+                trap["t"] = t
+                out.append(trap)
+        return out
 
     def start_fake(self, listeners):
         """listeners: {name: (scenario, addr)}; addr '127.0.0.1' or '[::1]'."""
@@ -165,6 +236,8 @@ class Stack:
 
     def close(self):
         self.stop_smtpmond()
+        if getattr(self, "trap_watch", None):
+            self.trap_watch.stopping = True
         if self.exim:
             self.exim.stop()
         self.group.close()

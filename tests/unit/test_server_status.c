@@ -111,6 +111,62 @@ static void disabled_ignores_probes(void **state)
 	assert_string_equal(status_name(STATUS_DEGRADED), "degraded");
 }
 
+static int notes(enum server_status from, enum server_status to,
+		 enum status_notification out[2])
+{
+	out[0] = out[1] = 0;
+	return status_notifications(from, to, out);
+}
+
+static void first_decision_up_is_silent_but_down_is_news(void **state)
+{
+	enum status_notification n[2];
+
+	(void)state;
+	assert_int_equal(notes(STATUS_UNKNOWN, STATUS_UP, n), 0);
+	assert_int_equal(notes(STATUS_UNKNOWN, STATUS_DOWN, n), 1);
+	assert_int_equal(n[0], NOTIFY_SERVER_DOWN);
+	assert_int_equal(notes(STATUS_UNKNOWN, STATUS_DEGRADED, n), 1);
+	assert_int_equal(n[0], NOTIFY_SERVER_DEGRADED);
+}
+
+static void down_and_recovery_each_give_one(void **state)
+{
+	enum status_notification n[2];
+
+	(void)state;
+	assert_int_equal(notes(STATUS_UP, STATUS_DOWN, n), 1);
+	assert_int_equal(n[0], NOTIFY_SERVER_DOWN);
+	assert_int_equal(notes(STATUS_DEGRADED, STATUS_DOWN, n), 1);
+	assert_int_equal(n[0], NOTIFY_SERVER_DOWN);
+	assert_int_equal(notes(STATUS_DOWN, STATUS_UP, n), 1);
+	assert_int_equal(n[0], NOTIFY_SERVER_UP);
+}
+
+static void slowness_raises_degraded_and_speed_clears_it(void **state)
+{
+	enum status_notification n[2];
+
+	(void)state;
+	assert_int_equal(notes(STATUS_UP, STATUS_DEGRADED, n), 1);
+	assert_int_equal(n[0], NOTIFY_SERVER_DEGRADED);
+	assert_int_equal(notes(STATUS_DEGRADED, STATUS_UP, n), 1);
+	assert_int_equal(n[0], NOTIFY_SERVER_UP);
+	assert_int_equal(notes(STATUS_DOWN, STATUS_DEGRADED, n), 2);
+	assert_int_equal(n[0], NOTIFY_SERVER_UP);
+	assert_int_equal(n[1], NOTIFY_SERVER_DEGRADED);
+}
+
+static void no_change_and_disabling_are_silent(void **state)
+{
+	enum status_notification n[2];
+
+	(void)state;
+	assert_int_equal(notes(STATUS_DOWN, STATUS_DOWN, n), 0);
+	assert_int_equal(notes(STATUS_UP, STATUS_DISABLED, n), 0);
+	assert_int_equal(notes(STATUS_DISABLED, STATUS_UNKNOWN, n), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -121,6 +177,10 @@ int main(void)
 		cmocka_unit_test(recovery_needs_recover_threshold_successes),
 		cmocka_unit_test(slower_than_latency_threshold_is_degraded),
 		cmocka_unit_test(disabled_ignores_probes),
+		cmocka_unit_test(first_decision_up_is_silent_but_down_is_news),
+		cmocka_unit_test(down_and_recovery_each_give_one),
+		cmocka_unit_test(slowness_raises_degraded_and_speed_clears_it),
+		cmocka_unit_test(no_change_and_disabling_are_silent),
 	};
 
 	return cmocka_run_group_tests_name("server_status", tests, NULL, NULL);

@@ -1,0 +1,36 @@
+/* The events that must become notifications, on their way from the probe
+ * thread to the agent thread: a bounded queue plus a wake-up fd that the
+ * agent's select loop watches (DESIGN section 1). */
+#ifndef SMTPMON_NOTIFY_QUEUE_H
+#define SMTPMON_NOTIFY_QUEUE_H
+
+#include "store.h"
+
+struct notify_event {
+	enum status_notification kind;
+	struct target_config cfg;      /* the row, as it was when decided */
+	struct target_state st;
+};
+
+struct notify_queue;
+
+/* Holds at most CAPACITY events; when full the oldest goes first. */
+struct notify_queue *notify_queue_new(unsigned capacity);
+void notify_queue_free(struct notify_queue *q);
+
+/* Any thread. Ignored while disabled; never blocks. */
+void notify_queue_push(struct notify_queue *q, const struct notify_event *e);
+void notify_queue_set_enabled(struct notify_queue *q, int enabled);
+int notify_queue_enabled(struct notify_queue *q);
+
+/* The consumer: readable while events wait. pop returns 0 when empty. */
+int notify_queue_fd(const struct notify_queue *q);
+int notify_queue_pop(struct notify_queue *q, struct notify_event *out);
+unsigned notify_queue_length(struct notify_queue *q);
+void notify_queue_clear_wakeup(struct notify_queue *q);
+void notify_queue_wakeup(struct notify_queue *q);
+
+/* How many were dropped for want of room since the last call. */
+unsigned notify_queue_take_dropped(struct notify_queue *q);
+
+#endif
