@@ -39,6 +39,19 @@ def summary(stack):
             r["LastReplyCode"], r["Latency"] / 1000.0, text[:70]))
 
 
+def show_traps(stack, skip=0):
+    traps = stack.traps()[skip:]
+    if not skip:
+        print("\nNotifications snmptrapd received (snmpd's trap2sink, from smtpmond over AgentX):")
+    for t in traps:
+        o = t["objects"]
+        detail = o.get("LastError") or ("latency %.1f ms" % (o.get("Latency", 0) / 1000.0))
+        print("  %-22s %-8s %s:%s  %s" % (t["name"], t.get("row", "?"), o.get("Host"),
+                                          o.get("Port"), detail[:80]))
+    if not skip:
+        print("  (full lines in %s)" % stack.trapd.log)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
@@ -47,6 +60,7 @@ def main():
     stack = Stack(args.build, "demo")
     try:
         print("Starting a private snmpd, Exim, fake SMTP servers and smtpmond in %s ..." % stack.dir)
+        stack.start_trapd()
         stack.start_snmpd()
         mta = stack.start_exim()
         ports = stack.start_fake({"fake": ("ok", "127.0.0.1"),
@@ -71,14 +85,19 @@ def main():
         snmptable(stack)
         print()
         summary(stack)
+        stack.wait_for(lambda: len(stack.traps()) >= 3, 10, "the notifications")
+        show_traps(stack)
         print("\nSMTP-MONITOR-MIB lives under 1.3.6.1.4.1.8072.9999.9999.25 (netSnmpPlaypen.25).")
         if args.keep:
             print("\nRunning until Ctrl-C. Try:\n  snmpwalk %s -v2c -c public udp:127.0.0.1:%d "
                   "SMTP-MONITOR-MIB::smtpMonitorMIB" % (" ".join(mib_args()), stack.snmpd.port))
+            seen = len(stack.traps())
             while True:
                 time.sleep(10)
                 print()
                 summary(stack)
+                show_traps(stack, seen)
+                seen = len(stack.traps())
     except KeyboardInterrupt:
         pass
     finally:

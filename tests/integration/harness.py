@@ -324,6 +324,23 @@ class Stack:
             timeout, "%s to reach %d probes" % (name, count))
 
 
+def flap_delays(stack, listener, cycles):
+    """Seconds from each deciding reply to its notification in snmptrapd's
+    log, for a listener running cycle:3*greet421/3*ok with failThreshold=2:
+    the 2nd 421 decides each Down, the EHLO 250 of the next 'ok' each Up."""
+    sends = {}
+    for e in stack.fake_events(listener, "send"):
+        sends.setdefault(e["conn"], []).append(e)
+    conns = sorted(sends, key=lambda c: sends[c][0]["t"])
+    delays = []
+    for k, trap in enumerate(stack.traps(listener)[:2 * cycles]):
+        cycle, up = divmod(k, 2)
+        conn = conns[cycle * 6 + (3 if up else 1)]
+        deciding = [e for e in sends[conn] if e["data"][:3] in ("421", "250")][-1]
+        delays.append(trap["t"] - deciding["t"])
+    return delays
+
+
 def _read_text(path):
     try:
         with open(path, errors="replace") as f:

@@ -9,7 +9,7 @@ import statistics
 import time
 import unittest
 
-from harness import RESULT, STATUS, Stack, closed_port
+from harness import RESULT, STATUS, Stack, closed_port, flap_delays
 
 CYCLES = 10
 stack = None
@@ -116,16 +116,7 @@ class ServerNotifications(unittest.TestCase):
 
     def test_time_from_deciding_reply_to_snmptrapd(self):
         """Measured, not judged here (bench/ judges speed): printed as # lines."""
-        sends = {}
-        for e in stack.fake_events("flap", "send"):
-            sends.setdefault(e["conn"], []).append(e)
-        conns = sorted(sends, key=lambda c: sends[c][0]["t"])
-        delays = []
-        for k, trap in enumerate(stack.traps("flap")[:2 * CYCLES]):
-            cycle, up = divmod(k, 2)
-            conn = conns[cycle * 6 + (3 if up else 1)]
-            deciding = [e for e in sends[conn] if e["data"][:3] in ("421", "250")][-1]
-            delays.append(trap["t"] - deciding["t"])
+        delays = flap_delays(stack, "flap", CYCLES)
         self.assertTrue(all(d > 0 for d in delays), delays)
         print("# notification latency, deciding reply -> snmptrapd log, %d samples: "
               "median %.1f ms, max %.1f ms" % (len(delays), statistics.median(delays) * 1000,
