@@ -200,7 +200,7 @@ class Stack:
     def smtpmond_path(self):
         return os.path.join(self.build, "subagent", "smtpmond")
 
-    def start_smtpmond(self, conf_lines, wrapper=(), wait_connected=True):
+    def start_smtpmond(self, conf_lines, wrapper=(), wait_connected=True, args=()):
         conf_dir = os.path.join(self.dir, "smtpmond")
         os.makedirs(conf_dir, exist_ok=True)
         self.smtpmond_conf = os.path.join(conf_dir, "smtpmond.conf")
@@ -213,7 +213,7 @@ class Stack:
         env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
         env.setdefault("TSAN_OPTIONS", "halt_on_error=0:second_deadlock_stack=1")
         argv = list(wrapper) + [self.smtpmond_path(), "-f", "-C", "-c", self.smtpmond_conf,
-                                "-Lf", self.smtpmond_log]
+                                "-Lf", self.smtpmond_log] + list(args)
         self.smtpmond = self.group.start(argv, env=env, stdout=self.smtpmond_err,
                                          stderr=subprocess.STDOUT, name="smtpmond")
         if wait_connected:

@@ -64,6 +64,22 @@ class Daemon(unittest.TestCase):
             self.assertIn("smtpmond stopping", f.read())
 
 
+class DropPrivileges(unittest.TestCase):
+    def test_u_runs_as_the_user_after_connecting(self):
+        stack = Stack(BUILD, os.environ.get("SMTPMON_VARIANT", "plain"))
+        self.addCleanup(stack.close)
+        stack.start_snmpd()
+        ports = stack.start_fake({"ok": ("ok", "127.0.0.1")})
+        proc = stack.start_smtpmond(["smtpMonServer ok 127.0.0.1:%d interval=1" % ports["ok"]],
+                                    args=["-u", "nobody"])
+        row = stack.wait_probes("ok", 2, 15)
+        self.assertEqual(row["LastResult"], RESULT["ok"])
+        with open("/proc/%d/status" % proc.pid) as f:
+            uid = [l.split()[1:] for l in f if l.startswith("Uid:")][0]
+        self.assertEqual(set(uid), {"65534"})
+        self.assertEqual(stack.stop_smtpmond(), 0)
+
+
 def _alive(pid):
     try:
         with open("/proc/%d/stat" % pid) as f:
