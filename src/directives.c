@@ -3,8 +3,11 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* net-snmp's directive callbacks carry no context: this is where they write. */
 static struct config_set *target_set;
@@ -97,6 +100,25 @@ static void parse_notifications(const char *token, char *line)
 	target_set->settings.notifications = strcmp(word, "yes") == 0;
 }
 
+/* smtpMonCaFile / smtpMonCaPath: checked now, so a typo shows with its line. */
+static void parse_ca(const char *token, char *line)
+{
+	char path[PATH_MAX] = "";
+	int is_file = strcmp(token, "smtpMonCaFile") == 0;
+	struct stat st;
+
+	if (!line || sscanf(line, "%4095s", path) != 1 || path[0] != '/') {
+		report(token, "expected an absolute path");
+		return;
+	}
+	if (stat(path, &st) != 0 || (is_file ? !S_ISREG(st.st_mode) : !S_ISDIR(st.st_mode)) ||
+	    access(path, R_OK) != 0) {
+		report(token, is_file ? "not a readable file" : "not a readable directory");
+		return;
+	}
+	strcpy(is_file ? target_set->settings.ca_file : target_set->settings.ca_path, path);
+}
+
 void directives_register(struct config_set *set)
 {
 	target_set = set;
@@ -107,6 +129,8 @@ void directives_register(struct config_set *set)
 	register_app_config_handler("smtpMonDefaults", parse_defaults, NULL,
 				    "key=value [key=value ...]");
 	register_app_config_handler("smtpMonHeloName", parse_helo, NULL, "DOMAIN");
+	register_app_config_handler("smtpMonCaFile", parse_ca, NULL, "PATH");
+	register_app_config_handler("smtpMonCaPath", parse_ca, NULL, "DIR");
 }
 
 void directives_unregister(void)
@@ -115,6 +139,8 @@ void directives_unregister(void)
 	unregister_app_config_handler("smtpMonDefaults");
 	unregister_app_config_handler("smtpMonHeloName");
 	unregister_app_config_handler("smtpMonNotifications");
+	unregister_app_config_handler("smtpMonCaFile");
+	unregister_app_config_handler("smtpMonCaPath");
 	target_set = NULL;
 }
 

@@ -10,16 +10,18 @@
 #include "smtpmon.h"
 
 
-/* Columns this version fills; TLS (29, 38-40, 43-44) and DNSBL (41-42)
- * columns come with the features that fill them. */
+/* Columns this version fills; the DNSBL columns (41-42) come with the
+ * blocklist checks. */
 static unsigned int served_columns[] = {
 	COL_HOST, COL_PORT, COL_TLS_MODE, COL_INTERVAL, COL_TIMEOUT, COL_HELO_NAME,
 	COL_FAIL_THRESHOLD, COL_LATENCY_THRESHOLD, COL_VERIFY_CERT, COL_ADMIN_STATUS,
 	COL_STORAGE_TYPE, COL_ROW_STATUS, COL_RECOVER_THRESHOLD,
 	COL_STATUS, COL_LAST_RESULT, COL_LAST_REPLY_CODE, COL_LAST_ERROR,
 	COL_LAST_BANNER, COL_LATENCY, COL_CONNECT_TIME, COL_BANNER_TIME, COL_HELO_TIME,
-	COL_ADDRESS_TYPE, COL_ADDRESS, COL_LAST_PROBE, COL_LAST_CHANGE,
+	COL_TLS_TIME, COL_ADDRESS_TYPE, COL_ADDRESS, COL_LAST_PROBE, COL_LAST_CHANGE,
 	COL_CONSECUTIVE_FAILURES, COL_PROBES, COL_FAILURES, COL_EHLO_KEYWORDS,
+	COL_TLS_VERSION, COL_CERT_NOT_AFTER, COL_CERT_DAYS_LEFT, COL_CERT_SUBJECT,
+	COL_CERT_ISSUER,
 };
 
 struct server_table {
@@ -77,13 +79,13 @@ static int set_config_column(netsnmp_variable_list *vb, unsigned col,
 	switch (col) {
 	case COL_HOST: set_host(vb, c->host); break;
 	case COL_PORT: set_int(vb, ASN_UNSIGNED, c->port); break;
-	case COL_TLS_MODE: set_int(vb, ASN_INTEGER, c->tls); break;
+	case COL_TLS_MODE: set_int(vb, ASN_INTEGER, c->opt.tls); break;
 	case COL_INTERVAL: set_int(vb, ASN_UNSIGNED, c->opt.interval_s); break;
 	case COL_TIMEOUT: set_int(vb, ASN_UNSIGNED, c->opt.timeout_s); break;
 	case COL_HELO_NAME: set_string(vb, c->opt.helo); break;
 	case COL_FAIL_THRESHOLD: set_int(vb, ASN_UNSIGNED, c->opt.fail_threshold); break;
 	case COL_LATENCY_THRESHOLD: set_int(vb, ASN_UNSIGNED, c->opt.latency_threshold_ms); break;
-	case COL_VERIFY_CERT: set_int(vb, ASN_INTEGER, TV_FALSE); break;
+	case COL_VERIFY_CERT: set_int(vb, ASN_INTEGER, c->opt.verify_cert ? TV_TRUE : TV_FALSE); break;
 	case COL_ADMIN_STATUS: set_int(vb, ASN_INTEGER, c->opt.enabled ? 1 : 2); break;
 	case COL_STORAGE_TYPE: set_int(vb, ASN_INTEGER, ST_READONLY); break;
 	case COL_ROW_STATUS: set_int(vb, ASN_INTEGER, RS_ACTIVE); break;
@@ -118,6 +120,12 @@ static int set_state_column(netsnmp_variable_list *vb, unsigned col,
 	case COL_PROBES: set_int(vb, ASN_COUNTER, s->probes); break;
 	case COL_FAILURES: set_int(vb, ASN_COUNTER, s->failures); break;
 	case COL_EHLO_KEYWORDS: set_string(vb, o->ehlo_keywords); break;
+	case COL_TLS_TIME: set_int(vb, ASN_UNSIGNED, o->tls_us); break;
+	case COL_TLS_VERSION: set_string(vb, o->tls.version); break;
+	case COL_CERT_NOT_AFTER: set_time(vb, o->tls.not_after_wall_us); break;
+	case COL_CERT_DAYS_LEFT: set_int(vb, ASN_INTEGER, o->tls.days_left); break;
+	case COL_CERT_SUBJECT: set_string(vb, o->tls.subject); break;
+	case COL_CERT_ISSUER: set_string(vb, o->tls.issuer); break;
 	default: return 0;
 	}
 	return 1;
@@ -198,7 +206,7 @@ static netsnmp_table_registration_info *table_info(struct server_table *st)
 		return NULL;
 	netsnmp_table_helper_add_indexes(ti, ASN_OCTET_STR, 0);
 	ti->min_column = COL_HOST;
-	ti->max_column = COL_EHLO_KEYWORDS;
+	ti->max_column = COL_CERT_ISSUER;
 	st->columns.isRange = 0;
 	st->columns.list_count = (char)(sizeof(served_columns) / sizeof(served_columns[0]));
 	st->columns.details.list = served_columns;

@@ -27,6 +27,9 @@ static const unsigned up_objects[] = { COL_HOST, COL_PORT, COL_LATENCY, COL_LAST
 static const unsigned degraded_objects[] = {
 	COL_HOST, COL_PORT, COL_LATENCY, COL_LATENCY_THRESHOLD, 0,
 };
+static const unsigned cert_objects[] = {
+	COL_HOST, COL_PORT, COL_CERT_NOT_AFTER, COL_CERT_DAYS_LEFT, 0,
+};
 
 static const unsigned *objects_of(enum status_notification kind)
 {
@@ -34,6 +37,7 @@ static const unsigned *objects_of(enum status_notification kind)
 	case NOTIFY_SERVER_DOWN: return down_objects;
 	case NOTIFY_SERVER_UP: return up_objects;
 	case NOTIFY_SERVER_DEGRADED: return degraded_objects;
+	case NOTIFY_CERT_EXPIRING: return cert_objects;
 	}
 	return NULL;
 }
@@ -44,6 +48,7 @@ static const char *kind_name(enum status_notification kind)
 	case NOTIFY_SERVER_DOWN: return "smtpMonServerDown";
 	case NOTIFY_SERVER_UP: return "smtpMonServerUp";
 	case NOTIFY_SERVER_DEGRADED: return "smtpMonServerDegraded";
+	case NOTIFY_CERT_EXPIRING: return "smtpMonCertExpiring";
 	}
 	return "?";
 }

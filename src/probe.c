@@ -9,8 +9,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/dns.h>
 #include <event2/event.h>
 #include <event2/util.h>
@@ -18,6 +22,7 @@
 #include "monotime.h"
 #include "smtp_reply.h"
 #include "text.h"
+#include "tls.h"
 
 /* After QUIT the 221 is a courtesy: wait this long for the server's close
  * so our close does not turn into a reset, then go (DESIGN section 5). */
@@ -43,13 +48,17 @@ struct probe {
 	struct smtp_reply reply;
 	char detail[STATE_TEXT_MAX + 1];       /* LastError when not the generic one */
 
+	int starttls_offered;                  /* seen in the EHLO reply */
+	int tls_done;                          /* the handshake completed */
 	uint64_t t_first_connect, t_attempt, t_connected, t_command;
+	uint64_t t_greeting_wait, t_tls_start;
 	struct probe_outcome out;
 };
 
 struct probe_engine {
 	struct event_base *base;
 	struct evdns_base *dns;
+	SSL_CTX *tls;
 	struct probe *live;
 	unsigned nlive;
 };
@@ -126,6 +135,7 @@ static void record_address(struct probe *p)
 }
 
 static void close_after_quit(struct probe *p);
+static void on_event(struct bufferevent *bev, short what, void *arg);
 static void fail_protocol(struct probe *p, const char *why);
 
 /* Fixes the result, hands it over, then closes politely or at once. */
@@ -155,7 +165,8 @@ static void decide(struct probe *p, enum probe_result result, int err)
 		p->done(&p->out, p->done_arg);
 	p->done = NULL;
 	if (p->bev && (result == RESULT_OK || result == RESULT_BANNER_REJECTED ||
-		       result == RESULT_HELO_REJECTED))
+		       result == RESULT_HELO_REJECTED || result == RESULT_TLS_UNAVAILABLE ||
+		       result == RESULT_CERT_INVALID))
 		close_after_quit(p);
 	else
 		probe_free(p);
@@ -196,12 +207,20 @@ static void close_after_quit(struct probe *p)
 
 /* --- the dialogue ------------------------------------------------------ */
 
-static void send_command(struct probe *p, const char *verb, enum probe_stage stage)
+static void send_line(struct probe *p, const char *line, enum probe_stage stage)
 {
-	evbuffer_add_printf(bufferevent_get_output(p->bev), "%s %s\r\n", verb, p->helo);
+	evbuffer_add_printf(bufferevent_get_output(p->bev), "%s\r\n", line);
 	smtp_reply_reset(&p->reply);
 	p->stage = stage;
 	p->t_command = monotime_us();
+}
+
+static void send_hello(struct probe *p, const char *verb, enum probe_stage stage)
+{
+	char line[8 + TARGET_HELO_MAX];
+
+	snprintf(line, sizeof(line), "%s %s", verb, p->helo);
+	send_line(p, line, stage);
 }
 
 static void add_ehlo_keyword(struct probe *p, const char *text, size_t len)
@@ -213,30 +232,64 @@ static void add_ehlo_keyword(struct probe *p, const char *text, size_t len)
 		return;
 	for (size_t i = 0; i < n; i++)
 		word[i] = (char)toupper((unsigned char)text[i]);
+	word[n] = '\0';
+	if (strcmp(word, "STARTTLS") == 0)
+		p->starttls_offered = 1;
 	text_append_word(p->out.ehlo_keywords, sizeof(p->out.ehlo_keywords), word, n);
 }
 
 static void on_greeting(struct probe *p, enum reply_verdict v)
 {
 	text_clean(p->out.banner, sizeof(p->out.banner), p->reply.first, strlen(p->reply.first));
-	p->out.banner_us = elapsed_us(p->t_connected, monotime_us());
+	p->out.banner_us = elapsed_us(p->t_greeting_wait, monotime_us());
 	if (v == VERDICT_PROCEED)
-		send_command(p, "EHLO", STAGE_EHLO);
+		send_hello(p, "EHLO", STAGE_EHLO);
 	else if (v == VERDICT_REJECTED)
 		decide(p, RESULT_BANNER_REJECTED, 0);
 	else
 		fail_protocol(p, "reply code out of place");
 }
 
+/* EHLO accepted: go on to STARTTLS if the row asks for it, else done. */
+static void on_hello_accepted(struct probe *p)
+{
+	char text[2 * SMTP_LINE_MAX];
+
+	if (p->cfg->opt.tls != TLS_STARTTLS || p->tls_done) {
+		decide(p, RESULT_OK, 0);
+		return;
+	}
+	if (p->starttls_offered) {
+		send_line(p, "STARTTLS", STAGE_STARTTLS);
+		return;
+	}
+	snprintf(text, sizeof(text), "%s: the server does not offer STARTTLS; server said: %s",
+		 probe_stage_name(p->stage), p->reply.first);
+	text_clean(p->detail, sizeof(p->detail), text, strlen(text));
+	decide(p, RESULT_TLS_UNAVAILABLE, 0);
+}
+
+static void start_tls(struct probe *p);
+
+static void on_starttls(struct probe *p, enum reply_verdict v)
+{
+	if (v == VERDICT_PROCEED)
+		start_tls(p);
+	else if (v == VERDICT_REJECTED)
+		decide(p, RESULT_TLS_UNAVAILABLE, 0);
+	else
+		fail_protocol(p, "reply code out of place");
+}
+
+/* HeloTime adds up every EHLO/HELO: the fallback and the one after TLS. */
 static void on_hello(struct probe *p, enum reply_verdict v)
 {
-	p->out.helo_us = elapsed_us(p->t_command, monotime_us());
+	p->out.helo_us += elapsed_us(p->t_command, monotime_us());
 	if (v == VERDICT_FALLBACK) {
 		p->out.ehlo_keywords[0] = '\0';
-		send_command(p, "HELO", STAGE_HELO);
-		p->t_command -= p->out.helo_us; /* HeloTime spans EHLO and HELO */
+		send_hello(p, "HELO", STAGE_HELO);
 	} else if (v == VERDICT_PROCEED) {
-		decide(p, RESULT_OK, 0);
+		on_hello_accepted(p);
 	} else if (v == VERDICT_REJECTED) {
 		decide(p, RESULT_HELO_REJECTED, 0);
 	} else {
@@ -250,6 +303,8 @@ static void on_reply(struct probe *p)
 
 	if (p->stage == STAGE_GREETING)
 		on_greeting(p, v);
+	else if (p->stage == STAGE_STARTTLS)
+		on_starttls(p, v);
 	else
 		on_hello(p, v);
 }
@@ -343,6 +398,84 @@ static void try_next_address(struct probe *p, int err)
 	decide(p, result_for_socket_error(STAGE_CONNECT, err), err);
 }
 
+/* --- TLS ------------------------------------------------------------------ */
+
+/* Wraps the connection in TLS; nothing read in plaintext may remain (a
+ * reply followed by more bytes was already refused), so nothing can be
+ * injected into the encrypted session. */
+static void start_tls(struct probe *p)
+{
+	SSL *ssl = tls_session_new(p->eng->tls, p->cfg);
+	struct bufferevent *f;
+
+	p->stage = STAGE_TLS;
+	p->t_tls_start = monotime_us();
+	f = ssl ? bufferevent_openssl_filter_new(p->eng->base, p->bev, ssl,
+						 BUFFEREVENT_SSL_CONNECTING,
+						 BEV_OPT_CLOSE_ON_FREE) : NULL;
+	if (!f) {
+		if (ssl)
+			SSL_free(ssl);
+		decide(p, RESULT_INTERNAL_ERROR, ENOMEM);
+		return;
+	}
+	p->bev = f;
+	bufferevent_setcb(f, on_read, NULL, on_event, p);
+	bufferevent_enable(f, EV_READ | EV_WRITE);
+}
+
+static void tls_established(struct probe *p)
+{
+	SSL *ssl = bufferevent_openssl_get_ssl(p->bev);
+	char why[256], text[512];
+
+	p->out.tls_us = elapsed_us(p->t_tls_start, monotime_us());
+	p->tls_done = 1;
+	tls_read_peer(ssl, &p->out.tls);
+	if (p->cfg->opt.verify_cert && tls_verify_result(ssl, why, sizeof(why)) != 0) {
+		snprintf(text, sizeof(text), "TLS handshake: the server's certificate did not "
+			 "verify: %s", why);
+		text_clean(p->detail, sizeof(p->detail), text, strlen(text));
+		decide(p, RESULT_CERT_INVALID, 0);
+	} else if (p->cfg->opt.tls == TLS_IMPLICIT) {
+		p->stage = STAGE_GREETING;
+		p->t_greeting_wait = monotime_us();
+	} else {
+		p->out.ehlo_keywords[0] = '\0';
+		send_hello(p, "EHLO", STAGE_EHLO);
+	}
+}
+
+static void tls_failed(struct probe *p, int err)
+{
+	unsigned long e, first = 0;
+	char why[256], text[512];
+
+	while ((e = bufferevent_get_openssl_error(p->bev)) != 0)
+		if (!first)
+			first = e;
+	if (!first && err) {
+		decide(p, result_for_socket_error(STAGE_TLS, err), err);
+		return;
+	}
+	tls_error_text(first, why, sizeof(why));
+	snprintf(text, sizeof(text), "TLS handshake: the TLS handshake failed (%s)", why);
+	text_clean(p->detail, sizeof(p->detail), text, strlen(text));
+	decide(p, RESULT_TLS_FAILURE, 0);
+}
+
+static void on_connected(struct probe *p)
+{
+	p->t_connected = monotime_us();
+	p->out.connect_us = elapsed_us(p->t_attempt, p->t_connected);
+	if (p->cfg->opt.tls == TLS_IMPLICIT) {
+		start_tls(p);
+		return;
+	}
+	p->stage = STAGE_GREETING;
+	p->t_greeting_wait = p->t_connected;
+}
+
 static void on_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct probe *p = arg;
@@ -350,13 +483,18 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 
 	(void)bev;
 	if (what & BEV_EVENT_CONNECTED) {
-		p->t_connected = monotime_us();
-		p->out.connect_us = elapsed_us(p->t_attempt, p->t_connected);
-		p->stage = STAGE_GREETING;
+		if (p->stage == STAGE_TLS)
+			tls_established(p);
+		else
+			on_connected(p);
 		return;
 	}
 	if (p->stage == STAGE_CONNECT && (what & BEV_EVENT_ERROR)) {
 		try_next_address(p, err);
+		return;
+	}
+	if (p->stage == STAGE_TLS && (what & BEV_EVENT_ERROR)) {
+		tls_failed(p, err);
 		return;
 	}
 	if (what & BEV_EVENT_EOF)
@@ -504,13 +642,15 @@ int probe_start(struct probe_engine *e, const struct target_config *cfg,
 
 /* --- engine ------------------------------------------------------------ */
 
-struct probe_engine *probe_engine_new(struct event_base *base, struct evdns_base *dns)
+struct probe_engine *probe_engine_new(struct event_base *base, struct evdns_base *dns,
+				      SSL_CTX *tls)
 {
 	struct probe_engine *e = calloc(1, sizeof(*e));
 
 	if (e) {
 		e->base = base;
 		e->dns = dns;
+		e->tls = tls;
 	}
 	return e;
 }

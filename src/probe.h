@@ -6,6 +6,8 @@
 
 #include "store.h"
 
+#include <openssl/ssl.h>
+
 struct event_base;
 struct evdns_base;
 struct probe_engine;
@@ -13,7 +15,9 @@ struct probe_engine;
 /* Called once per probe, from the loop, when its result is decided. */
 typedef void (*probe_done_fn)(const struct probe_outcome *o, void *arg);
 
-struct probe_engine *probe_engine_new(struct event_base *base, struct evdns_base *dns);
+/* TLS: the context for tls=starttls and tls=implicit (the engine does not own it). */
+struct probe_engine *probe_engine_new(struct event_base *base, struct evdns_base *dns,
+				      SSL_CTX *tls);
 
 /* Abandons every probe still running (no callbacks) and frees the engine. */
 void probe_engine_free(struct probe_engine *e);

@@ -43,6 +43,10 @@ const char *probe_stage_name(enum probe_stage s)
 		return "EHLO";
 	case STAGE_HELO:
 		return "HELO";
+	case STAGE_STARTTLS:
+		return "STARTTLS";
+	case STAGE_TLS:
+		return "TLS handshake";
 	case STAGE_DONE:
 		return "QUIT";
 	}
@@ -58,13 +62,15 @@ enum reply_verdict classify_reply(enum probe_stage stage, int code)
 			return VERDICT_FALLBACK;
 		return VERDICT_REJECTED;
 	}
-	if (stage == STAGE_GREETING)
+	if (stage == STAGE_GREETING || stage == STAGE_STARTTLS)
 		return code == 220 ? VERDICT_PROCEED : VERDICT_OUT_OF_PLACE;
 	return code == 250 ? VERDICT_PROCEED : VERDICT_OUT_OF_PLACE;
 }
 
 enum probe_result result_for_rejection(enum probe_stage stage)
 {
+	if (stage == STAGE_STARTTLS)
+		return RESULT_TLS_UNAVAILABLE;
 	return stage == STAGE_GREETING ? RESULT_BANNER_REJECTED : RESULT_HELO_REJECTED;
 }
 
@@ -80,6 +86,9 @@ enum probe_result result_for_timeout(enum probe_stage stage)
 	case STAGE_EHLO:
 	case STAGE_HELO:
 		return RESULT_HELO_TIMEOUT;
+	case STAGE_STARTTLS:
+	case STAGE_TLS:
+		return RESULT_TLS_FAILURE;
 	case STAGE_DONE:
 		break;
 	}
@@ -88,6 +97,8 @@ enum probe_result result_for_timeout(enum probe_stage stage)
 
 enum probe_result result_for_close(enum probe_stage stage)
 {
+	if (stage == STAGE_TLS)
+		return RESULT_TLS_FAILURE;
 	return stage == STAGE_CONNECT ? RESULT_NETWORK_ERROR : RESULT_CONNECTION_CLOSED;
 }
 
@@ -123,6 +134,12 @@ static const char *cause_text(enum probe_result result)
 		return "the server refused the client's introduction";
 	case RESULT_PROTOCOL_ERROR:
 		return "the server's answer is not valid SMTP";
+	case RESULT_TLS_UNAVAILABLE:
+		return "the server refused STARTTLS";
+	case RESULT_TLS_FAILURE:
+		return "the TLS handshake failed";
+	case RESULT_CERT_INVALID:
+		return "the server's certificate did not verify";
 	case RESULT_CONNECTION_CLOSED:
 		return "the server closed the connection";
 	case RESULT_INTERNAL_ERROR:

@@ -32,6 +32,8 @@ enum probe_stage {
 	STAGE_GREETING,
 	STAGE_EHLO,
 	STAGE_HELO,
+	STAGE_STARTTLS,   /* STARTTLS sent, waiting for its 220 */
+	STAGE_TLS,        /* TLS handshake */
 	STAGE_DONE,
 };
 

@@ -9,9 +9,14 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+
 #include "monotime.h"
 #include "notify_queue.h"
 #include "probe.h"
+#include "smtpmon.h"
+#include "tls.h"
 
 /* One server's place in the schedule. */
 struct slot {
@@ -24,7 +29,9 @@ struct slot {
 struct scheduler {
 	struct store *store;
 	struct notify_queue *notes;
+	const struct smtpmon_settings *settings;
 	char helo[TARGET_HELO_MAX + 1];
+	SSL_CTX *tls;
 	struct event_base *base;
 	struct evdns_base *dns;
 	struct probe_engine *engine;
@@ -43,20 +50,33 @@ static void arm(struct slot *sl)
 	evtimer_add(sl->timer, &tv);
 }
 
-/* Hands the notifications a change of Status calls for to the agent thread. */
-static void announce(struct scheduler *s, const struct target *t,
-		     enum server_status before, const struct target_state *after)
+static void push(struct scheduler *s, enum status_notification kind,
+		 const struct target *t, const struct target_state *after)
 {
-	enum status_notification kinds[2];
-	int n = status_notifications(before, after->track.status, kinds);
 	struct notify_event e;
 
-	for (int i = 0; i < n && s->notes; i++) {
-		e.kind = kinds[i];
-		e.cfg = t->cfg;
-		e.st = *after;
-		notify_queue_push(s->notes, &e);
-	}
+	e.kind = kind;
+	e.cfg = t->cfg;
+	e.st = *after;
+	notify_queue_push(s->notes, &e);
+}
+
+/* Hands the notifications a probe calls for to the agent thread. Degraded
+ * by a certificate alone is told by smtpMonCertExpiring, not by
+ * smtpMonServerDegraded, whose objects speak of latency. */
+static void announce(struct scheduler *s, const struct target *t,
+		     const struct record_result *r, const struct target_state *after)
+{
+	enum status_notification kinds[2];
+	int n = status_notifications(r->before, after->track.status, kinds);
+
+	if (!s->notes)
+		return;
+	for (int i = 0; i < n; i++)
+		if (kinds[i] != NOTIFY_SERVER_DEGRADED || r->slow)
+			push(s, kinds[i], t, after);
+	if (r->cert_expiring)
+		push(s, NOTIFY_CERT_EXPIRING, t, after);
 }
 
 /* Fixed rate: the next slot after now, so a slow probe skips, never piles up. */
@@ -66,9 +86,9 @@ static void on_probe_done(const struct probe_outcome *o, void *arg)
 	uint64_t interval = (uint64_t)sl->target->cfg.opt.interval_s * 1000000u;
 	uint64_t now = monotime_us();
 	struct target_state after;
-	enum server_status before = store_record(sl->sched->store, sl->target, o, &after);
+	struct record_result r = store_record(sl->sched->store, sl->target, o, &after);
 
-	announce(sl->sched, sl->target, before, &after);
+	announce(sl->sched, sl->target, &r, &after);
 	sl->due_us += interval;
 	if (sl->due_us <= now)
 		sl->due_us += ((now - sl->due_us) / interval + 1) * interval;
@@ -92,7 +112,7 @@ static void on_due(evutil_socket_t fd, short what, void *arg)
 	on_probe_done(&failed, sl);
 }
 
-struct scheduler *scheduler_new(struct store *store, const char *helo,
+struct scheduler *scheduler_new(struct store *store, const struct smtpmon_settings *settings,
 				struct notify_queue *notes)
 {
 	struct scheduler *s = calloc(1, sizeof(*s));
@@ -101,12 +121,20 @@ struct scheduler *scheduler_new(struct store *store, const char *helo,
 		return NULL;
 	s->store = store;
 	s->notes = notes;
-	snprintf(s->helo, sizeof(s->helo), "%s", helo);
+	s->settings = settings;
+	snprintf(s->helo, sizeof(s->helo), "%s", settings->helo);
 	return s;
 }
 
 static int make_loop(struct scheduler *s)
 {
+	char err[PATH_MAX + 64];
+
+	s->tls = tls_context_new(s->settings->ca_file, s->settings->ca_path, err, sizeof(err));
+	if (!s->tls) {
+		snmp_log(LOG_ERR, "smtpmon: %s\n", err);
+		return -1;
+	}
 	if (evthread_use_pthreads() != 0)
 		return -1;
 	s->base = event_base_new();
@@ -117,7 +145,7 @@ static int make_loop(struct scheduler *s)
 				EVDNS_BASE_DISABLE_WHEN_INACTIVE);
 	if (!s->dns)
 		s->dns = evdns_base_new(s->base, 0);
-	s->engine = s->dns ? probe_engine_new(s->base, s->dns) : NULL;
+	s->engine = s->dns ? probe_engine_new(s->base, s->dns, s->tls) : NULL;
 	return s->engine ? 0 : -1;
 }
 
@@ -197,5 +225,6 @@ void scheduler_free(struct scheduler *s)
 		evdns_base_free(s->dns, 0);
 	if (s->base)
 		event_base_free(s->base);
+	SSL_CTX_free(s->tls);
 	free(s);
 }

@@ -7,13 +7,15 @@
 
 struct notify_queue;
 struct scheduler;
+struct smtpmon_settings;
 
-/* HELO is the global name for servers that set none; changes of Status go
- * to NOTES as the notifications they call for. */
-struct scheduler *scheduler_new(struct store *store, const char *helo,
+/* SETTINGS gives the global EHLO name and the trust anchors; changes of
+ * Status go to NOTES as the notifications they call for. */
+struct scheduler *scheduler_new(struct store *store, const struct smtpmon_settings *settings,
 				struct notify_queue *notes);
 
-/* Starts the thread over the servers now in the store. */
+/* Agent thread: loads the trust anchors, then starts the thread over the
+ * servers now in the store. Returns 0, or -1 with the reason logged. */
 int scheduler_start(struct scheduler *s);
 
 /* Stops the loop and joins the thread; safe to call when not started. */

@@ -1,5 +1,7 @@
 #include "server_status.h"
 
+#include <string.h>
+
 void status_init(struct status_track *t, int enabled)
 {
 	t->status = enabled ? STATUS_UNKNOWN : STATUS_DISABLED;
@@ -7,28 +9,31 @@ void status_init(struct status_track *t, int enabled)
 	t->consecutive_successes = 0;
 }
 
-static enum server_status status_for_success(const struct status_params *p,
-					     uint32_t latency_us)
+int status_is_slow(const struct status_params *p, uint32_t latency_us)
 {
-	if (p->latency_threshold_ms &&
-	    latency_us > (uint64_t)p->latency_threshold_ms * 1000u)
-		return STATUS_DEGRADED;
-	return STATUS_UP;
+	return p->latency_threshold_ms && latency_us > (uint64_t)p->latency_threshold_ms * 1000u;
+}
+
+int status_cert_in_warning(const struct status_params *p, const struct probe_health *h)
+{
+	return h->have_cert && h->cert_days_left < (int64_t)p->cert_warn_days;
 }
 
 static enum server_status next_status(const struct status_track *t,
 				      const struct status_params *p,
-				      int success, uint32_t latency_us)
+				      int success, const struct probe_health *h)
 {
 	if (!success)
 		return t->consecutive_failures >= p->fail_threshold ? STATUS_DOWN : t->status;
 	if (t->status == STATUS_DOWN && t->consecutive_successes < p->recover_threshold)
 		return STATUS_DOWN;
-	return status_for_success(p, latency_us);
+	if (status_is_slow(p, h->latency_us) || status_cert_in_warning(p, h))
+		return STATUS_DEGRADED;
+	return STATUS_UP;
 }
 
 int status_apply(struct status_track *t, const struct status_params *p,
-		 int success, uint32_t latency_us)
+		 int success, const struct probe_health *h)
 {
 	enum server_status before = t->status;
 
@@ -41,7 +46,7 @@ int status_apply(struct status_track *t, const struct status_params *p,
 		t->consecutive_successes = 0;
 		t->consecutive_failures++;
 	}
-	t->status = next_status(t, p, success, latency_us);
+	t->status = next_status(t, p, success, h);
 	return t->status != before;
 }
 
@@ -77,4 +82,22 @@ int status_notifications(enum server_status from, enum server_status to,
 	if (to == STATUS_DEGRADED)
 		out[n++] = NOTIFY_SERVER_DEGRADED;
 	return n;
+}
+
+int cert_expiry_due(struct cert_track *t, int in_warning, const unsigned char fp[32],
+		    int32_t days_left)
+{
+	int expired = days_left < 0;
+	int due;
+
+	if (!in_warning) {
+		t->warned = 0;
+		return 0;
+	}
+	due = !t->warned || memcmp(t->fingerprint, fp, sizeof(t->fingerprint)) != 0 ||
+	      (expired && !t->warned_expired);
+	t->warned = 1;
+	t->warned_expired = expired;
+	memcpy(t->fingerprint, fp, sizeof(t->fingerprint));
+	return due;
 }

@@ -18,6 +18,14 @@ struct status_params {
 	unsigned fail_threshold;        /* consecutive failures before down */
 	unsigned recover_threshold;     /* consecutive successes before up again */
 	uint32_t latency_threshold_ms;  /* 0 = off; slower successes are degraded */
+	unsigned cert_warn_days;        /* a certificate closer to expiry: degraded */
+};
+
+/* What a successful probe found that can make it degraded. */
+struct probe_health {
+	uint32_t latency_us;
+	int have_cert;
+	int32_t cert_days_left;
 };
 
 struct status_track {
@@ -30,7 +38,23 @@ void status_init(struct status_track *t, int enabled);
 
 /* Applies one probe's outcome; returns 1 when Status changed. */
 int status_apply(struct status_track *t, const struct status_params *p,
-		 int success, uint32_t latency_us);
+		 int success, const struct probe_health *h);
+
+int status_is_slow(const struct status_params *p, uint32_t latency_us);
+int status_cert_in_warning(const struct status_params *p, const struct probe_health *h);
+
+/* Whether smtpMonCertExpiring was sent, and for which certificate. */
+struct cert_track {
+	int warned;
+	int warned_expired;
+	unsigned char fingerprint[32];
+};
+
+/* After a probe that saw a certificate (FP, DAYS_LEFT) inside the warning
+ * window: 1 when smtpMonCertExpiring is due — the first time, for a new
+ * certificate, or when the days cross zero. Outside the window it forgets. */
+int cert_expiry_due(struct cert_track *t, int in_warning, const unsigned char fp[32],
+		    int32_t days_left);
 
 const char *status_name(enum server_status s);
 
@@ -39,6 +63,7 @@ enum status_notification {
 	NOTIFY_SERVER_DOWN = 1,
 	NOTIFY_SERVER_UP = 2,
 	NOTIFY_SERVER_DEGRADED = 3,
+	NOTIFY_CERT_EXPIRING = 4,
 };
 
 /* The notifications a change of Status calls for, in the order to send

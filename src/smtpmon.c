@@ -77,7 +77,7 @@ static int build_store(void)
 	for (unsigned i = 0; i < mod.config.count; i++) {
 		struct target_config *cfg = &mod.config.servers[i];
 
-		target_options_merge(&cfg->opt, &cfg->opt, &mod.config.settings.defaults);
+		target_config_finish(cfg, &mod.config.settings.defaults);
 		if (!store_add(mod.store, cfg))
 			return -1;
 	}
@@ -94,7 +94,7 @@ int smtpmon_start(void)
 		goto fail;
 	mod.scalars = scalars_register(mod.store, set, mod.notes);
 	mod.table = server_table_register(mod.store);
-	mod.sched = scheduler_new(mod.store, set->helo, mod.notes);
+	mod.sched = scheduler_new(mod.store, set, mod.notes);
 	if (!mod.scalars || !mod.table || !mod.sched || scheduler_start(mod.sched) != 0)
 		goto fail;
 	snmp_log(LOG_INFO, "smtpmon: monitoring %u server%s, EHLO name %s\n",

@@ -2,6 +2,8 @@
 #ifndef SMTPMON_SMTPMON_H
 #define SMTPMON_SMTPMON_H
 
+#include <limits.h>
+
 #include "target_config.h"
 
 /* netSnmpPlaypen.25 until the project has its own enterprise number. */
@@ -12,6 +14,8 @@ struct smtpmon_settings {
 	struct target_options defaults;        /* as given; built-ins fill the rest */
 	char helo[TARGET_HELO_MAX + 1];        /* empty: the host's name */
 	int notifications;                     /* smtpMonNotifications: 1 yes, 0 no, -1 unset */
+	char ca_file[PATH_MAX];                /* smtpMonCaFile; empty: system store */
+	char ca_path[PATH_MAX];                /* smtpMonCaPath */
 };
 
 /* Agent thread, before the configuration is read: registers the directives. */

@@ -67,30 +67,36 @@ static struct status_params status_params_of(const struct target_config *cfg)
 		.fail_threshold = cfg->opt.fail_threshold,
 		.recover_threshold = cfg->opt.recover_threshold,
 		.latency_threshold_ms = cfg->opt.latency_threshold_ms,
+		.cert_warn_days = cfg->opt.cert_warn_days,
 	};
 	return p;
 }
 
-/* LastBanner is "from the last probe that got one" (DESIGN section 5). */
+/* LastBanner is "from the last probe that got one" (DESIGN section 5), and
+ * the certificate columns from the last probe that completed a handshake. */
 static void keep_outcome(struct target_state *st, const struct probe_outcome *o)
 {
 	char banner[sizeof(st->last.banner)];
+	struct tls_facts tls = st->last.tls;
 
 	memcpy(banner, st->last.banner, sizeof(banner));
 	st->last = *o;
 	if (!o->banner[0])
 		memcpy(st->last.banner, banner, sizeof(banner));
+	if (!o->tls.have_cert)
+		st->last.tls = tls;
 }
 
-enum server_status store_record(struct store *s, struct target *t,
-				const struct probe_outcome *o, struct target_state *after)
+struct record_result store_record(struct store *s, struct target *t,
+				  const struct probe_outcome *o, struct target_state *after)
 {
 	struct status_params p = status_params_of(&t->cfg);
+	struct probe_health h = { o->latency_us, o->tls.have_cert, o->tls.days_left };
 	int ok = o->result == RESULT_OK;
-	enum server_status before;
+	struct record_result r = { .slow = ok && status_is_slow(&p, o->latency_us) };
 
 	pthread_mutex_lock(&s->lock);
-	before = t->st.track.status;
+	r.before = t->st.track.status;
 	keep_outcome(&t->st, o);
 	t->st.last_probe_wall_us = o->finished_wall_us;
 	t->st.probes++;
@@ -99,12 +105,15 @@ enum server_status store_record(struct store *s, struct target *t,
 		t->st.failures++;
 		s->failures_total++;
 	}
-	if (status_apply(&t->st.track, &p, ok, o->latency_us))
+	if (status_apply(&t->st.track, &p, ok, &h))
 		t->st.last_change_wall_us = o->finished_wall_us;
+	if (ok && h.have_cert)
+		r.cert_expiring = cert_expiry_due(&t->st.cert, status_cert_in_warning(&p, &h),
+						  o->tls.fingerprint, o->tls.days_left);
 	if (after)
 		*after = t->st;
 	pthread_mutex_unlock(&s->lock);
-	return before;
+	return r;
 }
 
 void store_snapshot(struct store *s, const struct target *t, struct target_state *out)

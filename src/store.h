@@ -13,6 +13,17 @@
 
 #define STATE_TEXT_MAX 255   /* DisplayString (SIZE(0..255)) columns */
 
+/* What a completed TLS handshake showed of the server's leaf certificate. */
+struct tls_facts {
+	int have_cert;
+	char version[16];                      /* "TLSv1.3" */
+	uint64_t not_after_wall_us;
+	int32_t days_left;                     /* negative once expired */
+	char subject[STATE_TEXT_MAX + 1];      /* RFC 2253 */
+	char issuer[STATE_TEXT_MAX + 1];
+	unsigned char fingerprint[32];         /* SHA-256, to tell a new certificate */
+};
+
 /* What one finished probe found: written by the probe engine. */
 struct probe_outcome {
 	enum probe_result result;
@@ -20,15 +31,17 @@ struct probe_outcome {
 	char error[STATE_TEXT_MAX + 1];        /* empty on success */
 	char banner[STATE_TEXT_MAX + 1];       /* first greeting line, empty if none */
 	char ehlo_keywords[STATE_TEXT_MAX + 1];
-	uint32_t latency_us, connect_us, banner_us, helo_us;
+	uint32_t latency_us, connect_us, banner_us, helo_us, tls_us;
 	int addr_family;                       /* AF_INET, AF_INET6 or 0 */
 	unsigned char addr[16];
 	uint64_t finished_wall_us;
+	struct tls_facts tls;                  /* kept from the last handshake */
 };
 
 /* A row's state as the MIB shows it. */
 struct target_state {
 	struct status_track track;
+	struct cert_track cert;                /* smtpMonCertExpiring already sent? */
 	struct probe_outcome last;             /* LastBanner kept from the last greeting */
 	uint64_t last_probe_wall_us;           /* 0: never probed */
 	uint64_t last_change_wall_us;          /* 0: Status never changed */
@@ -59,10 +72,17 @@ void store_free(struct store *s);
 struct target *store_add(struct store *s, const struct target_config *cfg);
 struct target *store_find(struct store *s, const char *name);
 
-/* Probe thread: records a finished probe and applies the status rules.
- * Returns the Status before it; AFTER (may be NULL) gets the row's state. */
-enum server_status store_record(struct store *s, struct target *t,
-				const struct probe_outcome *o, struct target_state *after);
+/* What recording a probe changed, for the notifications it calls for. */
+struct record_result {
+	enum server_status before;
+	int slow;                              /* above latencyThreshold */
+	int cert_expiring;                     /* smtpMonCertExpiring is due */
+};
+
+/* Probe thread: records a finished probe and applies the status rules;
+ * AFTER (may be NULL) gets the row's state. */
+struct record_result store_record(struct store *s, struct target *t,
+				  const struct probe_outcome *o, struct target_state *after);
 
 /* Agent thread: consistent copies for the MIB handlers. */
 void store_snapshot(struct store *s, const struct target *t, struct target_state *out);

@@ -34,6 +34,9 @@ void target_options_builtin(struct target_options *o)
 	o->latency_threshold_ms = 0;
 	o->enabled = 1;
 	o->family = FAMILY_ANY;
+	o->tls = TLS_NONE;
+	o->verify_cert = 0;
+	o->cert_warn_days = 14;
 }
 
 static const struct target_options *pick(unsigned bit,
@@ -62,8 +65,33 @@ void target_options_merge(struct target_options *eff,
 		pick(OPT_LATENCY_THRESHOLD, e, d, &builtin)->latency_threshold_ms;
 	eff->enabled = pick(OPT_ENABLED, e, d, &builtin)->enabled;
 	eff->family = pick(OPT_FAMILY, e, d, &builtin)->family;
+	eff->tls = pick(OPT_TLS, e, d, &builtin)->tls;
+	eff->verify_cert = pick(OPT_VERIFY_CERT, e, d, &builtin)->verify_cert;
+	eff->cert_warn_days = pick(OPT_CERT_WARN_DAYS, e, d, &builtin)->cert_warn_days;
 	memmove(eff->helo, pick(OPT_HELO, e, d, &builtin)->helo, sizeof(eff->helo));
+	memmove(eff->sni, pick(OPT_SNI, e, d, &builtin)->sni, sizeof(eff->sni));
 	eff->set = ~0u;
+}
+
+void target_config_finish(struct target_config *cfg, const struct target_options *defaults)
+{
+	target_options_merge(&cfg->opt, &cfg->opt, defaults);
+	if (cfg->port == 0)
+		cfg->port = cfg->opt.tls == TLS_IMPLICIT ? 465 : 25;
+}
+
+int target_host_is_address(const char *host)
+{
+	unsigned char addr[16];
+
+	return inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1;
+}
+
+const char *target_tls_name(const struct target_config *cfg)
+{
+	if (cfg->opt.sni[0])
+		return cfg->opt.sni;
+	return target_host_is_address(cfg->host) ? "" : cfg->host;
 }
 
 int target_name_valid(const char *name)
@@ -166,7 +194,7 @@ static int parse_host(const char *spec, struct target_config *cfg, char *err, si
 	strcpy(cfg->host, buf);
 	if (portstr && parse_u32(portstr, 1, 65535, &port) != 0)
 		return fail(err, errlen, "'%s' is not a port number (1-65535)", portstr);
-	cfg->port = portstr ? (uint16_t)port : 25;
+	cfg->port = portstr ? (uint16_t)port : 0;
 	return 0;
 }
 
@@ -186,13 +214,37 @@ static const struct numeric_key numeric_keys[] = {
 	  offsetof(struct target_options, recover_threshold) },
 	{ "latencyThreshold", OPT_LATENCY_THRESHOLD, 0, 3600000,
 	  offsetof(struct target_options, latency_threshold_ms) },
+	{ "certWarnDays", OPT_CERT_WARN_DAYS, 0, 3650,
+	  offsetof(struct target_options, cert_warn_days) },
 };
 
 /* Keys of DESIGN section 3 that later issues implement: refused, not ignored,
  * so nobody believes a certificate is checked when it is not. */
 static const char *const pending_keys[] = {
-	"tls", "verifyCert", "certWarnDays", "sni", "source", "dnsbl", "dnsblInterval",
+	"source", "dnsbl", "dnsblInterval",
 };
+
+static int parse_yes_no(const char *key, const char *value, int *out,
+			char *err, size_t errlen)
+{
+	if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+		return fail(err, errlen, "%s=%s: expected yes or no", key, value);
+	*out = strcmp(value, "yes") == 0;
+	return 0;
+}
+
+static int parse_tls(const char *value, struct target_options *o, char *err, size_t errlen)
+{
+	if (strcmp(value, "none") == 0)
+		o->tls = TLS_NONE;
+	else if (strcmp(value, "starttls") == 0)
+		o->tls = TLS_STARTTLS;
+	else if (strcmp(value, "implicit") == 0)
+		o->tls = TLS_IMPLICIT;
+	else
+		return fail(err, errlen, "tls=%s: expected none, starttls or implicit", value);
+	return 0;
+}
 
 static int parse_numeric(const struct numeric_key *k, const char *value,
 			 struct target_options *o, char *err, size_t errlen)
@@ -215,11 +267,23 @@ static int parse_word_key(const char *key, const char *value,
 			return fail(err, errlen, "helo=%s: not a valid domain name", value);
 		strcpy(o->helo, value);
 		o->set |= OPT_HELO;
+	} else if (strcmp(key, "sni") == 0) {
+		if (strlen(value) > TARGET_HOST_MAX || !target_domain_valid(value))
+			return fail(err, errlen, "sni=%s: not a valid host name", value);
+		strcpy(o->sni, value);
+		o->set |= OPT_SNI;
 	} else if (strcmp(key, "enabled") == 0) {
-		if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
-			return fail(err, errlen, "enabled=%s: expected yes or no", value);
-		o->enabled = strcmp(value, "yes") == 0;
+		if (parse_yes_no(key, value, &o->enabled, err, errlen) != 0)
+			return -1;
 		o->set |= OPT_ENABLED;
+	} else if (strcmp(key, "verifyCert") == 0) {
+		if (parse_yes_no(key, value, &o->verify_cert, err, errlen) != 0)
+			return -1;
+		o->set |= OPT_VERIFY_CERT;
+	} else if (strcmp(key, "tls") == 0) {
+		if (parse_tls(value, o, err, errlen) != 0)
+			return -1;
+		o->set |= OPT_TLS;
 	} else if (strcmp(key, "family") == 0) {
 		if (strcmp(value, "any") == 0)
 			o->family = FAMILY_ANY;
@@ -245,6 +309,12 @@ static unsigned key_bit(const char *key)
 		return OPT_HELO;
 	if (strcmp(key, "enabled") == 0)
 		return OPT_ENABLED;
+	if (strcmp(key, "sni") == 0)
+		return OPT_SNI;
+	if (strcmp(key, "verifyCert") == 0)
+		return OPT_VERIFY_CERT;
+	if (strcmp(key, "tls") == 0)
+		return OPT_TLS;
 	return strcmp(key, "family") == 0 ? OPT_FAMILY : 0;
 }
 
@@ -328,7 +398,6 @@ int target_parse_server(const char *args, struct target_config *cfg, char *err, 
 	const char *p = args ? args : "";
 
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->tls = TLS_NONE;
 	p = next_token(p, tok, &toolong);
 	if (!p)
 		return fail(err, errlen, "expected: smtpMonServer NAME HOST[:PORT] [key=value ...]");

@@ -23,6 +23,10 @@ enum target_option_bit {
 	OPT_RECOVER_THRESHOLD = 1u << 5,
 	OPT_ENABLED = 1u << 6,
 	OPT_FAMILY = 1u << 7,
+	OPT_TLS = 1u << 8,
+	OPT_VERIFY_CERT = 1u << 9,
+	OPT_CERT_WARN_DAYS = 1u << 10,
+	OPT_SNI = 1u << 11,
 };
 
 struct target_options {
@@ -32,16 +36,19 @@ struct target_options {
 	uint32_t fail_threshold;
 	uint32_t recover_threshold;
 	uint32_t latency_threshold_ms;
+	uint32_t cert_warn_days;
 	int enabled;
+	int verify_cert;
 	enum addr_family family;
+	enum tls_mode tls;
 	char helo[TARGET_HELO_MAX + 1]; /* empty: the global smtpMonHeloName */
+	char sni[TARGET_HOST_MAX + 1];  /* empty: HOST when it is a name */
 };
 
 struct target_config {
 	char name[TARGET_NAME_MAX + 1];
 	char host[TARGET_HOST_MAX + 1]; /* IPv6 literals without brackets */
-	uint16_t port;
-	enum tls_mode tls;
+	uint16_t port;                  /* 0 until merged: 25, or 465 with tls=implicit */
 	struct target_options opt;      /* explicit keys until merged */
 };
 
@@ -52,6 +59,16 @@ void target_options_builtin(struct target_options *o);
 void target_options_merge(struct target_options *eff,
 			  const struct target_options *explicit_opts,
 			  const struct target_options *defaults);
+
+/* Applies the defaults to a parsed server: options, then the default port. */
+void target_config_finish(struct target_config *cfg, const struct target_options *defaults);
+
+/* The name to send as SNI and to verify the certificate against: sni=,
+ * else HOST when it is a name; empty for an address literal. */
+const char *target_tls_name(const struct target_config *cfg);
+
+/* 1 when HOST is an IPv4 or IPv6 literal. */
+int target_host_is_address(const char *host);
 
 /* "NAME HOST[:PORT] [key=value ...]"; returns 0, or -1 with ERR filled. */
 int target_parse_server(const char *args, struct target_config *cfg,

@@ -53,9 +53,12 @@ class Schedule(unittest.TestCase):
     def test_a_slow_probe_skips_slots_instead_of_piling_up(self):
         accepts = [a["t"] for a in self.stack.fake_events("slow", "accept")]
         gaps = [b - a for a, b in zip(accepts, accepts[1:])]
-        # timeout 2 s on a 1 s interval: the next free slot is 3 s after the start.
+        # timeout 2 s on a 1 s interval: the next probe takes the first slot
+        # of the schedule after the 2 s probe ended (2 or 3 s after its start).
         for g in gaps:
-            self.assertAlmostEqual(g, 3.0, delta=0.3)
+            self.assertGreaterEqual(g, 1.95, gaps)
+            self.assertLessEqual(g, 3.3, gaps)
+            self.assertAlmostEqual(g, round(g), delta=0.3)
 
 
 if __name__ == "__main__":

@@ -45,6 +45,20 @@ static void helo_5xx_is_rejected(void **state)
 	assert_int_equal(result_for_rejection(STAGE_EHLO), RESULT_HELO_REJECTED);
 }
 
+static void starttls_220_proceeds_and_refusal_is_tls_unavailable(void **state)
+{
+	(void)state;
+	assert_int_equal(classify_reply(STAGE_STARTTLS, 220), VERDICT_PROCEED);
+	assert_int_equal(classify_reply(STAGE_STARTTLS, 454), VERDICT_REJECTED);
+	assert_int_equal(classify_reply(STAGE_STARTTLS, 502), VERDICT_REJECTED);
+	assert_int_equal(classify_reply(STAGE_STARTTLS, 250), VERDICT_OUT_OF_PLACE);
+	assert_int_equal(result_for_rejection(STAGE_STARTTLS), RESULT_TLS_UNAVAILABLE);
+	assert_int_equal(result_for_timeout(STAGE_STARTTLS), RESULT_TLS_FAILURE);
+	assert_int_equal(result_for_timeout(STAGE_TLS), RESULT_TLS_FAILURE);
+	assert_int_equal(result_for_close(STAGE_TLS), RESULT_TLS_FAILURE);
+	assert_int_equal(result_for_close(STAGE_STARTTLS), RESULT_CONNECTION_CLOSED);
+}
+
 static void timeouts_name_the_stage(void **state)
 {
 	(void)state;
@@ -108,6 +122,7 @@ int main(void)
 		cmocka_unit_test(greeting_with_other_codes_is_out_of_place),
 		cmocka_unit_test(ehlo_5xx_falls_back_to_helo_but_4xx_rejects),
 		cmocka_unit_test(helo_5xx_is_rejected),
+		cmocka_unit_test(starttls_220_proceeds_and_refusal_is_tls_unavailable),
 		cmocka_unit_test(timeouts_name_the_stage),
 		cmocka_unit_test(socket_errors),
 		cmocka_unit_test(error_text_names_stage_cause_and_reply),

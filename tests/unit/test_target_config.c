@@ -20,14 +20,56 @@ static int parse(const char *line, struct target_config *cfg)
 static void name_and_host_default_to_port_25(void **state)
 {
 	struct target_config c;
+	struct target_options none = { 0 };
 
 	(void)state;
 	assert_int_equal(parse("mx1 mail.example.com", &c), 0);
 	assert_string_equal(c.name, "mx1");
 	assert_string_equal(c.host, "mail.example.com");
-	assert_int_equal(c.port, 25);
-	assert_int_equal(c.tls, TLS_NONE);
 	assert_int_equal(c.opt.set, 0);
+	target_config_finish(&c, &none);
+	assert_int_equal(c.port, 25);
+	assert_int_equal(c.opt.tls, TLS_NONE);
+}
+
+static void implicit_tls_defaults_to_port_465_unless_a_port_is_given(void **state)
+{
+	struct target_config c;
+	struct target_options none = { 0 }, d;
+
+	(void)state;
+	assert_int_equal(parse("sub mail.example.com tls=implicit", &c), 0);
+	target_config_finish(&c, &none);
+	assert_int_equal(c.port, 465);
+	assert_int_equal(parse("sub mail.example.com:10465 tls=implicit", &c), 0);
+	target_config_finish(&c, &none);
+	assert_int_equal(c.port, 10465);
+	assert_int_equal(target_parse_defaults("tls=implicit", &d, err, sizeof(err)), 0);
+	assert_int_equal(parse("sub mail.example.com", &c), 0);
+	target_config_finish(&c, &d);
+	assert_int_equal(c.port, 465);
+}
+
+static void tls_keys(void **state)
+{
+	struct target_config c;
+	struct target_options none = { 0 };
+
+	(void)state;
+	assert_int_equal(parse("mx 192.0.2.1 tls=starttls verifyCert=yes certWarnDays=30 "
+			       "sni=mx.example.com", &c), 0);
+	target_config_finish(&c, &none);
+	assert_int_equal(c.opt.tls, TLS_STARTTLS);
+	assert_int_equal(c.opt.verify_cert, 1);
+	assert_int_equal(c.opt.cert_warn_days, 30);
+	assert_string_equal(target_tls_name(&c), "mx.example.com");
+	assert_int_equal(parse("mx 192.0.2.1 tls=starttls", &c), 0);
+	target_config_finish(&c, &none);
+	assert_int_equal(c.opt.verify_cert, 0);
+	assert_int_equal(c.opt.cert_warn_days, 14);
+	assert_string_equal(target_tls_name(&c), "");   /* no SNI for an address */
+	assert_int_equal(parse("mx mail.example.com tls=starttls", &c), 0);
+	assert_string_equal(target_tls_name(&c), "mail.example.com");
 }
 
 static void ipv4_and_bracketed_ipv6_with_ports(void **state)
@@ -42,7 +84,7 @@ static void ipv4_and_bracketed_ipv6_with_ports(void **state)
 	assert_string_equal(c.host, "::1");
 	assert_int_equal(c.port, 587);
 	assert_int_equal(parse("c [2001:db8::25]", &c), 0);
-	assert_int_equal(c.port, 25);
+	assert_int_equal(c.port, 0);   /* the default comes with target_config_finish */
 }
 
 static void keys_are_parsed_and_marked_explicit(void **state)
@@ -93,7 +135,12 @@ static void broken_lines_are_refused_with_a_reason(void **state)
 		{ "mx 127.0.0.1 family=ipx", "any, ipv4 or ipv6" },
 		{ "mx 127.0.0.1 helo=bad_name", "not a valid domain" },
 		{ "mx 127.0.0.1 interval=5 interval=6", "given twice" },
-		{ "mx 127.0.0.1 tls=starttls", "not supported by this version" },
+		{ "mx 127.0.0.1 tls=ssl", "none, starttls or implicit" },
+		{ "mx 127.0.0.1 verifyCert=1", "yes or no" },
+		{ "mx 127.0.0.1 certWarnDays=-1", "from 0 to 3650" },
+		{ "mx 127.0.0.1 sni=a..b", "not a valid host name" },
+		{ "mx 127.0.0.1 tls=none tls=none", "given twice" },
+		{ "mx 127.0.0.1 dnsbl=yes", "not supported by this version" },
 	};
 	struct target_config c;
 
@@ -161,6 +208,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(name_and_host_default_to_port_25),
+		cmocka_unit_test(implicit_tls_defaults_to_port_465_unless_a_port_is_given),
+		cmocka_unit_test(tls_keys),
 		cmocka_unit_test(ipv4_and_bracketed_ipv6_with_ports),
 		cmocka_unit_test(keys_are_parsed_and_marked_explicit),
 		cmocka_unit_test(broken_lines_are_refused_with_a_reason),
