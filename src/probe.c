@@ -187,9 +187,16 @@ static void quit_event(struct bufferevent *bev, short what, void *arg)
 	probe_free(arg);
 }
 
+/* QUIT is out: end TLS with a close_notify, or TCP with a half-close; the
+ * server then closes, or the grace timer ends it. */
 static void quit_write(struct bufferevent *bev, void *arg)
 {
-	shutdown(bufferevent_getfd(bev), SHUT_WR);
+	SSL *ssl = bufferevent_openssl_get_ssl(bev);
+
+	if (ssl)
+		SSL_shutdown(ssl);
+	else
+		shutdown(bufferevent_getfd(bev), SHUT_WR);
 	bufferevent_setcb(bev, quit_read, NULL, quit_event, arg);
 }
 
@@ -339,6 +346,23 @@ static int take_line(struct probe *p, const char *line, size_t len)
 	return 2;
 }
 
+/* Bytes after a final reply, before our next command. After the 220 to
+ * STARTTLS they would be taken as the server's first TLS bytes: refused,
+ * never fed to the handshake (the STARTTLS injection flaw). */
+static void talked_out_of_turn(struct probe *p, size_t n)
+{
+	char text[256];
+
+	if (p->stage == STAGE_STARTTLS && p->reply.code == 220) {
+		snprintf(text, sizeof(text), "STARTTLS: the server sent %zu bytes before the TLS "
+			 "handshake began; refused", n);
+		text_clean(p->detail, sizeof(p->detail), text, strlen(text));
+		decide(p, RESULT_TLS_FAILURE, 0);
+		return;
+	}
+	fail_protocol(p, "data sent before the client's command");
+}
+
 /* Extracts one complete line into LINE; 0 = need more, -1 = overlong. */
 static int read_line(struct evbuffer *in, char *line, size_t *len)
 {
@@ -370,7 +394,7 @@ static void on_read(struct bufferevent *bev, void *arg)
 		if (rc == 2) {
 			/* Nothing may follow a final reply before our next command. */
 			if (evbuffer_get_length(in) > 0) {
-				fail_protocol(p, "data sent before the client's command");
+				talked_out_of_turn(p, evbuffer_get_length(in));
 				return;
 			}
 			on_reply(p);

@@ -33,7 +33,9 @@ COLUMNS = {
     "LastBanner": 24, "Latency": 25, "ConnectTime": 26, "BannerTime": 27,
     "HeloTime": 28, "TlsTime": 29, "AddressType": 30, "Address": 31,
     "LastProbe": 32, "LastChange": 33, "ConsecutiveFailures": 34, "Probes": 35,
-    "Failures": 36, "EhloKeywords": 37,
+    "Failures": 36, "EhloKeywords": 37, "TlsVersion": 38, "CertNotAfter": 39,
+    "CertDaysLeft": 40, "DnsblListings": 41, "DnsblZones": 42, "CertSubject": 43,
+    "CertIssuer": 44,
 }
 COLUMN_NAMES = {v: k for k, v in COLUMNS.items()}
 
@@ -147,7 +149,7 @@ class Stack:
         self.snmpd = None
         self.smtpmond = None
         self.fake_ports = {}
-        self.fake_log = os.path.join(self.dir, "fakesmtp.jsonl")
+        self.fake_logs = []
         self.exim = None
         self.smtpmond_log = os.path.join(self.dir, "smtpmond.log")
         self.smtpmond_err = os.path.join(self.dir, "smtpmond.stderr")
@@ -178,23 +180,33 @@ class Stack:
                 out.append(trap)
         return out
 
-    def start_fake(self, listeners):
-        """listeners: {name: (scenario, addr)}; addr '127.0.0.1' or '[::1]'."""
-        ports_file = os.path.join(self.dir, "fake-ports.json")
+    def start_fake(self, listeners, tls=None):
+        """A fake SMTP server process. listeners: {name: (scenario, addr)},
+        addr '127.0.0.1' or '[::1]'; tls: (cert, key) for its TLS steps.
+        Several may run; listener names must differ across them."""
+        n = len(self.fake_logs)
+        ports_file = os.path.join(self.dir, "fake-ports-%d.json" % n)
+        log = os.path.join(self.dir, "fakesmtp-%d.jsonl" % n)
         argv = [sys.executable, os.path.join(TOP, "tests", "fixtures", "fakesmtp.py"),
-                "--ports-file", ports_file, "--log", self.fake_log]
+                "--ports-file", ports_file, "--log", log]
+        if tls:
+            argv += ["--tls-cert", tls[0], "--tls-key", tls[1]]
         for name, (scenario, addr) in listeners.items():
             argv.append("%s=%s@%s:0" % (name, scenario, addr))
-        proc = self.group.start(argv, stdout=os.path.join(self.dir, "fakesmtp.out"),
+        proc = self.group.start(argv, stdout=os.path.join(self.dir, "fakesmtp-%d.out" % n),
                                 stderr=subprocess.STDOUT, name="fakesmtp")
         procs.wait_file(ports_file, timeout=10, proc=proc)
+        self.fake_logs.append(log)
         import json
         with open(ports_file) as f:
-            self.fake_ports = json.load(f)
-        return self.fake_ports
+            ports = json.load(f)
+        self.fake_ports.update(ports)
+        return ports
 
-    def start_exim(self):
-        self.exim = exim.start(os.path.join(self.dir, "exim"))
+    def start_exim(self, tls=None):
+        """A real Exim; tls: (cert, key) to offer STARTTLS with."""
+        kw = {"tls_cert": tls[0], "tls_key": tls[1]} if tls else {}
+        self.exim = exim.start(os.path.join(self.dir, "exim"), **kw)
         return self.exim
 
     def smtpmond_path(self):
@@ -286,21 +298,18 @@ class Stack:
     def fake_events(self, listener=None, event=None):
         import json
         out = []
-        try:
-            with open(self.fake_log) as f:
-                for line in f:
-                    try:
-                        e = json.loads(line)
-                    except ValueError:
-                        continue
-                    if listener and e.get("listener") != listener:
-                        continue
-                    if event and e.get("event") != event:
-                        continue
-                    out.append(e)
-        except OSError:
-            pass
-        return out
+        for log in self.fake_logs:
+            for line in _read_text(log).splitlines():
+                try:
+                    e = json.loads(line)
+                except ValueError:
+                    continue
+                if listener and e.get("listener") != listener:
+                    continue
+                if event and e.get("event") != event:
+                    continue
+                out.append(e)
+        return sorted(out, key=lambda e: e["t"])
 
     # --- waiting ---------------------------------------------------------------
     @staticmethod

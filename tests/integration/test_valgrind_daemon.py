@@ -1,13 +1,18 @@
 """A short smtpmond run under valgrind: probes of healthy, rejecting, refused
-and silent servers, served over AgentX, then SIGTERM. No errors, no leaks.
+and silent servers, STARTTLS and implicit TLS (good and failing handshakes),
+served over AgentX, then SIGTERM. No errors, no leaks.
 (Plain build only: sanitizer builds cannot run under valgrind.)"""
 
 import os
 import re
 import shutil
+import sys
 import unittest
 
-from harness import RESULT, Stack, closed_port
+from harness import RESULT, TOP, Stack, closed_port
+
+sys.path.insert(0, os.path.join(TOP, "tests", "fixtures"))
+import certs  # noqa: E402
 
 VARIANT = os.environ.get("SMTPMON_VARIANT", "plain")
 
@@ -19,8 +24,13 @@ class ValgrindDaemon(unittest.TestCase):
         stack = Stack(os.environ["SMTPMON_BUILD"], VARIANT)
         self.addCleanup(stack.close)
         stack.start_snmpd()
+        ca = certs.CA(os.path.join(stack.dir, "ca"))
         ports = stack.start_fake({"ok": ("ok", "127.0.0.1"), "busy": ("greet421", "127.0.0.1"),
-                                  "silent": ("silent", "127.0.0.1"), "v6": ("ok", "[::1]")})
+                                  "silent": ("silent", "127.0.0.1"), "v6": ("ok", "[::1]"),
+                                  "starttls": ("starttls", "127.0.0.1"),
+                                  "implicit": ("implicit", "127.0.0.1"),
+                                  "garbled": ("starttls_garbage", "127.0.0.1")},
+                                 tls=ca.issue("mx", "mx.smtpmon.test"))
         vglog = os.path.join(stack.dir, "valgrind.log")
         stack.start_smtpmond([
             "smtpMonDefaults interval=1 timeout=1",
@@ -29,12 +39,23 @@ class ValgrindDaemon(unittest.TestCase):
             "smtpMonServer silent 127.0.0.1:%d" % ports["silent"],
             "smtpMonServer v6 [::1]:%d" % ports["v6"],
             "smtpMonServer refused 127.0.0.1:%d" % closed_port(),
+            "smtpMonCaFile %s" % ca.cert,
+            "smtpMonServer starttls 127.0.0.1:%d tls=starttls verifyCert=yes "
+            "sni=mx.smtpmon.test" % ports["starttls"],
+            "smtpMonServer implicit 127.0.0.1:%d tls=implicit" % ports["implicit"],
+            "smtpMonServer garbled 127.0.0.1:%d tls=starttls" % ports["garbled"],
+            "smtpMonServer wrongname 127.0.0.1:%d tls=starttls verifyCert=yes"
+            % ports["starttls"],
         ], wrapper=["valgrind", "--log-file=" + vglog, "--leak-check=full",
                     "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=99"])
         stack.wait_for(lambda: all(r.get("Probes", 0) >= 3 for r in stack.table().values()),
                        40, "three probes of every server under valgrind")
         self.assertEqual(stack.row("ok")["LastResult"], RESULT["ok"])
         self.assertEqual(stack.row("silent")["LastResult"], RESULT["bannerTimeout"])
+        self.assertEqual(stack.row("starttls")["LastResult"], RESULT["ok"])
+        self.assertEqual(stack.row("implicit")["LastResult"], RESULT["ok"])
+        self.assertEqual(stack.row("garbled")["LastResult"], RESULT["tlsFailure"])
+        self.assertEqual(stack.row("wrongname")["LastResult"], RESULT["certInvalid"])
         rc = stack.stop_smtpmond(timeout=60)
         with open(vglog) as f:
             report = f.read()
