@@ -58,10 +58,21 @@ static void log_event(const struct notify_event *e)
 {
 	const struct probe_outcome *o = &e->st.last;
 	int v6 = strchr(e->cfg.host, ':') != NULL;
+	char where[TARGET_HOST_MAX + 16];
 
-	snmp_log(LOG_NOTICE, "smtpmon: %s: server %s (%s%s%s:%u) is %s: %s, reply %d, "
-		 "latency %.1f ms%s%s\n", kind_name(e->kind), e->cfg.name, v6 ? "[" : "",
-		 e->cfg.host, v6 ? "]" : "", e->cfg.port, status_name(e->st.track.status),
+	snprintf(where, sizeof(where), "%s%s%s:%u", v6 ? "[" : "", e->cfg.host, v6 ? "]" : "",
+		 e->cfg.port);
+	if (e->kind == NOTIFY_CERT_EXPIRING) {
+		snmp_log(LOG_NOTICE, "smtpmon: %s: server %s (%s): certificate %s %s %d day%s "
+			 "(issuer %s)\n", kind_name(e->kind), e->cfg.name, where, o->tls.subject,
+			 o->tls.days_left < 0 ? "expired" : "expires in",
+			 o->tls.days_left < 0 ? -o->tls.days_left : o->tls.days_left,
+			 o->tls.days_left == 1 || o->tls.days_left == -1 ? "" :
+			 o->tls.days_left < 0 ? "s ago" : "s", o->tls.issuer);
+		return;
+	}
+	snmp_log(LOG_NOTICE, "smtpmon: %s: server %s (%s) is %s: %s, reply %d, latency %.1f ms%s%s\n",
+		 kind_name(e->kind), e->cfg.name, where, status_name(e->st.track.status),
 		 probe_result_name(o->result), o->reply_code, o->latency_us / 1000.0,
 		 o->error[0] ? ": " : "", o->error);
 }

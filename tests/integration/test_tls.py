@@ -130,6 +130,8 @@ class Tls(unittest.TestCase):
         self.assertEqual([t["name"] for t in traps], ["smtpMonCertExpiring"])
         self.assertEqual(traps[0]["order"], ["Host", "Port", "CertNotAfter", "CertDaysLeft"])
         self.assertIn(traps[0]["objects"]["CertDaysLeft"], (4, 5))
+        self.assertRegex(stack.read_log(), r"smtpMonCertExpiring: server soon \(127\.0\.0\.1:\d+\): "
+                         r"certificate O=smtpmon test,CN=soon.smtpmon.test expires in [45] days")
 
     def test_expired_unverified_certificate_is_announced_as_expiring(self):
         self.assertEqual([t["name"] for t in stack.traps("oldunverified")],
