@@ -31,7 +31,8 @@
 struct probe {
 	struct probe_engine *eng;
 	struct probe *prev, *next;             /* engine's live list */
-	const struct target_config *cfg;
+	const struct target_config *cfg;       /* = &cfg_copy */
+	struct target_config cfg_copy;         /* the row may change while we close */
 	char helo[TARGET_HELO_MAX + 1];
 	probe_done_fn done;
 	void *done_arg;
@@ -39,6 +40,8 @@ struct probe {
 	enum probe_stage stage;
 	int decided;                           /* outcome delivered; closing */
 	int resolving_inline;                  /* inside evdns_getaddrinfo() */
+	int holding;                           /* inside probe_start(): free later */
+	int freed_while_held;
 	int inline_err;                        /* result stashed by an inline answer */
 	struct evutil_addrinfo *inline_ai;
 	struct evdns_getaddrinfo_request *dns_req;
@@ -109,7 +112,13 @@ static void probe_free(struct probe *p)
 		event_free(p->timer);
 	if (p->ai_list)
 		evutil_freeaddrinfo(p->ai_list);
-	free(p);
+	p->bev = NULL;
+	p->timer = NULL;
+	p->ai_list = NULL;
+	if (p->holding)
+		p->freed_while_held = 1;
+	else
+		free(p);
 }
 
 /* --- the decision ------------------------------------------------------ */
@@ -639,11 +648,12 @@ static void resolve(struct probe *p)
 }
 
 int probe_start(struct probe_engine *e, const struct target_config *cfg,
-		const char *helo, probe_done_fn done, void *arg)
+		const char *helo, probe_done_fn done, void *arg, struct probe **handle)
 {
 	struct timeval deadline = { (time_t)cfg->opt.timeout_s, 0 };
 	struct probe *p = calloc(1, sizeof(*p));
 
+	*handle = NULL;
 	if (!p)
 		return -1;
 	p->timer = evtimer_new(e->base, on_timer, p);
@@ -652,7 +662,8 @@ int probe_start(struct probe_engine *e, const struct target_config *cfg,
 		return -1;
 	}
 	p->eng = e;
-	p->cfg = cfg;
+	p->cfg_copy = *cfg;
+	p->cfg = &p->cfg_copy;
 	snprintf(p->helo, sizeof(p->helo), "%s", cfg->opt.helo[0] ? cfg->opt.helo : helo);
 	p->done = done;
 	p->done_arg = arg;
@@ -660,8 +671,25 @@ int probe_start(struct probe_engine *e, const struct target_config *cfg,
 	smtp_reply_reset(&p->reply);
 	link_probe(e, p);
 	evtimer_add(p->timer, &deadline);
+	/* A literal that fails at once is decided inside resolve(): DONE has
+	 * run then, and there is no running probe to hand back. */
+	p->holding = 1;
 	resolve(p);
+	p->holding = 0;
+	if (p->freed_while_held)
+		free(p);
+	else if (!p->decided)
+		*handle = p;
 	return 0;
+}
+
+void probe_abandon(struct probe *p)
+{
+	if (!p->decided) {
+		p->done = NULL;
+		p->decided = 1;
+		probe_free(p);
+	}
 }
 
 /* --- engine ------------------------------------------------------------ */

@@ -11,6 +11,7 @@
 struct event_base;
 struct evdns_base;
 struct probe_engine;
+struct probe;
 
 /* Called once per probe, from the loop, when its result is decided. */
 typedef void (*probe_done_fn)(const struct probe_outcome *o, void *arg);
@@ -22,10 +23,14 @@ struct probe_engine *probe_engine_new(struct event_base *base, struct evdns_base
 /* Abandons every probe still running (no callbacks) and frees the engine. */
 void probe_engine_free(struct probe_engine *e);
 
-/* Starts a probe of CFG, introducing itself as HELO. CFG must stay valid
- * until DONE is called. Returns 0, or -1 if it could not even start. */
+/* Starts a probe of CFG (copied), introducing itself as HELO. Returns 0, or
+ * -1 if it could not even start. *HANDLE is the running probe, or NULL when
+ * it was decided at once (DONE has then already run). */
 int probe_start(struct probe_engine *e, const struct target_config *cfg,
-		const char *helo, probe_done_fn done, void *arg);
+		const char *helo, probe_done_fn done, void *arg, struct probe **handle);
+
+/* Forgets a running probe: DONE will not be called; it closes at once. */
+void probe_abandon(struct probe *p);
 
 /* Probes whose sockets are still open (running or saying QUIT). */
 unsigned probe_engine_live(const struct probe_engine *e);

@@ -18,25 +18,41 @@
 #include "smtpmon.h"
 #include "tls.h"
 
-/* One server's place in the schedule. */
+/* One server's place in the schedule; probe thread only. */
 struct slot {
 	struct scheduler *sched;
-	struct target *target;
+	struct target *target;       /* its state is shared, under the store lock */
+	struct target_config cfg;    /* the probe thread's own copy */
 	struct event *timer;
-	uint64_t due_us;         /* monotonic time the next probe is due */
+	struct probe *running;
+	uint64_t due_us;             /* monotonic time the next probe is due */
+	struct slot *prev, *next;
+};
+
+enum command_kind { CMD_ADD, CMD_UPDATE, CMD_REMOVE, CMD_HELO };
+
+/* What the agent thread asks of the probe thread. */
+struct command {
+	enum command_kind kind;
+	struct target *target;
+	struct target_config cfg;
+	uint64_t delay_us;
+	char helo[TARGET_HELO_MAX + 1];
+	struct command *next;
 };
 
 struct scheduler {
 	struct store *store;
 	struct notify_queue *notes;
-	const struct smtpmon_settings *settings;
 	char helo[TARGET_HELO_MAX + 1];
 	SSL_CTX *tls;
 	struct event_base *base;
 	struct evdns_base *dns;
 	struct probe_engine *engine;
 	struct slot *slots;
-	unsigned nslots;
+	pthread_mutex_t cmd_lock;
+	struct command *cmd_head, *cmd_tail;
+	struct event *cmd_event;
 	pthread_t thread;
 	int running;
 };
@@ -51,12 +67,12 @@ static void arm(struct slot *sl)
 }
 
 static void push(struct scheduler *s, enum status_notification kind,
-		 const struct target *t, const struct target_state *after)
+		 const struct slot *sl, const struct target_state *after)
 {
 	struct notify_event e;
 
 	e.kind = kind;
-	e.cfg = t->cfg;
+	e.cfg = sl->cfg;
 	e.st = *after;
 	notify_queue_push(s->notes, &e);
 }
@@ -64,7 +80,7 @@ static void push(struct scheduler *s, enum status_notification kind,
 /* Hands the notifications a probe calls for to the agent thread. Degraded
  * by a certificate alone is told by smtpMonCertExpiring, not by
  * smtpMonServerDegraded, whose objects speak of latency. */
-static void announce(struct scheduler *s, const struct target *t,
+static void announce(struct scheduler *s, const struct slot *sl,
 		     const struct record_result *r, const struct target_state *after)
 {
 	enum status_notification kinds[2];
@@ -74,21 +90,22 @@ static void announce(struct scheduler *s, const struct target *t,
 		return;
 	for (int i = 0; i < n; i++)
 		if (kinds[i] != NOTIFY_SERVER_DEGRADED || r->slow)
-			push(s, kinds[i], t, after);
+			push(s, kinds[i], sl, after);
 	if (r->cert_expiring)
-		push(s, NOTIFY_CERT_EXPIRING, t, after);
+		push(s, NOTIFY_CERT_EXPIRING, sl, after);
 }
 
 /* Fixed rate: the next slot after now, so a slow probe skips, never piles up. */
 static void on_probe_done(const struct probe_outcome *o, void *arg)
 {
 	struct slot *sl = arg;
-	uint64_t interval = (uint64_t)sl->target->cfg.opt.interval_s * 1000000u;
+	uint64_t interval = (uint64_t)sl->cfg.opt.interval_s * 1000000u;
 	uint64_t now = monotime_us();
 	struct target_state after;
-	struct record_result r = store_record(sl->sched->store, sl->target, o, &after);
+	struct record_result r = store_record(sl->sched->store, sl->target, &sl->cfg, o, &after);
 
-	announce(sl->sched, sl->target, &r, &after);
+	sl->running = NULL;
+	announce(sl->sched, sl, &r, &after);
 	sl->due_us += interval;
 	if (sl->due_us <= now)
 		sl->due_us += ((now - sl->due_us) / interval + 1) * interval;
@@ -99,17 +116,215 @@ static void on_due(evutil_socket_t fd, short what, void *arg)
 {
 	struct slot *sl = arg;
 	struct probe_outcome failed;
+	struct probe *p;
 
 	(void)fd;
 	(void)what;
-	if (probe_start(sl->sched->engine, &sl->target->cfg, sl->sched->helo,
-			on_probe_done, sl) == 0)
+	if (probe_start(sl->sched->engine, &sl->cfg, sl->sched->helo, on_probe_done, sl, &p) == 0) {
+		sl->running = p;   /* NULL when it was decided at once */
 		return;
+	}
 	memset(&failed, 0, sizeof(failed));
 	failed.result = RESULT_INTERNAL_ERROR;
 	strcpy(failed.error, "internal error: could not start a probe (out of memory)");
 	failed.finished_wall_us = walltime_us();
 	on_probe_done(&failed, sl);
+}
+
+/* --- commands from the agent thread ------------------------------------- */
+
+static void stop_slot(struct slot *sl)
+{
+	evtimer_del(sl->timer);
+	if (sl->running)
+		probe_abandon(sl->running);
+	sl->running = NULL;
+}
+
+static void start_slot(struct slot *sl, uint64_t delay_us)
+{
+	sl->due_us = monotime_us() + delay_us;
+	if (sl->cfg.opt.enabled)
+		arm(sl);
+}
+
+static void add_slot(struct scheduler *s, struct command *c)
+{
+	struct slot *sl = calloc(1, sizeof(*sl));
+
+	if (!sl || !(sl->timer = evtimer_new(s->base, on_due, sl))) {
+		free(sl);
+		return;
+	}
+	sl->sched = s;
+	sl->target = c->target;
+	sl->cfg = c->cfg;
+	c->target->probe_slot = sl;
+	sl->next = s->slots;
+	if (s->slots)
+		s->slots->prev = sl;
+	s->slots = sl;
+	start_slot(sl, c->delay_us);
+}
+
+/* A changed row restarts its schedule; its counters and status stay. */
+static void update_slot(struct scheduler *s, struct command *c)
+{
+	struct slot *sl = c->target->probe_slot;
+
+	if (!sl)
+		return;
+	stop_slot(sl);
+	if (sl->cfg.opt.enabled != c->cfg.opt.enabled)
+		store_set_enabled(s->store, sl->target, c->cfg.opt.enabled);
+	sl->cfg = c->cfg;
+	start_slot(sl, 0);
+}
+
+static void free_slot(struct scheduler *s, struct slot *sl)
+{
+	stop_slot(sl);
+	if (sl->prev)
+		sl->prev->next = sl->next;
+	else
+		s->slots = sl->next;
+	if (sl->next)
+		sl->next->prev = sl->prev;
+	event_free(sl->timer);
+	free(sl);
+}
+
+/* The agent thread has let go of the target: it is ours to free. */
+static void remove_slot(struct scheduler *s, struct command *c)
+{
+	if (c->target->probe_slot)
+		free_slot(s, c->target->probe_slot);
+	free(c->target);
+}
+
+static void run_command(struct scheduler *s, struct command *c)
+{
+	switch (c->kind) {
+	case CMD_ADD: add_slot(s, c); break;
+	case CMD_UPDATE: update_slot(s, c); break;
+	case CMD_REMOVE: remove_slot(s, c); break;
+	case CMD_HELO: memcpy(s->helo, c->helo, sizeof(s->helo)); break;
+	}
+}
+
+static struct command *take_commands(struct scheduler *s)
+{
+	struct command *c;
+
+	pthread_mutex_lock(&s->cmd_lock);
+	c = s->cmd_head;
+	s->cmd_head = s->cmd_tail = NULL;
+	pthread_mutex_unlock(&s->cmd_lock);
+	return c;
+}
+
+static void on_commands(evutil_socket_t fd, short what, void *arg)
+{
+	struct scheduler *s = arg;
+
+	(void)fd;
+	(void)what;
+	for (struct command *c = take_commands(s), *next; c; c = next) {
+		next = c->next;
+		run_command(s, c);
+		free(c);
+	}
+}
+
+static void post(struct scheduler *s, struct command *c)
+{
+	pthread_mutex_lock(&s->cmd_lock);
+	if (s->cmd_tail)
+		s->cmd_tail->next = c;
+	else
+		s->cmd_head = c;
+	s->cmd_tail = c;
+	pthread_mutex_unlock(&s->cmd_lock);
+	event_active(s->cmd_event, EV_READ, 0);
+}
+
+static struct command *command(enum command_kind kind, struct target *t)
+{
+	struct command *c = calloc(1, sizeof(*c));
+
+	if (c) {
+		c->kind = kind;
+		c->target = t;
+	} else {
+		snmp_log(LOG_ERR, "smtpmon: out of memory: a change to the schedule is lost\n");
+	}
+	return c;
+}
+
+void scheduler_add(struct scheduler *s, struct target *t, const struct target_config *cfg,
+		   uint64_t delay_us)
+{
+	struct command *c = command(CMD_ADD, t);
+
+	if (c) {
+		c->cfg = *cfg;
+		c->delay_us = delay_us;
+		post(s, c);
+	}
+}
+
+void scheduler_update(struct scheduler *s, struct target *t, const struct target_config *cfg)
+{
+	struct command *c = command(CMD_UPDATE, t);
+
+	if (c) {
+		c->cfg = *cfg;
+		post(s, c);
+	}
+}
+
+void scheduler_remove(struct scheduler *s, struct target *t)
+{
+	struct command *c = command(CMD_REMOVE, t);
+
+	if (c)
+		post(s, c);
+}
+
+void scheduler_set_helo(struct scheduler *s, const char *helo)
+{
+	struct command *c = command(CMD_HELO, NULL);
+
+	if (c) {
+		snprintf(c->helo, sizeof(c->helo), "%s", helo);
+		post(s, c);
+	}
+}
+
+/* --- life cycle ------------------------------------------------------------ */
+
+static int make_loop(struct scheduler *s, const struct smtpmon_settings *settings)
+{
+	char err[PATH_MAX + 64];
+
+	s->tls = tls_context_new(settings->ca_file, settings->ca_path, err, sizeof(err));
+	if (!s->tls) {
+		snmp_log(LOG_ERR, "smtpmon: %s\n", err);
+		return -1;
+	}
+	if (evthread_use_pthreads() != 0)
+		return -1;
+	s->base = event_base_new();
+	if (!s->base)
+		return -1;
+	s->cmd_event = event_new(s->base, -1, 0, on_commands, s);
+	/* Without nameservers, literals and /etc/hosts still resolve. */
+	s->dns = evdns_base_new(s->base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
+				EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+	if (!s->dns)
+		s->dns = evdns_base_new(s->base, 0);
+	s->engine = s->dns ? probe_engine_new(s->base, s->dns, s->tls) : NULL;
+	return s->engine && s->cmd_event ? 0 : -1;
 }
 
 struct scheduler *scheduler_new(struct store *store, const struct smtpmon_settings *settings,
@@ -121,60 +336,13 @@ struct scheduler *scheduler_new(struct store *store, const struct smtpmon_settin
 		return NULL;
 	s->store = store;
 	s->notes = notes;
-	s->settings = settings;
 	snprintf(s->helo, sizeof(s->helo), "%s", settings->helo);
+	pthread_mutex_init(&s->cmd_lock, NULL);
+	if (make_loop(s, settings) != 0) {
+		scheduler_free(s);
+		return NULL;
+	}
 	return s;
-}
-
-static int make_loop(struct scheduler *s)
-{
-	char err[PATH_MAX + 64];
-
-	s->tls = tls_context_new(s->settings->ca_file, s->settings->ca_path, err, sizeof(err));
-	if (!s->tls) {
-		snmp_log(LOG_ERR, "smtpmon: %s\n", err);
-		return -1;
-	}
-	if (evthread_use_pthreads() != 0)
-		return -1;
-	s->base = event_base_new();
-	if (!s->base)
-		return -1;
-	/* Without nameservers, literals and /etc/hosts still resolve. */
-	s->dns = evdns_base_new(s->base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
-				EVDNS_BASE_DISABLE_WHEN_INACTIVE);
-	if (!s->dns)
-		s->dns = evdns_base_new(s->base, 0);
-	s->engine = s->dns ? probe_engine_new(s->base, s->dns, s->tls) : NULL;
-	return s->engine ? 0 : -1;
-}
-
-/* Spreads first probes over each interval so they are never fired together. */
-static int make_slots(struct scheduler *s)
-{
-	uint64_t now = monotime_us();
-	unsigned n = s->store->count;
-
-	s->slots = calloc(n ? n : 1, sizeof(*s->slots));
-	if (!s->slots)
-		return -1;
-	for (unsigned i = 0; i < n; i++) {
-		struct slot *sl = &s->slots[s->nslots];
-		struct target *t = s->store->targets[i];
-		uint64_t interval = (uint64_t)t->cfg.opt.interval_s * 1000000u;
-
-		if (!t->cfg.opt.enabled)
-			continue;
-		sl->sched = s;
-		sl->target = t;
-		sl->timer = evtimer_new(s->base, on_due, sl);
-		if (!sl->timer)
-			return -1;
-		sl->due_us = now + interval * i / n;
-		arm(sl);
-		s->nslots++;
-	}
-	return 0;
 }
 
 static void *run(void *arg)
@@ -190,8 +358,6 @@ int scheduler_start(struct scheduler *s)
 	sigset_t all, old;
 	int rc;
 
-	if (make_loop(s) != 0 || make_slots(s) != 0)
-		return -1;
 	/* Signals belong to the agent thread. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -217,14 +383,18 @@ void scheduler_free(struct scheduler *s)
 	if (!s)
 		return;
 	scheduler_stop(s);
-	for (unsigned i = 0; i < s->nslots; i++)
-		event_free(s->slots[i].timer);
-	free(s->slots);
+	if (s->cmd_event)
+		on_commands(-1, 0, s);   /* removed targets still waiting to be freed */
+	while (s->slots)
+		free_slot(s, s->slots);
 	probe_engine_free(s->engine);
+	if (s->cmd_event)
+		event_free(s->cmd_event);
 	if (s->dns)
 		evdns_base_free(s->dns, 0);
 	if (s->base)
 		event_base_free(s->base);
 	SSL_CTX_free(s->tls);
+	pthread_mutex_destroy(&s->cmd_lock);
 	free(s);
 }

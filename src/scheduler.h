@@ -9,14 +9,23 @@ struct notify_queue;
 struct scheduler;
 struct smtpmon_settings;
 
-/* SETTINGS gives the global EHLO name and the trust anchors; changes of
- * Status go to NOTES as the notifications they call for. */
+/* Agent thread. SETTINGS gives the global EHLO name and the trust anchors
+ * (loaded now); changes of Status go to NOTES as the notifications they
+ * call for. NULL, with the reason logged, when it cannot be set up. */
 struct scheduler *scheduler_new(struct store *store, const struct smtpmon_settings *settings,
 				struct notify_queue *notes);
 
-/* Agent thread: loads the trust anchors, then starts the thread over the
- * servers now in the store. Returns 0, or -1 with the reason logged. */
+/* Starts the probe thread. Returns 0, or -1. */
 int scheduler_start(struct scheduler *s);
+
+/* Agent thread: changes to the schedule, carried out by the probe thread in
+ * the order given (the command queue of DESIGN section 1). */
+void scheduler_add(struct scheduler *s, struct target *t, const struct target_config *cfg,
+		   uint64_t delay_us);
+void scheduler_update(struct scheduler *s, struct target *t, const struct target_config *cfg);
+/* T must already be out of the store: the probe thread frees it. */
+void scheduler_remove(struct scheduler *s, struct target *t);
+void scheduler_set_helo(struct scheduler *s, const char *helo);
 
 /* Stops the loop and joins the thread; safe to call when not started. */
 void scheduler_stop(struct scheduler *s);

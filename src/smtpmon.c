@@ -84,6 +84,19 @@ static int build_store(void)
 	return 0;
 }
 
+/* First probes spread over each interval, so they are never fired together. */
+static void schedule_all(void)
+{
+	unsigned n = mod.store->count;
+
+	for (unsigned i = 0; i < n; i++) {
+		struct target *t = mod.store->targets[i];
+
+		scheduler_add(mod.sched, t, &t->cfg,
+			      (uint64_t)t->cfg.opt.interval_s * 1000000u * i / n);
+	}
+}
+
 int smtpmon_start(void)
 {
 	struct smtpmon_settings *set = &mod.config.settings;
@@ -95,7 +108,10 @@ int smtpmon_start(void)
 	mod.scalars = scalars_register(mod.store, set, mod.notes);
 	mod.table = server_table_register(mod.store);
 	mod.sched = scheduler_new(mod.store, set, mod.notes);
-	if (!mod.scalars || !mod.table || !mod.sched || scheduler_start(mod.sched) != 0)
+	if (!mod.scalars || !mod.table || !mod.sched)
+		goto fail;
+	schedule_all();
+	if (scheduler_start(mod.sched) != 0)
 		goto fail;
 	snmp_log(LOG_INFO, "smtpmon: monitoring %u server%s, EHLO name %s\n",
 		 mod.store->count, mod.store->count == 1 ? "" : "s", set->helo);

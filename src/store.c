@@ -1,5 +1,7 @@
 #include "store.h"
 
+#include "monotime.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,9 +90,10 @@ static void keep_outcome(struct target_state *st, const struct probe_outcome *o)
 }
 
 struct record_result store_record(struct store *s, struct target *t,
+				  const struct target_config *cfg,
 				  const struct probe_outcome *o, struct target_state *after)
 {
-	struct status_params p = status_params_of(&t->cfg);
+	struct status_params p = status_params_of(cfg);
 	struct probe_health h = { o->latency_us, o->tls.have_cert, o->tls.days_left };
 	int ok = o->result == RESULT_OK;
 	struct record_result r = { .slow = ok && status_is_slow(&p, o->latency_us) };
@@ -114,6 +117,28 @@ struct record_result store_record(struct store *s, struct target *t,
 		*after = t->st;
 	pthread_mutex_unlock(&s->lock);
 	return r;
+}
+
+void store_remove(struct store *s, struct target *t)
+{
+	pthread_mutex_lock(&s->lock);
+	for (unsigned i = 0; i < s->count; i++) {
+		if (s->targets[i] == t) {
+			memmove(&s->targets[i], &s->targets[i + 1],
+				(s->count - i - 1) * sizeof(*s->targets));
+			s->count--;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+void store_set_enabled(struct store *s, struct target *t, int enabled)
+{
+	pthread_mutex_lock(&s->lock);
+	status_init(&t->st.track, enabled);
+	t->st.last_change_wall_us = walltime_us();
+	pthread_mutex_unlock(&s->lock);
 }
 
 void store_snapshot(struct store *s, const struct target *t, struct target_state *out)

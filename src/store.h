@@ -49,8 +49,9 @@ struct target_state {
 };
 
 struct target {
-	struct target_config cfg;              /* effective; fixed while probing */
+	struct target_config cfg;              /* agent thread's copy: what the MIB shows */
 	struct target_state st;                /* guarded by the store lock */
+	void *probe_slot;                      /* probe thread only */
 };
 
 struct store_totals {
@@ -68,9 +69,14 @@ struct store {
 struct store *store_new(void);
 void store_free(struct store *s);
 
-/* Agent thread, before the probe thread starts: returns NULL if NAME exists. */
+/* Agent thread: returns NULL if NAME exists. */
 struct target *store_add(struct store *s, const struct target_config *cfg);
 struct target *store_find(struct store *s, const char *name);
+/* Agent thread: unlists T (then handed to the probe thread to be freed). */
+void store_remove(struct store *s, struct target *t);
+
+/* Probe thread: AdminStatus changed; Status becomes unknown or disabled. */
+void store_set_enabled(struct store *s, struct target *t, int enabled);
 
 /* What recording a probe changed, for the notifications it calls for. */
 struct record_result {
@@ -82,6 +88,7 @@ struct record_result {
 /* Probe thread: records a finished probe and applies the status rules;
  * AFTER (may be NULL) gets the row's state. */
 struct record_result store_record(struct store *s, struct target *t,
+				  const struct target_config *cfg,
 				  const struct probe_outcome *o, struct target_state *after);
 
 /* Agent thread: consistent copies for the MIB handlers. */
