@@ -119,10 +119,15 @@ static void parse_ca(const char *token, char *line)
 	strcpy(is_file ? target_set->settings.ca_file : target_set->settings.ca_path, path);
 }
 
-void directives_register(struct config_set *set)
+void directives_collect_into(struct config_set *set)
 {
 	target_set = set;
 	set->settings.notifications = -1;
+}
+
+void directives_register(struct config_set *set)
+{
+	directives_collect_into(set);
 	register_app_config_handler("smtpMonNotifications", parse_notifications, NULL, "yes|no");
 	register_app_config_handler("smtpMonServer", parse_server, NULL,
 				    "NAME HOST[:PORT] [key=value ...]");

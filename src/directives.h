@@ -14,6 +14,9 @@ struct config_set {
 
 /* Directives write into SET until directives_unregister(). */
 void directives_register(struct config_set *set);
+
+/* From now on directives write into SET (an empty one, for a reload). */
+void directives_collect_into(struct config_set *set);
 void directives_unregister(void);
 
 void config_set_clear(struct config_set *set);

@@ -187,7 +187,7 @@ static int handle_server_table(netsnmp_mib_handler *handler,
 	return SNMP_ERR_NOERROR;
 }
 
-static int add_row(struct server_table *st, struct target *t)
+int server_table_add(struct server_table *st, struct target *t)
 {
 	netsnmp_tdata_row *row = netsnmp_tdata_create_row();
 
@@ -195,7 +195,19 @@ static int add_row(struct server_table *st, struct target *t)
 		return -1;
 	row->data = t;
 	netsnmp_tdata_row_add_index(row, ASN_OCTET_STR, t->cfg.name, strlen(t->cfg.name));
-	return netsnmp_tdata_add_row(st->table, row) == SNMPERR_SUCCESS ? 0 : -1;
+	if (netsnmp_tdata_add_row(st->table, row) != SNMPERR_SUCCESS) {
+		netsnmp_tdata_delete_row(row);
+		return -1;
+	}
+	t->mib_row = row;
+	return 0;
+}
+
+void server_table_remove(struct server_table *st, struct target *t)
+{
+	if (t->mib_row)
+		netsnmp_tdata_remove_and_delete_row(st->table, t->mib_row);
+	t->mib_row = NULL;
 }
 
 static netsnmp_table_registration_info *table_info(struct server_table *st)
@@ -232,7 +244,7 @@ struct server_table *server_table_register(struct store *store)
 		goto fail;
 	st->reg->handler->myvoid = st;
 	for (unsigned i = 0; i < store->count; i++)
-		if (add_row(st, store->targets[i]) != 0)
+		if (server_table_add(st, store->targets[i]) != 0)
 			goto fail;
 	if (netsnmp_tdata_register(st->reg, st->table, ti) != MIB_REGISTERED_OK) {
 		st->reg = NULL;  /* freed by the failed registration */

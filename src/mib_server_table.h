@@ -27,6 +27,10 @@ struct server_table;
 struct server_table *server_table_register(struct store *store);
 void server_table_unregister(struct server_table *st);
 
+/* Agent thread: a row appears or goes with its target. */
+int server_table_add(struct server_table *st, struct target *t);
+void server_table_remove(struct server_table *st, struct target *t);
+
 /* Sets VB to column COL of the row (C, S) as the table serves it; returns 0
  * for a column this version does not serve. Notifications use it too. */
 int server_column_value(netsnmp_variable_list *vb, unsigned col,

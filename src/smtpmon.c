@@ -5,6 +5,7 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
 #include <netdb.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -80,6 +81,7 @@ static int build_store(void)
 		target_config_finish(cfg, &mod.config.settings.defaults);
 		if (!store_add(mod.store, cfg))
 			return -1;
+		mod.store->targets[mod.store->count - 1]->from_config = 1;
 	}
 	return 0;
 }
@@ -120,6 +122,134 @@ fail:
 	snmp_log(LOG_ERR, "smtpmon: cannot start the MIB module or the probe thread\n");
 	smtpmon_shutdown();
 	return -1;
+}
+
+/* --- reload --------------------------------------------------------------- */
+
+struct reload_counts {
+	unsigned added, removed, changed, kept;
+};
+
+/* The files given with -c (a comma-separated list). */
+static void read_optional_files(const char *list)
+{
+	const char *type = netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_APPTYPE);
+	char *copy = strdup(list), *save = NULL;
+
+	for (char *f = copy ? strtok_r(copy, ",", &save) : NULL; f; f = strtok_r(NULL, ",", &save))
+		read_config_with_type(f, type);
+	free(copy);
+}
+
+/* As read_configs() does, without its callbacks: those would open a second
+ * AgentX session. */
+static void reread_files(void)
+{
+	const char *optional = netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID,
+						     NETSNMP_DS_LIB_OPTIONALCONFIG);
+
+	if (optional && *optional == '-') {
+		read_optional_files(optional + 1);
+		optional = NULL;
+	}
+	read_config_files(NORMAL_CONFIG);
+	if (optional)
+		read_optional_files(optional);
+}
+
+static int listed(const struct config_set *set, const char *name)
+{
+	for (unsigned i = 0; i < set->count; i++)
+		if (strcmp(set->servers[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+static void drop_target(struct target *t)
+{
+	server_table_remove(mod.table, t);
+	store_remove(mod.store, t);
+	scheduler_remove(mod.sched, t);    /* the probe thread frees it */
+}
+
+static void add_target(const struct target_config *cfg)
+{
+	struct target *t = store_add(mod.store, cfg);
+
+	if (!t)
+		return;
+	t->from_config = 1;
+	if (server_table_add(mod.table, t) != 0)
+		snmp_log(LOG_ERR, "smtpmon: cannot add row %s to the table\n", cfg->name);
+	scheduler_add(mod.sched, t, &t->cfg, 0);
+}
+
+static void drop_removed(const struct config_set *fresh, struct reload_counts *n)
+{
+	for (unsigned i = mod.store->count; i-- > 0;) {
+		struct target *t = mod.store->targets[i];
+
+		if (t->from_config && !listed(fresh, t->cfg.name)) {
+			drop_target(t);
+			n->removed++;
+		}
+	}
+}
+
+static void apply_server(const struct target_config *cfg, struct reload_counts *n)
+{
+	struct target *t = store_find(mod.store, cfg->name);
+
+	if (!t) {
+		add_target(cfg);
+		n->added++;
+	} else if (!t->from_config) {
+		snmp_log(LOG_WARNING, "smtpmon: server %s in the configuration clashes with a "
+			 "row created by SNMP; the configuration line is ignored\n", cfg->name);
+	} else if (!target_config_equal(&t->cfg, cfg)) {
+		t->cfg = *cfg;
+		scheduler_update(mod.sched, t, cfg);
+		n->changed++;
+	} else {
+		n->kept++;
+	}
+}
+
+static void apply_settings(struct smtpmon_settings *fresh)
+{
+	struct smtpmon_settings *cur = &mod.config.settings;
+
+	if (!fresh->helo[0])
+		default_helo(fresh->helo, sizeof(fresh->helo));
+	if (strcmp(fresh->helo, cur->helo) != 0)
+		scheduler_set_helo(mod.sched, fresh->helo);
+	notify_queue_set_enabled(mod.notes, fresh->notifications != 0);
+	if (strcmp(fresh->ca_file, cur->ca_file) != 0 || strcmp(fresh->ca_path, cur->ca_path) != 0)
+		snmp_log(LOG_WARNING, "smtpmon: new smtpMonCaFile/smtpMonCaPath take effect "
+			 "when smtpmond restarts\n");
+}
+
+void smtpmon_reload(void)
+{
+	struct config_set fresh;
+	struct reload_counts n = { 0 };
+
+	if (!mod.sched)
+		return;
+	memset(&fresh, 0, sizeof(fresh));
+	directives_collect_into(&fresh);
+	reread_files();
+	directives_collect_into(&mod.config);
+	apply_settings(&fresh.settings);
+	drop_removed(&fresh, &n);
+	for (unsigned i = 0; i < fresh.count; i++) {
+		target_config_finish(&fresh.servers[i], &fresh.settings.defaults);
+		apply_server(&fresh.servers[i], &n);
+	}
+	free(mod.config.servers);
+	mod.config = fresh;
+	snmp_log(LOG_INFO, "smtpmon: configuration reloaded: %u added, %u removed, %u changed, "
+		 "%u unchanged\n", n.added, n.removed, n.changed, n.kept);
 }
 
 void smtpmon_shutdown(void)

@@ -25,6 +25,11 @@ void smtpmon_init(void);
  * the MIB objects and starts the probe thread. Returns 0 or -1. */
 int smtpmon_start(void);
 
+/* Agent thread (smtpmond's SIGHUP): re-reads the configuration files; added
+ * servers start, removed ones go, changed ones restart their schedule, and
+ * the others keep their state and counters (DESIGN section 3). */
+void smtpmon_reload(void);
+
 /* Stops the probe thread, unregisters and frees everything. */
 void smtpmon_shutdown(void);
 

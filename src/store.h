@@ -51,6 +51,8 @@ struct target_state {
 struct target {
 	struct target_config cfg;              /* agent thread's copy: what the MIB shows */
 	struct target_state st;                /* guarded by the store lock */
+	int from_config;                       /* a configuration file row (readOnly) */
+	void *mib_row;                         /* agent thread only */
 	void *probe_slot;                      /* probe thread only */
 };
 

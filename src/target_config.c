@@ -414,3 +414,20 @@ int target_parse_server(const char *args, struct target_config *cfg, char *err, 
 	}
 	return parse_options(p, &cfg->opt, err, errlen);
 }
+
+static int options_equal(const struct target_options *a, const struct target_options *b)
+{
+	return a->interval_s == b->interval_s && a->timeout_s == b->timeout_s &&
+	       a->fail_threshold == b->fail_threshold &&
+	       a->recover_threshold == b->recover_threshold &&
+	       a->latency_threshold_ms == b->latency_threshold_ms &&
+	       a->cert_warn_days == b->cert_warn_days && a->enabled == b->enabled &&
+	       a->verify_cert == b->verify_cert && a->family == b->family && a->tls == b->tls &&
+	       strcmp(a->helo, b->helo) == 0 && strcmp(a->sni, b->sni) == 0;
+}
+
+int target_config_equal(const struct target_config *a, const struct target_config *b)
+{
+	return strcmp(a->name, b->name) == 0 && strcmp(a->host, b->host) == 0 &&
+	       a->port == b->port && options_equal(&a->opt, &b->opt);
+}

@@ -67,6 +67,9 @@ void target_config_finish(struct target_config *cfg, const struct target_options
  * else HOST when it is a name; empty for an address literal. */
 const char *target_tls_name(const struct target_config *cfg);
 
+/* 1 when the two (merged) configurations would probe the same way. */
+int target_config_equal(const struct target_config *a, const struct target_config *b);
+
 /* 1 when HOST is an IPv4 or IPv6 literal. */
 int target_host_is_address(const char *host);
 

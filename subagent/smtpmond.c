@@ -27,8 +27,9 @@ struct options {
 	const char *user;
 };
 
-/* The daemon's entry point state: the signal self-pipe and the stop flag. */
+/* The daemon's entry point state: the signal self-pipe and its flags. */
 static volatile sig_atomic_t stopping;
+static volatile sig_atomic_t reload_requested;
 static int signal_pipe[2] = { -1, -1 };
 
 static void usage(FILE *out)
@@ -52,11 +53,12 @@ static void on_signal(int sig)
 {
 	int saved = errno;
 
-	if (sig == SIGTERM || sig == SIGINT) {
+	if (sig == SIGTERM || sig == SIGINT)
 		stopping = 1;
-		if (signal_pipe[1] >= 0 && write(signal_pipe[1], "x", 1) < 0) {
-			/* The flag alone still stops us at the next wake-up. */
-		}
+	else if (sig == SIGHUP)
+		reload_requested = 1;
+	if (signal_pipe[1] >= 0 && write(signal_pipe[1], "x", 1) < 0) {
+		/* The flag alone still acts at the next wake-up. */
 	}
 	errno = saved;
 }
@@ -82,10 +84,9 @@ static int setup_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
-	/* Reloading is not implemented yet: never let SIGHUP kill the monitor. */
-	sigaction(SIGHUP, &sa, NULL);
 	return 0;
 }
 
@@ -195,8 +196,14 @@ int main(int argc, char **argv)
 	rc = start(&o);
 	if (rc == 0)
 		snmp_log(LOG_INFO, APP " %s started\n", SMTPMON_VERSION);
-	while (rc == 0 && !stopping)
+	while (rc == 0 && !stopping) {
 		agent_check_and_process(1);
+		if (reload_requested && !stopping) {
+			reload_requested = 0;
+			snmp_log(LOG_INFO, APP ": SIGHUP: re-reading the configuration\n");
+			smtpmon_reload();
+		}
+	}
 	snmp_log(LOG_INFO, APP " stopping\n");
 	smtpmon_shutdown();
 	snmp_shutdown(APP);

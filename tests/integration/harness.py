@@ -216,10 +216,7 @@ class Stack:
         conf_dir = os.path.join(self.dir, "smtpmond")
         os.makedirs(conf_dir, exist_ok=True)
         self.smtpmond_conf = os.path.join(conf_dir, "smtpmond.conf")
-        with open(self.smtpmond_conf, "w") as f:
-            f.write("agentxSocket unix:%s\n" % self.snmpd.agentx_socket)
-            f.write("agentxPingInterval 1\n")
-            f.write("\n".join(conf_lines) + "\n")
+        self.write_smtpmond_conf(conf_lines)
         env = procs.snmp_env(conf_dir)
         env.setdefault("ASAN_OPTIONS", "detect_leaks=1")
         env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
@@ -232,6 +229,23 @@ class Stack:
             self.wait_for(lambda: "started" in self.read_log(), 30,
                           "smtpmond did not start")
         return self.smtpmond
+
+    def write_smtpmond_conf(self, conf_lines):
+        """The configuration file; two lines of AgentX settings come first."""
+        tmp = self.smtpmond_conf + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("agentxSocket unix:%s\n" % self.snmpd.agentx_socket)
+            f.write("agentxPingInterval 1\n")
+            f.write("\n".join(conf_lines) + "\n")
+        os.rename(tmp, self.smtpmond_conf)
+
+    def reload_smtpmond(self, conf_lines):
+        """Rewrites the configuration, sends SIGHUP, waits for the reload."""
+        before = self.read_log().count("configuration reloaded")
+        self.write_smtpmond_conf(conf_lines)
+        self.smtpmond.send_signal(signal.SIGHUP)
+        self.wait_for(lambda: self.read_log().count("configuration reloaded") > before, 10,
+                      "smtpmond to reload its configuration")
 
     def stop_smtpmond(self, timeout=20):
         """SIGTERM; returns the exit status (None if it had to be killed)."""

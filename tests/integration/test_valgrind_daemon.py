@@ -32,7 +32,7 @@ class ValgrindDaemon(unittest.TestCase):
                                   "garbled": ("starttls_garbage", "127.0.0.1")},
                                  tls=ca.issue("mx", "mx.smtpmon.test"))
         vglog = os.path.join(stack.dir, "valgrind.log")
-        stack.start_smtpmond([
+        conf = [
             "smtpMonDefaults interval=1 timeout=1",
             "smtpMonServer ok 127.0.0.1:%d" % ports["ok"],
             "smtpMonServer busy 127.0.0.1:%d" % ports["busy"],
@@ -46,7 +46,8 @@ class ValgrindDaemon(unittest.TestCase):
             "smtpMonServer garbled 127.0.0.1:%d tls=starttls" % ports["garbled"],
             "smtpMonServer wrongname 127.0.0.1:%d tls=starttls verifyCert=yes"
             % ports["starttls"],
-        ], wrapper=["valgrind", "--log-file=" + vglog, "--leak-check=full",
+        ]
+        stack.start_smtpmond(conf, wrapper=["valgrind", "--log-file=" + vglog, "--leak-check=full",
                     "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=99"])
         stack.wait_for(lambda: all(r.get("Probes", 0) >= 3 for r in stack.table().values()),
                        40, "three probes of every server under valgrind")
@@ -56,6 +57,11 @@ class ValgrindDaemon(unittest.TestCase):
         self.assertEqual(stack.row("implicit")["LastResult"], RESULT["ok"])
         self.assertEqual(stack.row("garbled")["LastResult"], RESULT["tlsFailure"])
         self.assertEqual(stack.row("wrongname")["LastResult"], RESULT["certInvalid"])
+        # A reload that removes, changes and adds rows while probes run.
+        stack.reload_smtpmond([l for l in conf if "refused" not in l and "busy" not in l] +
+                              ["smtpMonServer busy 127.0.0.1:%d" % ports["ok"],
+                               "smtpMonServer extra [::1]:%d" % ports["v6"]])
+        stack.wait_probes("extra", 2, 20)
         rc = stack.stop_smtpmond(timeout=60)
         with open(vglog) as f:
             report = f.read()
