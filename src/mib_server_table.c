@@ -87,8 +87,6 @@ static int set_config_column(netsnmp_variable_list *vb, unsigned col,
 	case COL_LATENCY_THRESHOLD: set_int(vb, ASN_UNSIGNED, c->opt.latency_threshold_ms); break;
 	case COL_VERIFY_CERT: set_int(vb, ASN_INTEGER, c->opt.verify_cert ? TV_TRUE : TV_FALSE); break;
 	case COL_ADMIN_STATUS: set_int(vb, ASN_INTEGER, c->opt.enabled ? 1 : 2); break;
-	case COL_STORAGE_TYPE: set_int(vb, ASN_INTEGER, ST_READONLY); break;
-	case COL_ROW_STATUS: set_int(vb, ASN_INTEGER, RS_ACTIVE); break;
 	case COL_RECOVER_THRESHOLD: set_int(vb, ASN_UNSIGNED, c->opt.recover_threshold); break;
 	default: return 0;
 	}
@@ -161,6 +159,11 @@ static void answer(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *re
 
 	if (!t || !ti) {
 		netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHINSTANCE);
+		return;
+	}
+	if (ti->colnum == COL_STORAGE_TYPE || ti->colnum == COL_ROW_STATUS) {
+		set_int(req->requestvb, ASN_INTEGER,
+			ti->colnum == COL_STORAGE_TYPE ? t->storage : t->row_status);
 		return;
 	}
 	if (set_config_column(req->requestvb, ti->colnum, &t->cfg))

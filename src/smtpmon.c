@@ -14,6 +14,7 @@
 #include "mib_server_table.h"
 #include "notifications.h"
 #include "notify_queue.h"
+#include "rows.h"
 #include "scheduler.h"
 #include "store.h"
 
@@ -27,6 +28,7 @@ static struct smtpmon_module {
 	struct server_table *table;
 	struct notifier *notifier;
 	struct notify_queue *notes;
+	struct rows rows;
 } mod;
 
 void smtpmon_init(void)
@@ -45,9 +47,9 @@ static unsigned queue_capacity(unsigned servers)
 	return 2 * servers + 64;
 }
 
-static int start_notifications(void)
+static int start_notifications(unsigned servers)
 {
-	mod.notes = notify_queue_new(queue_capacity(mod.store->count));
+	mod.notes = notify_queue_new(queue_capacity(servers));
 	if (!mod.notes || !mod.notifier)
 		return -1;
 	notify_queue_set_enabled(mod.notes, mod.config.settings.notifications != 0);
@@ -70,32 +72,19 @@ static void default_helo(char *buf, size_t size)
 	freeaddrinfo(ai);
 }
 
-static int build_store(void)
+/* The configuration file's rows, their first probes spread over each
+ * interval so that they are never fired together. */
+static void add_configured_rows(void)
 {
-	mod.store = store_new();
-	if (!mod.store)
-		return -1;
-	for (unsigned i = 0; i < mod.config.count; i++) {
-		struct target_config *cfg = &mod.config.servers[i];
-
-		target_config_finish(cfg, &mod.config.settings.defaults);
-		if (!store_add(mod.store, cfg))
-			return -1;
-		mod.store->targets[mod.store->count - 1]->from_config = 1;
-	}
-	return 0;
-}
-
-/* First probes spread over each interval, so they are never fired together. */
-static void schedule_all(void)
-{
-	unsigned n = mod.store->count;
+	unsigned n = mod.config.count;
 
 	for (unsigned i = 0; i < n; i++) {
-		struct target *t = mod.store->targets[i];
+		const struct target_config *spec = &mod.config.servers[i];
+		struct target_config cfg;
 
-		scheduler_add(mod.sched, t, &t->cfg,
-			      (uint64_t)t->cfg.opt.interval_s * 1000000u * i / n);
+		rows_effective(&mod.rows, spec, &cfg);
+		rows_add(&mod.rows, spec, STORAGE_READONLY, ROW_ACTIVE,
+			 (uint64_t)cfg.opt.interval_s * 1000000u * i / n);
 	}
 }
 
@@ -105,14 +94,16 @@ int smtpmon_start(void)
 
 	if (!set->helo[0])
 		default_helo(set->helo, sizeof(set->helo));
-	if (build_store() != 0 || start_notifications() != 0)
+	mod.store = store_new();
+	if (!mod.store || start_notifications(mod.config.count) != 0)
 		goto fail;
 	mod.scalars = scalars_register(mod.store, set, mod.notes);
 	mod.table = server_table_register(mod.store);
 	mod.sched = scheduler_new(mod.store, set, mod.notes);
 	if (!mod.scalars || !mod.table || !mod.sched)
 		goto fail;
-	schedule_all();
+	mod.rows = (struct rows){ mod.store, mod.table, mod.sched, set };
+	add_configured_rows();
 	if (scheduler_start(mod.sched) != 0)
 		goto fail;
 	snmp_log(LOG_INFO, "smtpmon: monitoring %u server%s, EHLO name %s\n",
@@ -165,50 +156,32 @@ static int listed(const struct config_set *set, const char *name)
 	return 0;
 }
 
-static void drop_target(struct target *t)
-{
-	server_table_remove(mod.table, t);
-	store_remove(mod.store, t);
-	scheduler_remove(mod.sched, t);    /* the probe thread frees it */
-}
-
-static void add_target(const struct target_config *cfg)
-{
-	struct target *t = store_add(mod.store, cfg);
-
-	if (!t)
-		return;
-	t->from_config = 1;
-	if (server_table_add(mod.table, t) != 0)
-		snmp_log(LOG_ERR, "smtpmon: cannot add row %s to the table\n", cfg->name);
-	scheduler_add(mod.sched, t, &t->cfg, 0);
-}
-
 static void drop_removed(const struct config_set *fresh, struct reload_counts *n)
 {
 	for (unsigned i = mod.store->count; i-- > 0;) {
 		struct target *t = mod.store->targets[i];
 
-		if (t->from_config && !listed(fresh, t->cfg.name)) {
-			drop_target(t);
+		if (t->storage == STORAGE_READONLY && !listed(fresh, t->cfg.name)) {
+			rows_drop(&mod.rows, t);
 			n->removed++;
 		}
 	}
 }
 
-static void apply_server(const struct target_config *cfg, struct reload_counts *n)
+static void apply_server(const struct target_config *spec, struct reload_counts *n)
 {
-	struct target *t = store_find(mod.store, cfg->name);
+	struct target *t = store_find(mod.store, spec->name);
+	struct target_config cfg;
 
+	rows_effective(&mod.rows, spec, &cfg);
 	if (!t) {
-		add_target(cfg);
+		rows_add(&mod.rows, spec, STORAGE_READONLY, ROW_ACTIVE, 0);
 		n->added++;
-	} else if (!t->from_config) {
+	} else if (t->storage != STORAGE_READONLY) {
 		snmp_log(LOG_WARNING, "smtpmon: server %s in the configuration clashes with a "
-			 "row created by SNMP; the configuration line is ignored\n", cfg->name);
-	} else if (!target_config_equal(&t->cfg, cfg)) {
-		t->cfg = *cfg;
-		scheduler_update(mod.sched, t, cfg);
+			 "row created by SNMP; the configuration line is ignored\n", spec->name);
+	} else if (!target_config_equal(&t->cfg, &cfg)) {
+		rows_change(&mod.rows, t, spec, ROW_ACTIVE);
 		n->changed++;
 	} else {
 		n->kept++;
@@ -241,13 +214,12 @@ void smtpmon_reload(void)
 	reread_files();
 	directives_collect_into(&mod.config);
 	apply_settings(&fresh.settings);
-	drop_removed(&fresh, &n);
-	for (unsigned i = 0; i < fresh.count; i++) {
-		target_config_finish(&fresh.servers[i], &fresh.settings.defaults);
-		apply_server(&fresh.servers[i], &n);
-	}
 	free(mod.config.servers);
-	mod.config = fresh;
+	mod.config = fresh;              /* the rows now take these defaults */
+	drop_removed(&mod.config, &n);
+	for (unsigned i = 0; i < mod.config.count; i++)
+		apply_server(&mod.config.servers[i], &n);
+	rows_apply_defaults(&mod.rows);  /* SET rows follow new defaults too */
 	snmp_log(LOG_INFO, "smtpmon: configuration reloaded: %u added, %u removed, %u changed, "
 		 "%u unchanged\n", n.added, n.removed, n.changed, n.kept);
 }

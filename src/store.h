@@ -48,10 +48,16 @@ struct target_state {
 	uint32_t probes, failures;             /* Counter32, wrap */
 };
 
+/* StorageType and RowStatus values (SNMPv2-TC) a row can have. */
+enum { STORAGE_VOLATILE = 2, STORAGE_NONVOLATILE = 3, STORAGE_READONLY = 5 };
+enum { ROW_ACTIVE = 1, ROW_NOT_IN_SERVICE = 2, ROW_NOT_READY = 3 };
+
 struct target {
-	struct target_config cfg;              /* agent thread's copy: what the MIB shows */
+	struct target_config spec;             /* agent: the keys/columns given explicitly */
+	struct target_config cfg;              /* agent: spec over the defaults; the MIB's view */
+	int storage;                           /* agent: STORAGE_*; readOnly = configuration file */
+	int row_status;                        /* agent: ROW_* */
 	struct target_state st;                /* guarded by the store lock */
-	int from_config;                       /* a configuration file row (readOnly) */
 	void *mib_row;                         /* agent thread only */
 	void *probe_slot;                      /* probe thread only */
 };
