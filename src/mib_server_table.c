@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mib_encode.h"
+#include "mib_server_set.h"
 #include "smtpmon.h"
 
 
@@ -29,6 +30,7 @@ struct server_table {
 	netsnmp_tdata *table;
 	netsnmp_handler_registration *reg;
 	netsnmp_table_registration_info *info;  /* not freed by unregistering */
+	struct set_txn *txn;                     /* NULL: the table is read-only */
 	netsnmp_column_info columns;
 };
 
@@ -182,8 +184,13 @@ static int handle_server_table(netsnmp_mib_handler *handler,
 	struct server_table *st = handler->myvoid;
 
 	(void)reginfo;
-	if (reqinfo->mode != MODE_GET)
+	if (reqinfo->mode != MODE_GET) {
+		if (st->txn)
+			server_table_set(st->txn, reqinfo, requests);
+		else if (reqinfo->mode == MODE_SET_RESERVE1)
+			netsnmp_request_set_error_all(requests, SNMP_ERR_NOTWRITABLE);
 		return SNMP_ERR_NOERROR;
+	}
 	for (netsnmp_request_info *req = requests; req; req = req->next)
 		if (!req->processed)
 			answer(reqinfo, req, st->store);
@@ -241,7 +248,7 @@ struct server_table *server_table_register(struct store *store)
 	st->table = netsnmp_tdata_create_table("smtpMonServerTable", 0);
 	st->reg = netsnmp_create_handler_registration("smtpMonServerTable", handle_server_table,
 						      table_oid, OID_LENGTH(table_oid),
-						      HANDLER_CAN_RONLY);
+						      HANDLER_CAN_RWRITE);
 	ti = st->info = table_info(st);
 	if (!st->table || !st->reg || !ti)
 		goto fail;
@@ -263,12 +270,18 @@ fail:
 	return NULL;
 }
 
+void server_table_attach_rows(struct server_table *st, struct rows *rows)
+{
+	st->txn = set_txn_new(rows);
+}
+
 void server_table_unregister(struct server_table *st)
 {
 	netsnmp_tdata_row *row;
 
 	if (!st)
 		return;
+	set_txn_free(st->txn);
 	if (st->reg)
 		netsnmp_unregister_handler(st->reg);
 	if (st->table) {

@@ -27,6 +27,11 @@ struct server_table;
 struct server_table *server_table_register(struct store *store);
 void server_table_unregister(struct server_table *st);
 
+struct rows;
+
+/* From now on SETs create, change and destroy rows through ROWS. */
+void server_table_attach_rows(struct server_table *st, struct rows *rows);
+
 /* Agent thread: a row appears or goes with its target. */
 int server_table_add(struct server_table *st, struct target *t);
 void server_table_remove(struct server_table *st, struct target *t);

@@ -103,6 +103,7 @@ int smtpmon_start(void)
 	if (!mod.scalars || !mod.table || !mod.sched)
 		goto fail;
 	mod.rows = (struct rows){ mod.store, mod.table, mod.sched, set };
+	server_table_attach_rows(mod.table, &mod.rows);
 	add_configured_rows();
 	if (scheduler_start(mod.sched) != 0)
 		goto fail;

@@ -198,6 +198,18 @@ static int parse_host(const char *spec, struct target_config *cfg, char *err, si
 	return 0;
 }
 
+int target_set_host(struct target_config *cfg, const char *host, char *err, size_t errlen)
+{
+	struct target_config tmp = *cfg;
+
+	if (parse_host(host, &tmp, err, errlen) != 0)
+		return -1;
+	if (tmp.port != 0)
+		return fail(err, errlen, "'%s': the port goes in smtpMonServerPort", host);
+	strcpy(cfg->host, tmp.host);
+	return 0;
+}
+
 struct numeric_key {
 	const char *name;
 	unsigned bit;

@@ -81,6 +81,10 @@ int target_parse_server(const char *args, struct target_config *cfg,
 int target_parse_defaults(const char *args, struct target_options *o,
 			  char *err, size_t errlen);
 
+/* The Host column: a name, an IPv4 address or [IPv6], without a port.
+ * Returns 0 and sets CFG->host, or -1 with ERR filled. */
+int target_set_host(struct target_config *cfg, const char *host, char *err, size_t errlen);
+
 int target_name_valid(const char *name);
 int target_domain_valid(const char *name);
 
