@@ -119,6 +119,73 @@ static void parse_ca(const char *token, char *line)
 	strcpy(is_file ? target_set->settings.ca_file : target_set->settings.ca_path, path);
 }
 
+static const char *const row_status_names[] = { "", "active", "notInService", "notReady" };
+
+/* smtpMonStoredServer STATUS NAME HOST:PORT key=value ... (written by
+ * persist.c for rows created by SET with StorageType nonVolatile). */
+static void parse_stored_server(const char *token, char *line)
+{
+	struct stored_row row;
+	char status[16] = "", err[512];
+	int used = 0;
+	struct stored_row *grown;
+
+	memset(&row, 0, sizeof(row));
+	if (!line || sscanf(line, "%15s %n", status, &used) != 1) {
+		report(token, "expected STATUS NAME HOST:PORT [key=value ...]");
+		return;
+	}
+	for (int i = 1; i <= 3; i++)
+		if (strcmp(status, row_status_names[i]) == 0)
+			row.row_status = i;
+	if (!row.row_status) {
+		report(token, "unknown row status");
+		return;
+	}
+	if (target_parse_stored(line + used, &row.spec, err, sizeof(err)) != 0) {
+		report(token, err);
+		return;
+	}
+	if (target_set->nstored == target_set->capstored) {
+		unsigned cap = target_set->capstored ? target_set->capstored * 2 : 8;
+
+		grown = realloc(target_set->stored, cap * sizeof(*grown));
+		if (!grown) {
+			report(token, "out of memory");
+			return;
+		}
+		target_set->stored = grown;
+		target_set->capstored = cap;
+	}
+	target_set->stored[target_set->nstored++] = row;
+}
+
+/* smtpMonStoredGlobals interval=N timeout=N notifications=yes|no [helo=NAME] */
+static void parse_stored_globals(const char *token, char *line)
+{
+	struct stored_globals *g = &target_set->globals;
+	char notes[8] = "", helo[TARGET_HELO_MAX + 1] = "";
+	unsigned interval = 0, timeout = 0;
+
+	if (!line || sscanf(line, "interval=%u timeout=%u notifications=%7s helo=%255s",
+			    &interval, &timeout, notes, helo) < 3 ||
+	    interval < 1 || interval > 86400 || timeout < 1 || timeout > 3600 ||
+	    (helo[0] && !target_domain_valid(helo))) {
+		report(token, "expected interval=N timeout=N notifications=yes|no [helo=NAME]");
+		return;
+	}
+	g->present = 1;
+	g->interval_s = interval;
+	g->timeout_s = timeout;
+	g->notifications = strcmp(notes, "yes") == 0;
+	strcpy(g->helo, helo);
+}
+
+const char *directives_row_status_name(int row_status)
+{
+	return row_status >= 1 && row_status <= 3 ? row_status_names[row_status] : "notReady";
+}
+
 void directives_collect_into(struct config_set *set)
 {
 	target_set = set;
@@ -136,6 +203,8 @@ void directives_register(struct config_set *set)
 	register_app_config_handler("smtpMonHeloName", parse_helo, NULL, "DOMAIN");
 	register_app_config_handler("smtpMonCaFile", parse_ca, NULL, "PATH");
 	register_app_config_handler("smtpMonCaPath", parse_ca, NULL, "DIR");
+	register_app_config_handler("smtpMonStoredServer", parse_stored_server, NULL, NULL);
+	register_app_config_handler("smtpMonStoredGlobals", parse_stored_globals, NULL, NULL);
 }
 
 void directives_unregister(void)
@@ -146,11 +215,14 @@ void directives_unregister(void)
 	unregister_app_config_handler("smtpMonNotifications");
 	unregister_app_config_handler("smtpMonCaFile");
 	unregister_app_config_handler("smtpMonCaPath");
+	unregister_app_config_handler("smtpMonStoredServer");
+	unregister_app_config_handler("smtpMonStoredGlobals");
 	target_set = NULL;
 }
 
 void config_set_clear(struct config_set *set)
 {
 	free(set->servers);
+	free(set->stored);
 	memset(set, 0, sizeof(*set));
 }

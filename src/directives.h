@@ -5,11 +5,28 @@
 
 #include "smtpmon.h"
 
+/* A row created by SET, as the persistent store keeps it. */
+struct stored_row {
+	struct target_config spec;
+	int row_status;
+};
+
+/* Scalars set by SNMP, as the persistent store keeps them. */
+struct stored_globals {
+	int present;
+	uint32_t interval_s, timeout_s;
+	int notifications;
+	char helo[TARGET_HELO_MAX + 1];
+};
+
 /* Everything the configuration files said, before it is applied. */
 struct config_set {
 	struct target_config *servers;     /* explicit keys only, in file order */
 	unsigned count, cap;
 	struct smtpmon_settings settings;
+	struct stored_row *stored;         /* from the persistent store */
+	unsigned nstored, capstored;
+	struct stored_globals globals;
 };
 
 /* Directives write into SET until directives_unregister(). */
@@ -20,5 +37,8 @@ void directives_collect_into(struct config_set *set);
 void directives_unregister(void);
 
 void config_set_clear(struct config_set *set);
+
+/* "active", "notInService" or "notReady", as smtpMonStoredServer writes it. */
+const char *directives_row_status_name(int row_status);
 
 #endif

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "notify_queue.h"
+#include "rows.h"
+#include "scheduler.h"
 #include "smtpmon.h"
 
 enum {
@@ -15,9 +17,7 @@ enum {
 	SC_DEFAULT_TIMEOUT, SC_HELO_NAME, SC_HISTORY_SIZE,
 };
 
-/* Scalars this version serves; HistorySize comes with the history table.
- * Of the read-write ones only NotificationsEnabled takes SETs so far; the
- * others answer notWritable until SET support for them exists. */
+/* Scalars this version serves; HistorySize comes with the history table. */
 static const int served[] = {
 	SC_VERSION, SC_SERVER_COUNT, SC_SERVERS_DOWN, SC_PROBES_TOTAL,
 	SC_FAILURES_TOTAL, SC_NOTIFICATIONS_ENABLED, SC_DEFAULT_INTERVAL,
@@ -25,11 +25,19 @@ static const int served[] = {
 };
 #define NSERVED (sizeof(served) / sizeof(served[0]))
 
+/* A SET's checked values, applied at COMMIT so that it is all or nothing. */
+struct scalar_pending {
+	int set;                      /* a value below was given */
+	long number;
+	char text[TARGET_HELO_MAX + 1];
+};
+
 struct scalars {
 	struct store *store;
-	const struct smtpmon_settings *settings;
+	struct smtpmon_settings *settings;
 	struct notify_queue *notes;
-	int undo_enabled;             /* the value before a SET, for UNDO */
+	struct rows *rows;
+	struct scalar_pending pending[SC_HISTORY_SIZE + 1];
 	netsnmp_handler_registration *reg[NSERVED];
 };
 
@@ -73,31 +81,122 @@ static void answer(struct scalars *sc, int which, netsnmp_variable_list *vb)
 	}
 }
 
-/* SET of smtpMonNotificationsEnabled, in net-snmp's phases: checked in
- * RESERVE1, applied in ACTION, undone in UNDO. Lasts until a restart. */
-static void set_notifications(struct scalars *sc, netsnmp_agent_request_info *reqinfo,
-			      netsnmp_request_info *req)
+/* RESERVE1: type, range and syntax of one scalar's new value. */
+static int check_scalar(struct scalars *sc, int which, netsnmp_variable_list *vb)
 {
+	struct scalar_pending *p = &sc->pending[which];
 	int rc;
 
-	switch (reqinfo->mode) {
-	case MODE_SET_RESERVE1:
-		rc = netsnmp_check_vb_truthvalue(req->requestvb);
-		if (rc != SNMP_ERR_NOERROR)
-			netsnmp_set_request_error(reqinfo, req, rc);
+	switch (which) {
+	case SC_NOTIFICATIONS_ENABLED:
+		rc = netsnmp_check_vb_truthvalue(vb);
 		break;
-	case MODE_SET_ACTION:
-		sc->undo_enabled = notify_queue_enabled(sc->notes);
-		notify_queue_set_enabled(sc->notes, *req->requestvb->val.integer == TV_TRUE);
+	case SC_DEFAULT_INTERVAL:
+	case SC_DEFAULT_TIMEOUT:
+		rc = netsnmp_check_vb_type(vb, ASN_UNSIGNED);
+		if (rc == 0 && (*vb->val.integer < 1 ||
+				*vb->val.integer > (which == SC_DEFAULT_INTERVAL ? 86400 : 3600)))
+			rc = SNMP_ERR_WRONGVALUE;
 		break;
-	case MODE_SET_UNDO:
-		notify_queue_set_enabled(sc->notes, sc->undo_enabled);
+	case SC_HELO_NAME:
+		rc = netsnmp_check_vb_type_and_max_size(vb, ASN_OCTET_STR, TARGET_HELO_MAX);
+		if (rc == 0) {
+			memcpy(p->text, vb->val.string, vb->val_len);
+			p->text[vb->val_len] = '\0';
+			if (strlen(p->text) != vb->val_len ||
+			    (p->text[0] && !target_domain_valid(p->text)))
+				rc = SNMP_ERR_WRONGVALUE;
+		}
 		break;
-	case MODE_SET_COMMIT:
-		snmp_log(LOG_INFO, "smtpmon: notifications %s by SNMP SET\n",
-			 notify_queue_enabled(sc->notes) ? "enabled" : "disabled");
+	default:
+		rc = SNMP_ERR_NOTWRITABLE;
+	}
+	if (rc == SNMP_ERR_NOERROR) {
+		p->set = 1;
+		p->number = vb->type == ASN_OCTET_STR ? 0 : *vb->val.integer;
+	}
+	return rc;
+}
+
+static void log_set(int which, const struct scalar_pending *p)
+{
+	static const char *const names[] = {
+		[SC_NOTIFICATIONS_ENABLED] = "smtpMonNotificationsEnabled",
+		[SC_DEFAULT_INTERVAL] = "smtpMonDefaultInterval",
+		[SC_DEFAULT_TIMEOUT] = "smtpMonDefaultTimeout",
+		[SC_HELO_NAME] = "smtpMonHeloName",
+	};
+
+	if (which == SC_HELO_NAME)
+		snmp_log(LOG_INFO, "smtpmon: %s set to '%s' by SNMP SET\n", names[which], p->text);
+	else if (which == SC_NOTIFICATIONS_ENABLED)
+		snmp_log(LOG_INFO, "smtpmon: %s set to %s by SNMP SET\n", names[which],
+			 p->number == TV_TRUE ? "true" : "false");
+	else
+		snmp_log(LOG_INFO, "smtpmon: %s set to %ld by SNMP SET\n", names[which], p->number);
+}
+
+/* COMMIT: what the new value changes; it persists (DESIGN section 3). */
+static void apply_scalar(struct scalars *sc, int which, const struct scalar_pending *p)
+{
+	struct smtpmon_settings *set = sc->settings;
+
+	switch (which) {
+	case SC_NOTIFICATIONS_ENABLED:
+		set->notifications = p->number == TV_TRUE;
+		notify_queue_set_enabled(sc->notes, set->notifications);
+		break;
+	case SC_DEFAULT_INTERVAL:
+		set->defaults.interval_s = (uint32_t)p->number;
+		set->defaults.set |= OPT_INTERVAL;
+		rows_apply_defaults(sc->rows);
+		break;
+	case SC_DEFAULT_TIMEOUT:
+		set->defaults.timeout_s = (uint32_t)p->number;
+		set->defaults.set |= OPT_TIMEOUT;
+		rows_apply_defaults(sc->rows);
+		break;
+	case SC_HELO_NAME:
+		if (p->text[0])
+			strcpy(set->helo, p->text);
+		else
+			smtpmon_default_helo(set->helo, sizeof(set->helo));
+		scheduler_set_helo(sc->rows->sched, set->helo);
 		break;
 	}
+	set->globals_by_snmp = 1;
+	log_set(which, p);
+}
+
+static void set_scalars(struct scalars *sc, netsnmp_agent_request_info *reqinfo,
+			netsnmp_request_info *requests, const oid *group, size_t grouplen)
+{
+	int rc, any = 0;
+
+	switch (reqinfo->mode) {
+	case MODE_SET_RESERVE1:   /* once per scalar: pending fills up */
+		for (netsnmp_request_info *r = requests; r; r = r->next) {
+			rc = check_scalar(sc, (int)r->requestvb->name[grouplen], r->requestvb);
+			if (rc != SNMP_ERR_NOERROR)
+				netsnmp_set_request_error(reqinfo, r, rc);
+		}
+		break;
+	case MODE_SET_COMMIT:     /* the first call applies them all */
+		for (int i = 0; i <= SC_HISTORY_SIZE; i++)
+			if (sc->pending[i].set) {
+				apply_scalar(sc, i, &sc->pending[i]);
+				any = 1;
+			}
+		if (any)
+			snmp_store_needed(NULL);
+		memset(sc->pending, 0, sizeof(sc->pending));
+		break;
+	case MODE_SET_FREE:
+	case MODE_SET_UNDO:
+		memset(sc->pending, 0, sizeof(sc->pending));
+		break;
+	}
+	(void)group;
 }
 
 /* The scalar helper has already checked the ".0" instance. */
@@ -108,8 +207,7 @@ static int handle_scalar(netsnmp_mib_handler *handler, netsnmp_handler_registrat
 
 	(void)reginfo;
 	if (reqinfo->mode != MODE_GET) {
-		for (netsnmp_request_info *req = requests; req; req = req->next)
-			set_notifications(handler->myvoid, reqinfo, req);
+		set_scalars(handler->myvoid, reqinfo, requests, group, OID_LENGTH(group));
 		return SNMP_ERR_NOERROR;
 	}
 	/* The scalar helper lets through only GROUP.n.0: n says which. */
@@ -119,8 +217,8 @@ static int handle_scalar(netsnmp_mib_handler *handler, netsnmp_handler_registrat
 	return SNMP_ERR_NOERROR;
 }
 
-struct scalars *scalars_register(struct store *store, const struct smtpmon_settings *settings,
-				 struct notify_queue *notes)
+struct scalars *scalars_register(struct store *store, struct smtpmon_settings *settings,
+				 struct notify_queue *notes, struct rows *rows)
 {
 	struct scalars *sc = SNMP_MALLOC_TYPEDEF(struct scalars);
 	oid name[] = { SMTPMON_OID, 1, 1, 0 };
@@ -130,13 +228,14 @@ struct scalars *scalars_register(struct store *store, const struct smtpmon_setti
 	sc->store = store;
 	sc->settings = settings;
 	sc->notes = notes;
+	sc->rows = rows;
 	for (size_t i = 0; i < NSERVED; i++) {
 		netsnmp_handler_registration *reg;
 
 		name[OID_LENGTH(name) - 1] = (oid)served[i];
 		reg = netsnmp_create_handler_registration("smtpMonGlobal", handle_scalar, name,
 							  OID_LENGTH(name),
-							  served[i] == SC_NOTIFICATIONS_ENABLED ?
+							  served[i] >= SC_NOTIFICATIONS_ENABLED ?
 							  HANDLER_CAN_RWRITE : HANDLER_CAN_RONLY);
 		if (!reg)
 			break;

@@ -6,12 +6,14 @@
 
 struct smtpmon_settings;
 struct notify_queue;
+struct rows;
 struct scalars;
 
-/* SETTINGS supplies the configured defaults and NOTES the notification
- * switch; both must outlive the handlers. */
-struct scalars *scalars_register(struct store *store, const struct smtpmon_settings *settings,
-				 struct notify_queue *notes);
+/* SETTINGS holds the global settings (SETs change them), NOTES the
+ * notification switch, ROWS what a new default applies to; all must
+ * outlive the handlers. */
+struct scalars *scalars_register(struct store *store, struct smtpmon_settings *settings,
+				 struct notify_queue *notes, struct rows *rows);
 void scalars_unregister(struct scalars *sc);
 
 #endif

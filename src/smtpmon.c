@@ -14,6 +14,7 @@
 #include "mib_server_table.h"
 #include "notifications.h"
 #include "notify_queue.h"
+#include "persist.h"
 #include "rows.h"
 #include "scheduler.h"
 #include "store.h"
@@ -29,6 +30,7 @@ static struct smtpmon_module {
 	struct notifier *notifier;
 	struct notify_queue *notes;
 	struct rows rows;
+	struct persist *persist;
 } mod;
 
 void smtpmon_init(void)
@@ -58,7 +60,7 @@ static int start_notifications(unsigned servers)
 }
 
 /* The default EHLO name is the host's fully qualified name (DESIGN 3). */
-static void default_helo(char *buf, size_t size)
+void smtpmon_default_helo(char *buf, size_t size)
 {
 	struct addrinfo hints = { .ai_flags = AI_CANONNAME }, *ai = NULL;
 
@@ -70,6 +72,37 @@ static void default_helo(char *buf, size_t size)
 	if (ai->ai_canonname && target_domain_valid(ai->ai_canonname))
 		snprintf(buf, size, "%s", ai->ai_canonname);
 	freeaddrinfo(ai);
+}
+
+/* Scalars set by SNMP earlier win over the configuration file (they are
+ * what the NMS last said). */
+static void apply_stored_globals(struct smtpmon_settings *set, const struct stored_globals *g)
+{
+	if (!g->present)
+		return;
+	set->defaults.interval_s = g->interval_s;
+	set->defaults.timeout_s = g->timeout_s;
+	set->defaults.set |= OPT_INTERVAL | OPT_TIMEOUT;
+	set->notifications = g->notifications;
+	if (g->helo[0])
+		strcpy(set->helo, g->helo);
+	set->globals_by_snmp = 1;
+}
+
+/* Rows created by SET in an earlier run; a configuration row of the same
+ * name wins. */
+static void add_stored_rows(void)
+{
+	for (unsigned i = 0; i < mod.config.nstored; i++) {
+		const struct stored_row *r = &mod.config.stored[i];
+
+		if (store_find(mod.store, r->spec.name)) {
+			snmp_log(LOG_WARNING, "smtpmon: stored row %s clashes with a server in the "
+				 "configuration file; dropped\n", r->spec.name);
+			continue;
+		}
+		rows_add(&mod.rows, &r->spec, STORAGE_NONVOLATILE, r->row_status, 0);
+	}
 }
 
 /* The configuration file's rows, their first probes spread over each
@@ -92,12 +125,13 @@ int smtpmon_start(void)
 {
 	struct smtpmon_settings *set = &mod.config.settings;
 
+	apply_stored_globals(set, &mod.config.globals);
 	if (!set->helo[0])
-		default_helo(set->helo, sizeof(set->helo));
+		smtpmon_default_helo(set->helo, sizeof(set->helo));
 	mod.store = store_new();
 	if (!mod.store || start_notifications(mod.config.count) != 0)
 		goto fail;
-	mod.scalars = scalars_register(mod.store, set, mod.notes);
+	mod.scalars = scalars_register(mod.store, set, mod.notes, &mod.rows);
 	mod.table = server_table_register(mod.store);
 	mod.sched = scheduler_new(mod.store, set, mod.notes);
 	if (!mod.scalars || !mod.table || !mod.sched)
@@ -105,6 +139,8 @@ int smtpmon_start(void)
 	mod.rows = (struct rows){ mod.store, mod.table, mod.sched, set };
 	server_table_attach_rows(mod.table, &mod.rows);
 	add_configured_rows();
+	add_stored_rows();
+	mod.persist = persist_register(mod.store, set);
 	if (scheduler_start(mod.sched) != 0)
 		goto fail;
 	snmp_log(LOG_INFO, "smtpmon: monitoring %u server%s, EHLO name %s\n",
@@ -194,7 +230,7 @@ static void apply_settings(struct smtpmon_settings *fresh)
 	struct smtpmon_settings *cur = &mod.config.settings;
 
 	if (!fresh->helo[0])
-		default_helo(fresh->helo, sizeof(fresh->helo));
+		smtpmon_default_helo(fresh->helo, sizeof(fresh->helo));
 	if (strcmp(fresh->helo, cur->helo) != 0)
 		scheduler_set_helo(mod.sched, fresh->helo);
 	notify_queue_set_enabled(mod.notes, fresh->notifications != 0);
@@ -214,8 +250,9 @@ void smtpmon_reload(void)
 	directives_collect_into(&fresh);
 	reread_files();
 	directives_collect_into(&mod.config);
+	apply_stored_globals(&fresh.settings, &fresh.globals);
 	apply_settings(&fresh.settings);
-	free(mod.config.servers);
+	config_set_clear(&mod.config);   /* stored rows re-read: they are live already */
 	mod.config = fresh;              /* the rows now take these defaults */
 	drop_removed(&mod.config, &n);
 	for (unsigned i = 0; i < mod.config.count; i++)
@@ -227,8 +264,10 @@ void smtpmon_reload(void)
 
 void smtpmon_shutdown(void)
 {
-	scheduler_free(mod.sched);      /* joins the probe thread first */
+	scheduler_stop(mod.sched);      /* joins the probe thread */
 	notifier_flush(mod.notifier);
+	scheduler_free(mod.sched);
+	persist_detach(mod.persist);
 	server_table_unregister(mod.table);
 	scalars_unregister(mod.scalars);
 	notifier_free(mod.notifier);

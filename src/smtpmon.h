@@ -16,7 +16,11 @@ struct smtpmon_settings {
 	int notifications;                     /* smtpMonNotifications: 1 yes, 0 no, -1 unset */
 	char ca_file[PATH_MAX];                /* smtpMonCaFile; empty: system store */
 	char ca_path[PATH_MAX];                /* smtpMonCaPath */
+	int globals_by_snmp;                   /* a scalar was SET: persist them */
 };
+
+/* The host's fully qualified name, the default EHLO name. */
+void smtpmon_default_helo(char *buf, size_t size);
 
 /* Agent thread, before the configuration is read: registers the directives. */
 void smtpmon_init(void);
@@ -30,7 +34,8 @@ int smtpmon_start(void);
  * the others keep their state and counters (DESIGN section 3). */
 void smtpmon_reload(void);
 
-/* Stops the probe thread, unregisters and frees everything. */
+/* Stops the probe thread, sends what notifications wait, unregisters and
+ * frees everything; what must persist is written by snmp_shutdown() after. */
 void smtpmon_shutdown(void);
 
 #endif

@@ -443,3 +443,86 @@ int target_config_equal(const struct target_config *a, const struct target_confi
 	return strcmp(a->name, b->name) == 0 && strcmp(a->host, b->host) == 0 &&
 	       a->port == b->port && options_equal(&a->opt, &b->opt);
 }
+
+static int put(char *buf, size_t size, size_t *len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int put(char *buf, size_t size, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *len, size - *len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size - *len)
+		return -1;
+	*len += (size_t)n;
+	return 0;
+}
+
+static const char *const tls_names[] = { "", "none", "starttls", "implicit" };
+static const char *const family_names[] = { "any", "ipv4", "ipv6" };
+
+int target_options_format(const struct target_options *o, char *buf, size_t size)
+{
+	size_t len = 0;
+	int rc = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(numeric_keys) / sizeof(numeric_keys[0]); i++) {
+		uint32_t v;
+
+		if (!(o->set & numeric_keys[i].bit))
+			continue;
+		memcpy(&v, (const char *)o + numeric_keys[i].offset, sizeof(v));
+		rc |= put(buf, size, &len, " %s=%u", numeric_keys[i].name, v);
+	}
+	if (o->set & OPT_HELO)
+		rc |= put(buf, size, &len, " helo=%s", o->helo);
+	if (o->set & OPT_SNI)
+		rc |= put(buf, size, &len, " sni=%s", o->sni);
+	if (o->set & OPT_ENABLED)
+		rc |= put(buf, size, &len, " enabled=%s", o->enabled ? "yes" : "no");
+	if (o->set & OPT_VERIFY_CERT)
+		rc |= put(buf, size, &len, " verifyCert=%s", o->verify_cert ? "yes" : "no");
+	if (o->set & OPT_TLS)
+		rc |= put(buf, size, &len, " tls=%s", tls_names[o->tls]);
+	if (o->set & OPT_FAMILY)
+		rc |= put(buf, size, &len, " family=%s", family_names[o->family]);
+	if (len)
+		memmove(buf, buf + 1, len);   /* no leading space */
+	return rc ? -1 : 0;
+}
+
+int target_config_format(const struct target_config *spec, char *buf, size_t size)
+{
+	char opts[1024];
+	int v6 = strchr(spec->host, ':') != NULL;
+	int n;
+
+	if (target_options_format(&spec->opt, opts, sizeof(opts)) != 0)
+		return -1;
+	n = snprintf(buf, size, "%s %s%s%s:%u%s%s", spec->name, v6 ? "[" : "",
+		     spec->host[0] ? spec->host : "-", v6 ? "]" : "", spec->port,
+		     opts[0] ? " " : "", opts);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+int target_parse_stored(const char *args, struct target_config *cfg, char *err, size_t errlen)
+{
+	char name[TOKEN_MAX], port[16] = "";
+	int consumed = 0;
+
+	/* A row created by SET may not have a Host yet: "NAME -:PORT ...". */
+	if (sscanf(args, "%511s -:%15[0-9]%n", name, port, &consumed) == 2) {
+		char rebuilt[TOKEN_MAX * 2];
+		int rc;
+
+		snprintf(rebuilt, sizeof(rebuilt), "%s 0.0.0.0:%s%s", name, port, args + consumed);
+		rc = target_parse_server(rebuilt, cfg, err, errlen);
+		cfg->host[0] = '\0';
+		return rc;
+	}
+	return target_parse_server(args, cfg, err, errlen);
+}

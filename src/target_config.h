@@ -67,6 +67,16 @@ void target_config_finish(struct target_config *cfg, const struct target_options
  * else HOST when it is a name; empty for an address literal. */
 const char *target_tls_name(const struct target_config *cfg);
 
+/* The explicit keys of O as "key=value ..." (what target_parse_defaults
+ * reads back); returns 0, or -1 if BUF is too small. */
+int target_options_format(const struct target_options *o, char *buf, size_t size);
+
+/* "NAME HOST:PORT key=value ..." for the persistent store; HOST "-" when
+ * not yet set. target_parse_server reads it back (with host "-" allowed by
+ * target_parse_stored). */
+int target_config_format(const struct target_config *spec, char *buf, size_t size);
+int target_parse_stored(const char *args, struct target_config *cfg, char *err, size_t errlen);
+
 /* 1 when the two (merged) configurations would probe the same way. */
 int target_config_equal(const struct target_config *a, const struct target_config *b);
 

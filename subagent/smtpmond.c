@@ -206,7 +206,7 @@ int main(int argc, char **argv)
 	}
 	snmp_log(LOG_INFO, APP " stopping\n");
 	smtpmon_shutdown();
-	snmp_shutdown(APP);
+	snmp_shutdown(APP);      /* stores persistent data: rows created by SET */
 	SOCK_CLEANUP;
 	if (o.pidfile)
 		unlink(o.pidfile);

@@ -212,21 +212,32 @@ class Stack:
     def smtpmond_path(self):
         return os.path.join(self.build, "subagent", "smtpmond")
 
-    def start_smtpmond(self, conf_lines, wrapper=(), wait_connected=True, args=()):
+    def start_smtpmond(self, conf_lines, wrapper=(), wait_connected=True, args=(),
+                       persistent=False):
+        """persistent: read smtpmond.conf from the configuration path, and
+        the persistent store (SET rows) with it, as installed daemons do;
+        otherwise -C -c FILE (nothing but the file)."""
         conf_dir = os.path.join(self.dir, "smtpmond")
         os.makedirs(conf_dir, exist_ok=True)
         self.smtpmond_conf = os.path.join(conf_dir, "smtpmond.conf")
         self.write_smtpmond_conf(conf_lines)
         env = procs.snmp_env(conf_dir)
+        if persistent:
+            env["SNMPCONFPATH"] = "%s:%s" % (conf_dir, env["SNMP_PERSISTENT_DIR"])
         env.setdefault("ASAN_OPTIONS", "detect_leaks=1")
         env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
         env.setdefault("TSAN_OPTIONS", "halt_on_error=0:second_deadlock_stack=1")
-        argv = list(wrapper) + [self.smtpmond_path(), "-f", "-C", "-c", self.smtpmond_conf,
-                                "-Lf", self.smtpmond_log] + list(args)
+        files = [] if persistent else ["-C", "-c", self.smtpmond_conf]
+        argv = list(wrapper) + [self.smtpmond_path(), "-f"] + files + [
+            "-Lf", self.smtpmond_log] + list(args)
+        if os.path.exists(self.smtpmond_log):     # -Lf truncates: keep the old one
+            n = len([f for f in os.listdir(self.dir) if f.startswith("smtpmond.log.")])
+            os.rename(self.smtpmond_log, "%s.%d" % (self.smtpmond_log, n))
+        starts = 0
         self.smtpmond = self.group.start(argv, env=env, stdout=self.smtpmond_err,
                                          stderr=subprocess.STDOUT, name="smtpmond")
         if wait_connected:
-            self.wait_for(lambda: "started" in self.read_log(), 30,
+            self.wait_for(lambda: self.read_log().count("started") > starts, 30,
                           "smtpmond did not start")
         return self.smtpmond
 

@@ -69,7 +69,7 @@ class NotificationSwitch(unittest.TestCase):
         self.switch("ok")
         stack.wait_for(lambda: [t["name"] for t in stack.traps("sw")] == ["smtpMonServerUp"],
                        10, "one smtpMonServerUp")
-        self.assertIn("notifications enabled by SNMP SET", stack.read_log())
+        self.assertIn("smtpMonNotificationsEnabled set to true by SNMP SET", stack.read_log())
 
         # Disabled again: going down is tracked but not sent.
         self.assertEqual(self.set_enabled("i", "2").returncode, 0)

@@ -6,7 +6,7 @@ import os
 import time
 import unittest
 
-from harness import COLUMNS, RESULT, STATUS, TABLE, Stack, name_index
+from harness import COLUMNS, GLOBAL, RESULT, STATUS, TABLE, Stack, name_index
 
 ROWSTATUS = {"active": 1, "notInService": 2, "createAndGo": 4, "createAndWait": 5,
              "destroy": 6}
@@ -138,6 +138,21 @@ class SetRows(unittest.TestCase):
         self.assertSetFails("noCreation", col("Host", "nosuch"), "s", "127.0.0.1")
         self.assertSetFails("inconsistentValue", col("RowStatus", "nohost"), "i",
                             ROWSTATUS["createAndGo"])
+
+    def test_writable_scalars(self):
+        stack = self.stack
+        self.assertSetFails("wrongValue", GLOBAL + ".8.0", "u", 0)
+        self.assertSetFails("wrongValue", GLOBAL + ".7.0", "u", 86401)
+        self.assertSetFails("wrongType", GLOBAL + ".7.0", "s", "60")
+        self.assertSetFails("wrongValue", GLOBAL + ".9.0", "s", "bad name!")
+        self.assertSetFails("notWritable", GLOBAL + ".2.0", "u", 5)
+        r = self.snmpset(GLOBAL + ".8.0", "u", 7, GLOBAL + ".9.0", "s", "nms-set.example.net")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(stack.row("conf")["Timeout"], 7)       # it set no timeout itself
+        stack.wait_for(lambda: "EHLO nms-set.example.net" in
+                       [e["data"] for e in stack.fake_events("conf", "recv")], 5,
+                       "a probe with the new EHLO name")
+        self.assertIn("smtpMonDefaultTimeout set to 7 by SNMP SET", stack.read_log())
 
     def test_a_multi_varbind_set_is_all_or_nothing(self):
         self.assertSetFails("wrongValue", col("RowStatus", "half"), "i", ROWSTATUS["createAndGo"],

@@ -7,9 +7,10 @@ import os
 import re
 import shutil
 import sys
+import time
 import unittest
 
-from harness import RESULT, TOP, Stack, closed_port
+from harness import GLOBAL, RESULT, TABLE, TOP, Stack, closed_port, name_index
 
 sys.path.insert(0, os.path.join(TOP, "tests", "fixtures"))
 import certs  # noqa: E402
@@ -62,6 +63,16 @@ class ValgrindDaemon(unittest.TestCase):
                               ["smtpMonServer busy 127.0.0.1:%d" % ports["ok"],
                                "smtpMonServer extra [::1]:%d" % ports["v6"]])
         stack.wait_probes("extra", 2, 20)
+        # Rows created, changed and destroyed by SET; a scalar set.
+        idx = "%s.%%d.%s" % (TABLE, name_index("byset"))
+        for args in ([idx % 13, "i", 4, idx % 2, "s", "127.0.0.1", idx % 3, "u", ports["ok"],
+                      idx % 5, "u", 1],
+                     [idx % 3, "u", ports["v6"], idx % 2, "s", "[::1]"],
+                     [GLOBAL + ".8.0", "u", 2],
+                     [idx % 13, "i", 6]):
+            r = stack.snmp("snmpset", *args, community="private", check=False)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            time.sleep(1.5)
         rc = stack.stop_smtpmond(timeout=60)
         with open(vglog) as f:
             report = f.read()
