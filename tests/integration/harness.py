@@ -358,6 +358,11 @@ class Stack:
             timeout, "%s to reach %d probes" % (name, count))
 
 
+def new_stack():
+    """A Stack for the build and variant run.py was given."""
+    return Stack(os.environ["SMTPMON_BUILD"], os.environ.get("SMTPMON_VARIANT", "plain"))
+
+
 def flap_delays(stack, listener, cycles):
     """Seconds from each deciding reply to its notification in snmptrapd's
     log, for a listener running cycle:3*greet421/3*ok with failThreshold=2:

@@ -7,7 +7,7 @@ import subprocess
 import time
 import unittest
 
-from harness import RESULT, Stack
+from harness import RESULT, new_stack
 
 BUILD = os.environ.get("SMTPMON_BUILD", ".")
 SMTPMOND = os.path.join(BUILD, "subagent", "smtpmond")
@@ -40,7 +40,7 @@ class CommandLine(unittest.TestCase):
 
 class Daemon(unittest.TestCase):
     def test_daemonizes_writes_pidfile_uses_x_and_stops_on_sigterm(self):
-        stack = Stack(BUILD, os.environ.get("SMTPMON_VARIANT", "plain"))
+        stack = new_stack()
         self.addCleanup(stack.close)
         stack.start_snmpd()
         ports = stack.start_fake({"ok": ("ok", "127.0.0.1")})
@@ -66,7 +66,7 @@ class Daemon(unittest.TestCase):
 
 class DropPrivileges(unittest.TestCase):
     def test_u_runs_as_the_user_after_connecting(self):
-        stack = Stack(BUILD, os.environ.get("SMTPMON_VARIANT", "plain"))
+        stack = new_stack()
         self.addCleanup(stack.close)
         stack.start_snmpd()
         ports = stack.start_fake({"ok": ("ok", "127.0.0.1")})

@@ -7,12 +7,12 @@ import time
 import unittest
 
 import procs
-from harness import STATUS, Stack
+from harness import STATUS, new_stack
 
 
 class MasterRestart(unittest.TestCase):
     def test_down_while_snmpd_is_stopped_arrives_after_reconnection(self):
-        stack = Stack(os.environ["SMTPMON_BUILD"], os.environ.get("SMTPMON_VARIANT", "plain"))
+        stack = new_stack()
         self.addCleanup(stack.close)
         stack.start_trapd()
         snmpd = stack.start_snmpd()

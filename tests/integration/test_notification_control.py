@@ -5,7 +5,7 @@ import os
 import time
 import unittest
 
-from harness import GLOBAL, STATUS, Stack
+from harness import GLOBAL, STATUS, new_stack
 
 ENABLED = GLOBAL + ".6.0"
 
@@ -13,8 +13,7 @@ ENABLED = GLOBAL + ".6.0"
 class NotificationSwitch(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.stack = stack = Stack(os.environ["SMTPMON_BUILD"],
-                                  os.environ.get("SMTPMON_VARIANT", "plain"))
+        cls.stack = stack = new_stack()
         try:
             stack.start_trapd()
             stack.start_snmpd()

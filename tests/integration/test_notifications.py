@@ -4,12 +4,11 @@ snmptrapd behind a private snmpd (trap2sink), smtpmond as its subagent.
 One stack; the flapping server sets the pace (ten down/up cycles at one
 probe a second), the other behaviours run beside it."""
 
-import os
 import statistics
 import time
 import unittest
 
-from harness import RESULT, STATUS, Stack, closed_port, flap_delays
+from harness import RESULT, STATUS, closed_port, flap_delays, new_stack
 
 CYCLES = 10
 stack = None
@@ -17,7 +16,7 @@ stack = None
 
 def setUpModule():
     global stack
-    stack = Stack(os.environ["SMTPMON_BUILD"], os.environ.get("SMTPMON_VARIANT", "plain"))
+    stack = new_stack()
     try:
         stack.start_trapd()
         stack.start_snmpd()

@@ -2,10 +2,9 @@
 writable scalars come back after a restart (net-snmp's persistent store),
 volatile rows do not, and configuration rows stay readOnly."""
 
-import os
 import unittest
 
-from harness import COLUMNS, GLOBAL, RESULT, TABLE, Stack, name_index
+from harness import COLUMNS, GLOBAL, RESULT, TABLE, name_index, new_stack
 
 
 def col(name, row):
@@ -14,7 +13,7 @@ def col(name, row):
 
 class Persistence(unittest.TestCase):
     def test_rows_and_scalars_set_by_snmp_survive_a_restart(self):
-        stack = Stack(os.environ["SMTPMON_BUILD"], os.environ.get("SMTPMON_VARIANT", "plain"))
+        stack = new_stack()
         self.addCleanup(stack.close)
         stack.start_snmpd()
         p = stack.start_fake({n: ("ok", "127.0.0.1") for n in ("conf", "kept", "lost", "paused")})

@@ -12,7 +12,7 @@ import time
 import unittest
 
 from harness import (COLUMNS, GLOBAL, RESULT, ROOT, SANITIZER_REPORT, STATUS, TABLE,
-                     Stack, closed_port, name_index)
+                     closed_port, name_index, new_stack)
 
 HELO = "monitor.smtpmon.test"
 FAKES = {
@@ -37,7 +37,7 @@ RESPONSE_BUDGET = 0.050 if os.environ.get("SMTPMON_VARIANT", "plain") == "plain"
 
 def setUpModule():
     global stack
-    stack = Stack(os.environ["SMTPMON_BUILD"], os.environ.get("SMTPMON_VARIANT", "plain"))
+    stack = new_stack()
     try:
         stack.start_snmpd()
         mta = stack.start_exim()

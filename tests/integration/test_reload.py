@@ -2,18 +2,16 @@
 removed ones go, changed ones restart their schedule, the others keep their
 status and counters; the AgentX session and everything else carry on."""
 
-import os
 import time
 import unittest
 
-from harness import RESULT, STATUS, Stack
+from harness import RESULT, STATUS, new_stack
 
 
 class Reload(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.stack = stack = Stack(os.environ["SMTPMON_BUILD"],
-                                  os.environ.get("SMTPMON_VARIANT", "plain"))
+        cls.stack = stack = new_stack()
         try:
             stack.start_snmpd()
             p = stack.start_fake({n: ("ok", "127.0.0.1") for n in ("a", "b", "c", "d", "d2")})

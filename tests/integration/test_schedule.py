@@ -1,10 +1,9 @@
 """The schedule: first probes spread over the interval, never fired together;
 one server's probes never overlap even when its timeout exceeds its interval."""
 
-import os
 import unittest
 
-from harness import Stack
+from harness import new_stack
 
 N = 10
 
@@ -12,8 +11,7 @@ N = 10
 class Schedule(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.stack = stack = Stack(os.environ["SMTPMON_BUILD"],
-                                  os.environ.get("SMTPMON_VARIANT", "plain"))
+        cls.stack = stack = new_stack()
         try:
             stack.start_snmpd()
             listeners = {"s%d" % i: ("ok", "127.0.0.1") for i in range(N)}

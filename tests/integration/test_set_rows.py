@@ -2,11 +2,10 @@
 snmpset against a private master (community private), RowStatus and every
 column checked, all or nothing."""
 
-import os
 import time
 import unittest
 
-from harness import COLUMNS, GLOBAL, RESULT, STATUS, TABLE, Stack, name_index
+from harness import COLUMNS, GLOBAL, RESULT, STATUS, TABLE, name_index, new_stack
 
 ROWSTATUS = {"active": 1, "notInService": 2, "createAndGo": 4, "createAndWait": 5,
              "destroy": 6}
@@ -19,8 +18,7 @@ def col(name, row):
 class SetRows(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.stack = stack = Stack(os.environ["SMTPMON_BUILD"],
-                                  os.environ.get("SMTPMON_VARIANT", "plain"))
+        cls.stack = stack = new_stack()
         try:
             stack.start_snmpd()
             cls.ports = stack.start_fake({n: ("ok", "127.0.0.1") for n in

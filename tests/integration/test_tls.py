@@ -4,10 +4,9 @@ ways TLS fails. Certificates are made at test time (tests/fixtures/certs.py)."""
 
 import os
 import sys
-import time
 import unittest
 
-from harness import RESULT, STATUS, TOP, Stack
+from harness import RESULT, STATUS, TOP, new_stack
 
 sys.path.insert(0, os.path.join(TOP, "tests", "fixtures"))
 import certs  # noqa: E402
@@ -17,7 +16,7 @@ stack = None
 
 def setUpModule():
     global stack
-    stack = Stack(os.environ["SMTPMON_BUILD"], os.environ.get("SMTPMON_VARIANT", "plain"))
+    stack = new_stack()
     try:
         ca = stack.ca = certs.CA(os.path.join(stack.dir, "ca"))
         good = ca.issue("mta", "mta.smtpmon.test", days=30)

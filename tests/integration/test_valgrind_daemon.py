@@ -10,7 +10,7 @@ import sys
 import time
 import unittest
 
-from harness import GLOBAL, RESULT, TABLE, TOP, Stack, closed_port, name_index
+from harness import GLOBAL, RESULT, TABLE, TOP, closed_port, name_index, new_stack
 
 sys.path.insert(0, os.path.join(TOP, "tests", "fixtures"))
 import certs  # noqa: E402
@@ -22,7 +22,7 @@ VARIANT = os.environ.get("SMTPMON_VARIANT", "plain")
                      "valgrind runs on the plain build only")
 class ValgrindDaemon(unittest.TestCase):
     def test_short_run_has_no_errors_and_no_leaks(self):
-        stack = Stack(os.environ["SMTPMON_BUILD"], VARIANT)
+        stack = new_stack()
         self.addCleanup(stack.close)
         stack.start_snmpd()
         ca = certs.CA(os.path.join(stack.dir, "ca"))
