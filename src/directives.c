@@ -3,6 +3,7 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,20 +161,21 @@ static void parse_stored_server(const char *token, char *line)
 	target_set->stored[target_set->nstored++] = row;
 }
 
-/* smtpMonStoredGlobals interval=N timeout=N notifications=yes|no [helo=NAME] */
+/* smtpMonStoredGlobals interval=N timeout=N notifications=yes|no history=N [helo=NAME] */
 static void parse_stored_globals(const char *token, char *line)
 {
 	struct stored_globals *g = &target_set->globals;
 	char notes[8] = "", helo[TARGET_HELO_MAX + 1] = "";
-	unsigned interval = 0, timeout = 0;
+	unsigned interval = 0, timeout = 0, history = 0;
 
-	if (!line || sscanf(line, "interval=%u timeout=%u notifications=%7s helo=%255s",
-			    &interval, &timeout, notes, helo) < 3 ||
+	if (!line || sscanf(line, "interval=%u timeout=%u notifications=%7s history=%u helo=%255s",
+			    &interval, &timeout, notes, &history, helo) < 4 ||
 	    interval < 1 || interval > 86400 || timeout < 1 || timeout > 3600 ||
-	    (helo[0] && !target_domain_valid(helo))) {
-		report(token, "expected interval=N timeout=N notifications=yes|no [helo=NAME]");
+	    history > SMTPMON_HISTORY_MAX || (helo[0] && !target_domain_valid(helo))) {
+		report(token, "expected interval=N timeout=N notifications=yes|no history=N [helo=NAME]");
 		return;
 	}
+	g->history_size = history;
 	g->present = 1;
 	g->interval_s = interval;
 	g->timeout_s = timeout;
@@ -186,10 +188,25 @@ const char *directives_row_status_name(int row_status)
 	return row_status >= 1 && row_status <= 3 ? row_status_names[row_status] : "notReady";
 }
 
+/* smtpMonHistorySize N: probe results kept per server, 0 for none. */
+static void parse_history(const char *token, char *line)
+{
+	char *end = NULL;
+	unsigned long n = line ? strtoul(line, &end, 10) : 0;
+
+	if (!line || end == line || (*end && !isspace((unsigned char)*end)) ||
+	    n > SMTPMON_HISTORY_MAX || strchr(line, '-')) {
+		report(token, "expected a number of entries from 0 to 1000");
+		return;
+	}
+	target_set->settings.history_size = (int)n;
+}
+
 void directives_collect_into(struct config_set *set)
 {
 	target_set = set;
 	set->settings.notifications = -1;
+	set->settings.history_size = -1;
 }
 
 void directives_register(struct config_set *set)
@@ -201,6 +218,7 @@ void directives_register(struct config_set *set)
 	register_app_config_handler("smtpMonDefaults", parse_defaults, NULL,
 				    "key=value [key=value ...]");
 	register_app_config_handler("smtpMonHeloName", parse_helo, NULL, "DOMAIN");
+	register_app_config_handler("smtpMonHistorySize", parse_history, NULL, "N");
 	register_app_config_handler("smtpMonCaFile", parse_ca, NULL, "PATH");
 	register_app_config_handler("smtpMonCaPath", parse_ca, NULL, "DIR");
 	register_app_config_handler("smtpMonStoredServer", parse_stored_server, NULL, NULL);
@@ -213,6 +231,7 @@ void directives_unregister(void)
 	unregister_app_config_handler("smtpMonDefaults");
 	unregister_app_config_handler("smtpMonHeloName");
 	unregister_app_config_handler("smtpMonNotifications");
+	unregister_app_config_handler("smtpMonHistorySize");
 	unregister_app_config_handler("smtpMonCaFile");
 	unregister_app_config_handler("smtpMonCaPath");
 	unregister_app_config_handler("smtpMonStoredServer");

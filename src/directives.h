@@ -16,6 +16,7 @@ struct stored_globals {
 	int present;
 	uint32_t interval_s, timeout_s;
 	int notifications;
+	unsigned history_size;
 	char helo[TARGET_HELO_MAX + 1];
 };
 

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "mib_history_table.h"
 #include "notify_queue.h"
 #include "rows.h"
 #include "scheduler.h"
@@ -17,11 +18,10 @@ enum {
 	SC_DEFAULT_TIMEOUT, SC_HELO_NAME, SC_HISTORY_SIZE,
 };
 
-/* Scalars this version serves; HistorySize comes with the history table. */
 static const int served[] = {
 	SC_VERSION, SC_SERVER_COUNT, SC_SERVERS_DOWN, SC_PROBES_TOTAL,
 	SC_FAILURES_TOTAL, SC_NOTIFICATIONS_ENABLED, SC_DEFAULT_INTERVAL,
-	SC_DEFAULT_TIMEOUT, SC_HELO_NAME,
+	SC_DEFAULT_TIMEOUT, SC_HELO_NAME, SC_HISTORY_SIZE,
 };
 #define NSERVED (sizeof(served) / sizeof(served[0]))
 
@@ -78,6 +78,9 @@ static void answer(struct scalars *sc, int which, netsnmp_variable_list *vb)
 		snmp_set_var_typed_value(vb, ASN_OCTET_STR, sc->settings->helo,
 					 strlen(sc->settings->helo));
 		break;
+	case SC_HISTORY_SIZE:
+		set_unsigned(vb, ASN_UNSIGNED, (unsigned long)sc->settings->history_size);
+		break;
 	}
 }
 
@@ -93,9 +96,12 @@ static int check_scalar(struct scalars *sc, int which, netsnmp_variable_list *vb
 		break;
 	case SC_DEFAULT_INTERVAL:
 	case SC_DEFAULT_TIMEOUT:
+	case SC_HISTORY_SIZE:
 		rc = netsnmp_check_vb_type(vb, ASN_UNSIGNED);
-		if (rc == 0 && (*vb->val.integer < 1 ||
-				*vb->val.integer > (which == SC_DEFAULT_INTERVAL ? 86400 : 3600)))
+		if (rc == 0 && (*vb->val.integer < (which == SC_HISTORY_SIZE ? 0 : 1) ||
+				*vb->val.integer > (which == SC_DEFAULT_INTERVAL ? 86400 :
+						    which == SC_DEFAULT_TIMEOUT ? 3600 :
+						    SMTPMON_HISTORY_MAX)))
 			rc = SNMP_ERR_WRONGVALUE;
 		break;
 	case SC_HELO_NAME:
@@ -125,6 +131,7 @@ static void log_set(int which, const struct scalar_pending *p)
 		[SC_DEFAULT_INTERVAL] = "smtpMonDefaultInterval",
 		[SC_DEFAULT_TIMEOUT] = "smtpMonDefaultTimeout",
 		[SC_HELO_NAME] = "smtpMonHeloName",
+		[SC_HISTORY_SIZE] = "smtpMonHistorySize",
 	};
 
 	if (which == SC_HELO_NAME)
@@ -162,6 +169,10 @@ static void apply_scalar(struct scalars *sc, int which, const struct scalar_pend
 		else
 			smtpmon_default_helo(set->helo, sizeof(set->helo));
 		scheduler_set_helo(sc->rows->sched, set->helo);
+		break;
+	case SC_HISTORY_SIZE:
+		set->history_size = (int)p->number;
+		history_set_size(sc->rows->history, sc->store, (unsigned)p->number);
 		break;
 	}
 	set->globals_by_snmp = 1;

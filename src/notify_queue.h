@@ -6,9 +6,15 @@
 
 #include "store.h"
 
+/* What the agent thread is told: a notification to send, or (on the
+ * activity queue) a finished probe or a change of Status to record. */
+enum event_type { EVENT_NOTIFICATION, EVENT_PROBE, EVENT_STATUS };
+
 struct notify_event {
-	enum status_notification kind;
-	struct target_config cfg;      /* the row, as it was when decided */
+	enum event_type type;
+	enum status_notification kind;  /* EVENT_NOTIFICATION */
+	enum server_status before;      /* EVENT_STATUS */
+	struct target_config cfg;       /* the row, as it was when decided */
 	struct target_state st;
 };
 

@@ -75,8 +75,8 @@ static void store_globals(const struct smtpmon_settings *set, struct sink *out)
 		return;
 	target_options_merge(&eff, &set->defaults, &set->defaults);
 	snprintf(line, sizeof(line), "smtpMonStoredGlobals interval=%u timeout=%u "
-		 "notifications=%s helo=%s\n", eff.interval_s, eff.timeout_s,
-		 set->notifications != 0 ? "yes" : "no", set->helo);
+		 "notifications=%s history=%d helo=%s\n", eff.interval_s, eff.timeout_s,
+		 set->notifications != 0 ? "yes" : "no", set->history_size, set->helo);
 	emit(out, line);
 }
 

@@ -53,7 +53,7 @@ struct probe {
 
 	int starttls_offered;                  /* seen in the EHLO reply */
 	int tls_done;                          /* the handshake completed */
-	uint64_t t_first_connect, t_attempt, t_connected, t_command;
+	uint64_t t_start, t_first_connect, t_attempt, t_connected, t_command;
 	uint64_t t_greeting_wait, t_tls_start;
 	struct probe_outcome out;
 };
@@ -158,7 +158,12 @@ static void decide(struct probe *p, enum probe_result result, int err)
 		return;
 	p->decided = 1;
 	p->out.result = result;
+	p->out.stage = result == RESULT_OK ? STAGE_DONE : p->stage;
 	p->out.reply_code = (result == RESULT_OK || have_reply) ? p->reply.code : 0;
+	p->out.elapsed_us = elapsed_us(p->t_start, now);
+	if (have_reply)
+		text_clean(p->out.last_reply, sizeof(p->out.last_reply), p->reply.last,
+			   strlen(p->reply.last));
 	/* Latency is the time to a working session: none when it failed. */
 	p->out.latency_us = result == RESULT_OK ? elapsed_us(p->t_first_connect, now) : 0;
 	p->out.finished_wall_us = walltime_us();
@@ -668,6 +673,7 @@ int probe_start(struct probe_engine *e, const struct target_config *cfg,
 	p->done = done;
 	p->done_arg = arg;
 	p->out.result = RESULT_NONE;
+	p->t_start = monotime_us();
 	smtp_reply_reset(&p->reply);
 	link_probe(e, p);
 	evtimer_add(p->timer, &deadline);

@@ -3,6 +3,7 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
+#include "mib_history_table.h"
 #include "mib_server_table.h"
 #include "scheduler.h"
 #include "smtpmon.h"
@@ -57,6 +58,7 @@ void rows_change(struct rows *r, struct target *t, const struct target_config *s
 
 void rows_drop(struct rows *r, struct target *t)
 {
+	history_forget(r->history, t);
 	server_table_remove(r->table, t);
 	store_remove(r->store, t);
 	scheduler_remove(r->sched, t);

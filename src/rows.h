@@ -7,6 +7,7 @@
 #include "store.h"
 
 struct server_table;
+struct history_table;
 struct scheduler;
 struct smtpmon_settings;
 
@@ -15,6 +16,7 @@ struct rows {
 	struct server_table *table;
 	struct scheduler *sched;
 	const struct smtpmon_settings *settings;
+	struct history_table *history;
 };
 
 /* SPEC holds the explicit keys; the defaults fill in the rest. Returns the

@@ -44,6 +44,7 @@ struct command {
 struct scheduler {
 	struct store *store;
 	struct notify_queue *notes;
+	struct notify_queue *activity;
 	char helo[TARGET_HELO_MAX + 1];
 	SSL_CTX *tls;
 	struct event_base *base;
@@ -66,15 +67,17 @@ static void arm(struct slot *sl)
 	evtimer_add(sl->timer, &tv);
 }
 
-static void push(struct scheduler *s, enum status_notification kind,
-		 const struct slot *sl, const struct target_state *after)
+static void push(struct notify_queue *q, enum event_type type, enum status_notification kind,
+		 enum server_status before, const struct slot *sl, const struct target_state *after)
 {
 	struct notify_event e;
 
+	e.type = type;
 	e.kind = kind;
+	e.before = before;
 	e.cfg = sl->cfg;
 	e.st = *after;
-	notify_queue_push(s->notes, &e);
+	notify_queue_push(q, &e);
 }
 
 /* Hands the notifications a probe calls for to the agent thread. Degraded
@@ -90,9 +93,21 @@ static void announce(struct scheduler *s, const struct slot *sl,
 		return;
 	for (int i = 0; i < n; i++)
 		if (kinds[i] != NOTIFY_SERVER_DEGRADED || r->slow)
-			push(s, kinds[i], sl, after);
+			push(s->notes, EVENT_NOTIFICATION, kinds[i], r->before, sl, after);
 	if (r->cert_expiring)
-		push(s, NOTIFY_CERT_EXPIRING, sl, after);
+		push(s->notes, EVENT_NOTIFICATION, NOTIFY_CERT_EXPIRING, r->before, sl, after);
+}
+
+/* Every probe goes to the history and, when it failed, to the log; so does
+ * every change of Status (DESIGN: the log alone tells the story). */
+static void report(struct scheduler *s, const struct slot *sl,
+		   const struct record_result *r, const struct target_state *after)
+{
+	if (!s->activity)
+		return;
+	push(s->activity, EVENT_PROBE, 0, r->before, sl, after);
+	if (r->before != after->track.status)
+		push(s->activity, EVENT_STATUS, 0, r->before, sl, after);
 }
 
 /* Fixed rate: the next slot after now, so a slow probe skips, never piles up. */
@@ -105,6 +120,7 @@ static void on_probe_done(const struct probe_outcome *o, void *arg)
 	struct record_result r = store_record(sl->sched->store, sl->target, &sl->cfg, o, &after);
 
 	sl->running = NULL;
+	report(sl->sched, sl, &r, &after);
 	announce(sl->sched, sl, &r, &after);
 	sl->due_us += interval;
 	if (sl->due_us <= now)
@@ -328,7 +344,7 @@ static int make_loop(struct scheduler *s, const struct smtpmon_settings *setting
 }
 
 struct scheduler *scheduler_new(struct store *store, const struct smtpmon_settings *settings,
-				struct notify_queue *notes)
+				struct notify_queue *notes, struct notify_queue *activity)
 {
 	struct scheduler *s = calloc(1, sizeof(*s));
 
@@ -336,6 +352,7 @@ struct scheduler *scheduler_new(struct store *store, const struct smtpmon_settin
 		return NULL;
 	s->store = store;
 	s->notes = notes;
+	s->activity = activity;
 	snprintf(s->helo, sizeof(s->helo), "%s", settings->helo);
 	pthread_mutex_init(&s->cmd_lock, NULL);
 	if (make_loop(s, settings) != 0) {

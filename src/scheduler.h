@@ -11,9 +11,10 @@ struct smtpmon_settings;
 
 /* Agent thread. SETTINGS gives the global EHLO name and the trust anchors
  * (loaded now); changes of Status go to NOTES as the notifications they
- * call for. NULL, with the reason logged, when it cannot be set up. */
+ * call for, and every finished probe and change of Status to ACTIVITY
+ * (history and log). NULL, with the reason logged, when it cannot be set up. */
 struct scheduler *scheduler_new(struct store *store, const struct smtpmon_settings *settings,
-				struct notify_queue *notes);
+				struct notify_queue *notes, struct notify_queue *activity);
 
 /* Starts the probe thread. Returns 0, or -1. */
 int scheduler_start(struct scheduler *s);

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "activity.h"
 #include "directives.h"
+#include "mib_history_table.h"
 #include "mib_scalars.h"
 #include "mib_server_table.h"
 #include "notifications.h"
@@ -31,6 +33,9 @@ static struct smtpmon_module {
 	struct notify_queue *notes;
 	struct rows rows;
 	struct persist *persist;
+	struct notify_queue *activity_queue;
+	struct activity *activity;
+	struct history_table *history;
 } mod;
 
 void smtpmon_init(void)
@@ -47,6 +52,21 @@ void smtpmon_init(void)
 static unsigned queue_capacity(unsigned servers)
 {
 	return 2 * servers + 64;
+}
+
+/* Every probe passes through it: room for several rounds of all servers. */
+static int start_activity(unsigned servers)
+{
+	int size = mod.config.settings.history_size;
+
+	if (size < 0)
+		mod.config.settings.history_size = size = SMTPMON_HISTORY_DEFAULT;
+	mod.activity_queue = notify_queue_new(4 * servers + 256);
+	mod.history = history_table_register((unsigned)size);
+	if (!mod.activity_queue || !mod.history)
+		return -1;
+	mod.activity = activity_start(mod.activity_queue, mod.store, mod.history);
+	return mod.activity ? 0 : -1;
 }
 
 static int start_notifications(unsigned servers)
@@ -84,6 +104,7 @@ static void apply_stored_globals(struct smtpmon_settings *set, const struct stor
 	set->defaults.timeout_s = g->timeout_s;
 	set->defaults.set |= OPT_INTERVAL | OPT_TIMEOUT;
 	set->notifications = g->notifications;
+	set->history_size = (int)g->history_size;
 	if (g->helo[0])
 		strcpy(set->helo, g->helo);
 	set->globals_by_snmp = 1;
@@ -129,14 +150,15 @@ int smtpmon_start(void)
 	if (!set->helo[0])
 		smtpmon_default_helo(set->helo, sizeof(set->helo));
 	mod.store = store_new();
-	if (!mod.store || start_notifications(mod.config.count) != 0)
+	if (!mod.store || start_notifications(mod.config.count) != 0 ||
+	    start_activity(mod.config.count) != 0)
 		goto fail;
 	mod.scalars = scalars_register(mod.store, set, mod.notes, &mod.rows);
 	mod.table = server_table_register(mod.store);
-	mod.sched = scheduler_new(mod.store, set, mod.notes);
+	mod.sched = scheduler_new(mod.store, set, mod.notes, mod.activity_queue);
 	if (!mod.scalars || !mod.table || !mod.sched)
 		goto fail;
-	mod.rows = (struct rows){ mod.store, mod.table, mod.sched, set };
+	mod.rows = (struct rows){ mod.store, mod.table, mod.sched, set, mod.history };
 	server_table_attach_rows(mod.table, &mod.rows);
 	add_configured_rows();
 	add_stored_rows();
@@ -234,6 +256,10 @@ static void apply_settings(struct smtpmon_settings *fresh)
 	if (strcmp(fresh->helo, cur->helo) != 0)
 		scheduler_set_helo(mod.sched, fresh->helo);
 	notify_queue_set_enabled(mod.notes, fresh->notifications != 0);
+	if (fresh->history_size < 0)
+		fresh->history_size = SMTPMON_HISTORY_DEFAULT;
+	if (fresh->history_size != cur->history_size)
+		history_set_size(mod.history, mod.store, (unsigned)fresh->history_size);
 	if (strcmp(fresh->ca_file, cur->ca_file) != 0 || strcmp(fresh->ca_path, cur->ca_path) != 0)
 		snmp_log(LOG_WARNING, "smtpmon: new smtpMonCaFile/smtpMonCaPath take effect "
 			 "when smtpmond restarts\n");
@@ -272,6 +298,9 @@ void smtpmon_shutdown(void)
 	scalars_unregister(mod.scalars);
 	notifier_free(mod.notifier);
 	notify_queue_free(mod.notes);
+	activity_stop(mod.activity);
+	history_table_unregister(mod.history, mod.store);
+	notify_queue_free(mod.activity_queue);
 	store_free(mod.store);
 	directives_unregister();
 	config_set_clear(&mod.config);

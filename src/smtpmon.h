@@ -17,7 +17,11 @@ struct smtpmon_settings {
 	char ca_file[PATH_MAX];                /* smtpMonCaFile; empty: system store */
 	char ca_path[PATH_MAX];                /* smtpMonCaPath */
 	int globals_by_snmp;                   /* a scalar was SET: persist them */
+	int history_size;                      /* smtpMonHistorySize; -1 unset (10) */
 };
+
+#define SMTPMON_HISTORY_DEFAULT 10
+#define SMTPMON_HISTORY_MAX 1000
 
 /* The host's fully qualified name, the default EHLO name. */
 void smtpmon_default_helo(char *buf, size_t size);

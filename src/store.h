@@ -27,7 +27,10 @@ struct tls_facts {
 /* What one finished probe found: written by the probe engine. */
 struct probe_outcome {
 	enum probe_result result;
+	enum probe_stage stage;                /* where it ended */
 	int reply_code;                        /* the reply that decided, 0 if none */
+	uint32_t elapsed_us;                   /* start (resolution included) to decision */
+	char last_reply[STATE_TEXT_MAX + 1];   /* last reply line received, if any */
 	char error[STATE_TEXT_MAX + 1];        /* empty on success */
 	char banner[STATE_TEXT_MAX + 1];       /* first greeting line, empty if none */
 	char ehlo_keywords[STATE_TEXT_MAX + 1];
@@ -59,6 +62,7 @@ struct target {
 	int row_status;                        /* agent: ROW_* */
 	struct target_state st;                /* guarded by the store lock */
 	void *mib_row;                         /* agent thread only */
+	void *history;                         /* agent thread only: its history rows */
 	void *probe_slot;                      /* probe thread only */
 };
 

@@ -313,6 +313,21 @@ class Stack:
             rows.setdefault(name, {})[COLUMN_NAMES.get(col, col)] = value
         return rows
 
+    def history(self):
+        """{server name: [(index, {column: value}), ...]} in OID order."""
+        prefix = ROOT + ".1.3.1."
+        names = {2: "Time", 3: "Result", 4: "ReplyCode", 5: "Latency", 6: "Detail"}
+        out = {}
+        for oid, value in self.walk(ROOT + ".1.3").items():
+            if not oid.startswith(prefix):
+                continue
+            parts = [int(x) for x in oid[len(prefix):].split(".")]
+            col, length = parts[0], parts[1]
+            name, index = bytes(parts[2:2 + length]).decode(), parts[2 + length]
+            rows = out.setdefault(name, {})
+            rows.setdefault(index, {})[names[col]] = value
+        return {n: sorted(r.items()) for n, r in out.items()}
+
     def row(self, name):
         return self.table().get(name)
 

@@ -1,0 +1,109 @@
+#include "activity.h"
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+#include <arpa/inet.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "mib_history_table.h"
+#include "notify_queue.h"
+#include "store.h"
+
+/* Enough per wake-up to keep up, few enough to let the loop serve SNMP. */
+#define BATCH 64
+
+struct activity {
+	struct notify_queue *q;
+	struct store *store;
+	struct history_table *history;
+};
+
+static void where(const struct notify_event *e, char *buf, size_t size)
+{
+	char addr[INET6_ADDRSTRLEN] = "";
+	const struct probe_outcome *o = &e->st.last;
+	int v6 = strchr(e->cfg.host, ':') != NULL;
+
+	if (o->addr_family)
+		inet_ntop(o->addr_family, o->addr, addr, sizeof(addr));
+	snprintf(buf, size, "%s%s%s:%u%s%s", v6 ? "[" : "", e->cfg.host, v6 ? "]" : "",
+		 e->cfg.port, addr[0] ? " at " : "", addr);
+}
+
+static void log_failure(const struct notify_event *e)
+{
+	const struct probe_outcome *o = &e->st.last;
+	char at[TARGET_HOST_MAX + INET6_ADDRSTRLEN + 16];
+
+	where(e, at, sizeof(at));
+	snmp_log(LOG_WARNING, "smtpmon: probe of %s (%s) failed at %s after %.1f ms: %s, "
+		 "reply %d: %s\n", e->cfg.name, at, probe_stage_name(o->stage),
+		 o->elapsed_us / 1000.0, probe_result_name(o->result), o->reply_code, o->error);
+}
+
+static void log_status(const struct notify_event *e)
+{
+	const struct probe_outcome *o = &e->st.last;
+	char at[TARGET_HOST_MAX + INET6_ADDRSTRLEN + 16];
+
+	where(e, at, sizeof(at));
+	snmp_log(LOG_NOTICE, "smtpmon: server %s (%s) is now %s (was %s): %s, reply %d%s%s\n",
+		 e->cfg.name, at, status_name(e->st.track.status), status_name(e->before),
+		 probe_result_name(o->result), o->reply_code, o->error[0] ? ": " : "", o->error);
+}
+
+static void take(struct activity *a, const struct notify_event *e)
+{
+	struct target *t;
+
+	if (e->type == EVENT_STATUS) {
+		log_status(e);
+		return;
+	}
+	t = store_find(a->store, e->cfg.name);
+	if (t)
+		history_record(a->history, t, &e->st.last);
+	if (e->st.last.result != RESULT_OK)
+		log_failure(e);
+}
+
+static void on_wakeup(int fd, void *arg)
+{
+	struct activity *a = arg;
+	struct notify_event e;
+
+	(void)fd;
+	notify_queue_clear_wakeup(a->q);
+	for (int i = 0; i < BATCH && notify_queue_pop(a->q, &e); i++)
+		take(a, &e);
+	if (notify_queue_length(a->q))
+		notify_queue_wakeup(a->q);
+	if (notify_queue_take_dropped(a->q))
+		snmp_log(LOG_WARNING, "smtpmon: the agent thread fell behind; some history "
+			 "entries were lost\n");
+}
+
+struct activity *activity_start(struct notify_queue *q, struct store *store,
+				struct history_table *history)
+{
+	struct activity *a = SNMP_MALLOC_TYPEDEF(struct activity);
+
+	if (!a)
+		return NULL;
+	a->q = q;
+	a->store = store;
+	a->history = history;
+	register_readfd(notify_queue_fd(q), on_wakeup, a);
+	return a;
+}
+
+void activity_stop(struct activity *a)
+{
+	if (!a)
+		return;
+	unregister_readfd(notify_queue_fd(a->q));
+	SNMP_FREE(a);
+}

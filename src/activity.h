@@ -1,0 +1,16 @@
+/* What every finished probe and change of Status leaves behind on the agent
+ * thread: a history entry, and a log line for failures and changes, so that
+ * the log alone tells what happened, when, and what the server said. */
+#ifndef SMTPMON_ACTIVITY_H
+#define SMTPMON_ACTIVITY_H
+
+struct notify_queue;
+struct store;
+struct history_table;
+struct activity;
+
+struct activity *activity_start(struct notify_queue *q, struct store *store,
+				struct history_table *history);
+void activity_stop(struct activity *a);
+
+#endif

@@ -1,0 +1,24 @@
+/* smtpMonHistoryTable (DESIGN section 4): the last smtpMonHistorySize
+ * probes of each server, kept by the agent thread as the probe thread
+ * reports them. */
+#ifndef SMTPMON_MIB_HISTORY_TABLE_H
+#define SMTPMON_MIB_HISTORY_TABLE_H
+
+#include "store.h"
+
+struct history_table;
+
+struct history_table *history_table_register(unsigned size);
+void history_table_unregister(struct history_table *ht, struct store *store);
+
+/* A finished probe of T becomes the newest entry; the oldest goes first. */
+void history_record(struct history_table *ht, struct target *t, const struct probe_outcome *o);
+
+/* T is going: its entries go with it. */
+void history_forget(struct history_table *ht, struct target *t);
+
+/* A new smtpMonHistorySize: every server keeps at most SIZE (0: none). */
+void history_set_size(struct history_table *ht, struct store *store, unsigned size);
+unsigned history_size(const struct history_table *ht);
+
+#endif

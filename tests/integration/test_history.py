@@ -1,0 +1,103 @@
+"""What happened, when, and what the server said: smtpMonHistoryTable keeps
+the last smtpMonHistorySize probes of each server, and the log has a line
+for every failed probe and every change of Status."""
+
+import time
+import unittest
+
+from harness import GLOBAL, RESULT, new_stack
+
+
+def decis(dt):
+    """DateAndTime octets -> seconds of the day, to a tenth."""
+    return dt[4] * 3600 + dt[5] * 60 + dt[6] + dt[7] / 10.0
+
+
+class History(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.stack = stack = new_stack()
+        try:
+            stack.start_snmpd()
+            p = stack.start_fake({"h": ("cycle:3*ok/2*greet554", "127.0.0.1"),
+                                  "other": ("ok", "127.0.0.1")})
+            stack.start_smtpmond([
+                "smtpMonHistorySize 10",
+                "smtpMonServer h 127.0.0.1:%d interval=1 failThreshold=2" % p["h"],
+                "smtpMonServer other 127.0.0.1:%d interval=1" % p["other"],
+            ])
+            stack.wait_probes("h", 15, 30)
+            cls.probes = stack.row("h")["Probes"]
+            cls.hist = stack.history()
+            cls.after = stack.row("h")["Probes"]
+        except BaseException:
+            stack.close()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stack.close()
+
+    def entries(self):
+        return self.hist["h"]
+
+    def test_holds_exactly_the_last_ten_in_order(self):
+        indexes = [i for i, _ in self.entries()]
+        self.assertEqual(len(indexes), 10)
+        self.assertEqual(indexes, list(range(indexes[0], indexes[0] + 10)))
+        self.assertIn(indexes[-1], range(self.probes, self.after + 1))
+
+    def test_results_follow_what_the_server_did(self):
+        # Connection n (from 0) of the cycle is ok for n % 5 < 3, else a 554.
+        for index, e in self.entries():
+            want = "ok" if (index - 1) % 5 < 3 else "bannerRejected"
+            self.assertEqual(e["Result"], RESULT[want], (index, e))
+            self.assertEqual(e["ReplyCode"], 250 if want == "ok" else 554)
+            self.assertEqual(e["Latency"] > 0, want == "ok")
+
+    def test_detail_holds_the_error_or_the_last_reply_line(self):
+        for _, e in self.entries():
+            if e["Result"] == RESULT["ok"]:
+                self.assertEqual(e["Detail"], "250 ENHANCEDSTATUSCODES")
+            else:
+                self.assertIn("server said: 554 5.7.1 Service unavailable", e["Detail"])
+
+    def test_times_match_the_probes(self):
+        accepts = [a["t"] for a in self.stack.fake_events("h", "accept")]
+        entries = self.entries()
+        first_index = entries[0][0]
+        for (i1, e1), (i2, e2) in zip(entries, entries[1:]):
+            probe_gap = accepts[i2 - 1] - accepts[i1 - 1]
+            self.assertAlmostEqual(decis(e2["Time"]) - decis(e1["Time"]), probe_gap, delta=0.25)
+        self.assertEqual(len(entries[0][1]["Time"]), 11)
+        self.assertGreaterEqual(first_index, 1)
+
+    def test_failed_probes_and_changes_are_logged(self):
+        log = self.stack.read_log()
+        port = self.stack.fake_ports["h"]
+        self.assertRegex(log, r"smtpmon: probe of h \(127\.0\.0\.1:%d at 127\.0\.0\.1\) failed at "
+                              r"greeting after \d+\.\d ms: bannerRejected, reply 554: greeting: "
+                              r".*server said: 554 5\.7\.1" % port)
+        self.assertIn("smtpmon: server h (127.0.0.1:%d at 127.0.0.1) is now down (was up): "
+                      "bannerRejected, reply 554" % port, log)
+        self.assertIn("is now up (was down): ok, reply 250", log)
+        self.assertNotIn("probe of other", log)
+
+    def test_size_can_be_changed_and_zero_turns_history_off(self):
+        stack = self.stack
+        r = stack.snmp("snmpset", GLOBAL + ".10.0", "u", 3, community="private", check=False)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        hist = stack.history()
+        self.assertEqual(len(hist["h"]), 3)
+        self.assertLessEqual(len(hist["other"]), 3)
+        r = stack.snmp("snmpset", GLOBAL + ".10.0", "u", 1001, community="private", check=False)
+        self.assertIn("wrongValue", r.stdout + r.stderr)
+        r = stack.snmp("snmpset", GLOBAL + ".10.0", "u", 0, community="private", check=False)
+        self.assertEqual(r.returncode, 0)
+        time.sleep(1.5)
+        self.assertEqual(stack.history(), {})
+        self.assertEqual(stack.get(GLOBAL + ".10.0")[GLOBAL + ".10.0"], 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
