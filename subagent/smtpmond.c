@@ -16,6 +16,7 @@
 
 #include <event2/event.h>
 
+#include "oneshot.h"
 #include "smtpmon.h"
 
 #define APP "smtpmond"
@@ -37,6 +38,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: " APP " [-f] [-c FILE] [-C] [-x AGENTX-ADDRESS] [-L LOGOPTS] [-D[TOKENS]]\n"
 		"               [-p PIDFILE] [-u USER] [-V] [-h]\n"
+		"       " APP " --probe HOST[:PORT] [--starttls|--tls] [--timeout S] [--helo NAME]\n"
+		"               [--verify] [--warning MS] [--critical MS] [-v]\n"
 		"  -f          stay in the foreground\n"
 		"  -c FILE     read FILE (as well as " APP ".conf on SNMPCONFPATH)\n"
 		"  -C          do not read the default configuration files\n"
@@ -178,10 +181,22 @@ static int start(const struct options *o)
 	return smtpmon_start();   /* threads start after the fork */
 }
 
+static int wants_oneshot(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--probe") == 0 || strncmp(argv[i], "--probe=", 8) == 0)
+			return 1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
-	int rc = parse_args(argc, argv, &o);
+	int rc;
+
+	if (wants_oneshot(argc, argv))
+		return oneshot_main(argc, argv);
+	rc = parse_args(argc, argv, &o);
 
 	if (rc >= 0)
 		return rc;

@@ -6,6 +6,7 @@ served over AgentX, then SIGTERM. No errors, no leaks.
 import os
 import re
 import shutil
+import subprocess
 import sys
 import time
 import unittest
@@ -84,3 +85,23 @@ class ValgrindDaemon(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+@unittest.skipUnless(VARIANT == "plain" and shutil.which("valgrind"),
+                     "valgrind runs on the plain build only")
+class ValgrindOneShot(unittest.TestCase):
+    def test_probe_mode_has_no_errors_and_no_leaks(self):
+        stack = new_stack()
+        self.addCleanup(stack.close)
+        ca = certs.CA(os.path.join(stack.dir, "ca"))
+        ports = stack.start_fake({"tls": ("starttls", "127.0.0.1"),
+                                  "busy": ("greet421", "127.0.0.1")},
+                                 tls=ca.issue("mx", "mx.smtpmon.test"))
+        for args, code in ((["127.0.0.1:%d" % ports["tls"], "--starttls", "-v"], 0),
+                           (["127.0.0.1:%d" % ports["busy"]], 2)):
+            r = subprocess.run(["valgrind", "-q", "--leak-check=full", "--error-exitcode=99",
+                                "--errors-for-leak-kinds=definite,indirect",
+                                stack.smtpmond_path(), "--probe"] + args,
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(r.returncode, code, r.stdout + r.stderr)
+            self.assertEqual(r.stderr, "")

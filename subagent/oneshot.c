@@ -1,0 +1,274 @@
+#include "oneshot.h"
+
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/dns.h>
+#include <event2/event.h>
+
+#include "monotime.h"
+#include "probe.h"
+#include "smtpmon.h"
+#include "tls.h"
+
+enum { STATE_OK, STATE_WARNING, STATE_CRITICAL, STATE_UNKNOWN };
+static const char *const state_names[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
+
+struct oneshot {
+	struct target_config cfg;
+	struct target_options opt;         /* from the options, given before HOST is parsed */
+	char helo[TARGET_HELO_MAX + 1];
+	const char *ca_file;
+	long warning_ms, critical_ms;      /* -1: none */
+	int verbose;
+	int done;
+	struct probe_outcome out;
+};
+
+static int usage(FILE *f, int code)
+{
+	fprintf(f, "usage: smtpmond --probe HOST[:PORT] [--starttls|--tls] [--timeout S] "
+		"[--helo NAME]\n"
+		"                [--verify] [--sni NAME] [--ca-file PATH] [--warning MS] "
+		"[--critical MS] [-v]\n"
+		"One SMTP probe without SNMP, printed as a monitoring plugin does: exit status\n"
+		"0 OK, 1 WARNING (slower than --warning, or a certificate inside 14 days),\n"
+		"2 CRITICAL (failed, or slower than --critical), 3 UNKNOWN (usage).\n");
+	return code;
+}
+
+static int number(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int apply_option(struct oneshot *o, int c, const char *arg)
+{
+	long v;
+
+	switch (c) {
+	case 's': o->opt.tls = TLS_STARTTLS; o->opt.set |= OPT_TLS; return 0;
+	case 'T': o->opt.tls = TLS_IMPLICIT; o->opt.set |= OPT_TLS; return 0;
+	case 'V': o->opt.verify_cert = 1; o->opt.set |= OPT_VERIFY_CERT; return 0;
+	case 'v': o->verbose = 1; return 0;
+	case 'f': o->ca_file = arg; return 0;
+	case 't':
+		if (number(arg, 1, 3600, &v) != 0)
+			return -1;
+		o->opt.timeout_s = (uint32_t)v;
+		o->opt.set |= OPT_TIMEOUT;
+		return 0;
+	case 'w': return number(arg, 0, 3600000, &o->warning_ms);
+	case 'c': return number(arg, 0, 3600000, &o->critical_ms);
+	case 'e':
+		if (strlen(arg) > TARGET_HELO_MAX || !target_domain_valid(arg))
+			return -1;
+		strcpy(o->helo, arg);
+		return 0;
+	case 'n':
+		if (strlen(arg) > TARGET_HOST_MAX || !target_domain_valid(arg))
+			return -1;
+		strcpy(o->opt.sni, arg);
+		o->opt.set |= OPT_SNI;
+		return 0;
+	}
+	return -1;
+}
+
+static int parse(struct oneshot *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "probe", required_argument, NULL, 'p' },
+		{ "starttls", no_argument, NULL, 's' },
+		{ "tls", no_argument, NULL, 'T' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "helo", required_argument, NULL, 'e' },
+		{ "verify", no_argument, NULL, 'V' },
+		{ "sni", required_argument, NULL, 'n' },
+		{ "ca-file", required_argument, NULL, 'f' },
+		{ "warning", required_argument, NULL, 'w' },
+		{ "critical", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char spec[TARGET_HOST_MAX + 16], err[256];
+	const char *host = NULL;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "v", longopts, NULL)) != -1) {
+		if (c == 'p')
+			host = optarg;
+		else if (c == '?' || apply_option(o, c, optarg) != 0)
+			return -1;
+	}
+	if (!host || optind < argc || strlen(host) > TARGET_HOST_MAX + 8)
+		return -1;
+	snprintf(spec, sizeof(spec), "probe %s", host);
+	if (target_parse_server(spec, &o->cfg, err, sizeof(err)) != 0) {
+		fprintf(stdout, "SMTP UNKNOWN - %s\n", err);
+		return -1;
+	}
+	o->cfg.opt = o->opt;
+	return 0;
+}
+
+static void on_done(const struct probe_outcome *out, void *arg)
+{
+	struct oneshot *o = arg;
+
+	o->out = *out;
+	o->done = 1;
+}
+
+/* The probe engine on a loop of our own; then the QUIT courtesy. */
+static int run(struct oneshot *o)
+{
+	struct event_base *base = event_base_new();
+	struct evdns_base *dns = base ? evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS) : NULL;
+	char err[PATH_MAX + 64];
+	SSL_CTX *tls = tls_context_new(o->ca_file, NULL, err, sizeof(err));
+	struct probe_engine *e = NULL;
+	struct probe *handle;
+	uint64_t until;
+	int rc = -1;
+
+	if (!dns && base)
+		dns = evdns_base_new(base, 0);
+	if (!tls)
+		fprintf(stdout, "SMTP UNKNOWN - %s\n", err);
+	if (base && dns && tls && (e = probe_engine_new(base, dns, tls)) &&
+	    probe_start(e, &o->cfg, o->helo, on_done, o, &handle) == 0) {
+		while (!o->done)
+			event_base_loop(base, EVLOOP_ONCE);
+		until = monotime_us() + 1000000u;
+		while (probe_engine_live(e) && monotime_us() < until)
+			event_base_loop(base, EVLOOP_ONCE);
+		rc = 0;
+	}
+	probe_engine_free(e);
+	if (dns)
+		evdns_base_free(dns, 0);
+	if (base)
+		event_base_free(base);
+	SSL_CTX_free(tls);
+	return rc;
+}
+
+/* '|' separates the perfdata: never let a server's text contain one. */
+static void plugin_text(char *s)
+{
+	for (; *s; s++)
+		if (*s == '|')
+			*s = '/';
+}
+
+static int judge(const struct oneshot *o, char *why, size_t size)
+{
+	const struct probe_outcome *r = &o->out;
+	double ms = r->latency_us / 1000.0;
+
+	if (r->result == RESULT_INTERNAL_ERROR) {
+		snprintf(why, size, "%s", r->error);
+		return STATE_UNKNOWN;
+	}
+	if (r->result != RESULT_OK) {
+		snprintf(why, size, "%s: %s", probe_result_name(r->result), r->error);
+		return STATE_CRITICAL;
+	}
+	if (o->critical_ms >= 0 && ms > o->critical_ms) {
+		snprintf(why, size, "%.1f ms (critical above %ld ms), %s", ms, o->critical_ms, r->banner);
+		return STATE_CRITICAL;
+	}
+	if (o->warning_ms >= 0 && ms > o->warning_ms) {
+		snprintf(why, size, "%.1f ms (warning above %ld ms), %s", ms, o->warning_ms, r->banner);
+		return STATE_WARNING;
+	}
+	if (r->tls.have_cert && r->tls.days_left < 14) {
+		snprintf(why, size, "%.1f ms, certificate expires in %d days, %s", ms,
+			 r->tls.days_left, r->banner);
+		return STATE_WARNING;
+	}
+	snprintf(why, size, "%.1f ms, %s", ms, r->banner);
+	return STATE_OK;
+}
+
+static void threshold(char *buf, size_t size, long ms)
+{
+	if (ms >= 0)
+		snprintf(buf, size, "%.6f", ms / 1000.0);
+	else
+		buf[0] = '\0';
+}
+
+static void print_result(const struct oneshot *o, int state, char *why)
+{
+	const struct probe_outcome *r = &o->out;
+	uint32_t total = r->result == RESULT_OK ? r->latency_us : r->elapsed_us;
+	char warn[32], crit[32];
+
+	threshold(warn, sizeof(warn), o->warning_ms);
+	threshold(crit, sizeof(crit), o->critical_ms);
+	plugin_text(why);
+	printf("SMTP %s - %s | time=%.6fs;%s;%s;0 connect=%.6fs;;;0 banner=%.6fs;;;0 "
+	       "helo=%.6fs;;;0", state_names[state], why, total / 1e6, warn, crit,
+	       r->connect_us / 1e6, r->banner_us / 1e6, r->helo_us / 1e6);
+	if (o->cfg.opt.tls != TLS_NONE)
+		printf(" tls=%.6fs;;;0", r->tls_us / 1e6);
+	printf("\n");
+}
+
+static void print_stages(const struct oneshot *o)
+{
+	const struct probe_outcome *r = &o->out;
+	char addr[64] = "";
+
+	if (r->addr_family)
+		inet_ntop(r->addr_family, r->addr, addr, sizeof(addr));
+	printf("address   %s port %u\n", addr[0] ? addr : "-", o->cfg.port);
+	printf("connect   %9.3f ms\n", r->connect_us / 1000.0);
+	printf("greeting  %9.3f ms  %s\n", r->banner_us / 1000.0, r->banner);
+	if (r->tls.have_cert)
+		printf("tls       %9.3f ms  %s, %s, issuer %s, %d days left\n", r->tls_us / 1000.0,
+		       r->tls.version, r->tls.subject, r->tls.issuer, r->tls.days_left);
+	printf("ehlo/helo %9.3f ms  %s\n", r->helo_us / 1000.0, r->last_reply);
+	if (r->ehlo_keywords[0])
+		printf("keywords  %s\n", r->ehlo_keywords);
+	printf("result    %s after %.3f ms at %s\n", probe_result_name(r->result),
+	       r->elapsed_us / 1000.0, probe_stage_name(r->stage));
+}
+
+int oneshot_main(int argc, char **argv)
+{
+	struct oneshot o;
+	struct target_options none;
+	char why[1024];
+	int state;
+
+	memset(&o, 0, sizeof(o));
+	memset(&none, 0, sizeof(none));
+	o.warning_ms = o.critical_ms = -1;
+	if (parse(&o, argc, argv) != 0)
+		return usage(stdout, STATE_UNKNOWN);
+	target_config_finish(&o.cfg, &none);
+	if (!o.helo[0])
+		smtpmon_default_helo(o.helo, sizeof(o.helo));
+	if (run(&o) != 0) {
+		printf("SMTP UNKNOWN - cannot run the probe\n");
+		return STATE_UNKNOWN;
+	}
+	state = judge(&o, why, sizeof(why));
+	print_result(&o, state, why);
+	if (o.verbose)
+		print_stages(&o);
+	return state;
+}
