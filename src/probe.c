@@ -266,7 +266,7 @@ static void on_greeting(struct probe *p, enum reply_verdict v)
 	if (v == VERDICT_PROCEED)
 		send_hello(p, "EHLO", STAGE_EHLO);
 	else if (v == VERDICT_REJECTED)
-		decide(p, RESULT_BANNER_REJECTED, 0);
+		decide(p, result_for_rejection(p->stage), 0);
 	else
 		fail_protocol(p, "reply code out of place");
 }
@@ -297,7 +297,7 @@ static void on_starttls(struct probe *p, enum reply_verdict v)
 	if (v == VERDICT_PROCEED)
 		start_tls(p);
 	else if (v == VERDICT_REJECTED)
-		decide(p, RESULT_TLS_UNAVAILABLE, 0);
+		decide(p, result_for_rejection(p->stage), 0);
 	else
 		fail_protocol(p, "reply code out of place");
 }
@@ -312,7 +312,7 @@ static void on_hello(struct probe *p, enum reply_verdict v)
 	} else if (v == VERDICT_PROCEED) {
 		on_hello_accepted(p);
 	} else if (v == VERDICT_REJECTED) {
-		decide(p, RESULT_HELO_REJECTED, 0);
+		decide(p, result_for_rejection(p->stage), 0);
 	} else {
 		fail_protocol(p, "reply code out of place");
 	}

@@ -69,13 +69,6 @@ enum smtp_line_status smtp_reply_feed(struct smtp_reply *r, const char *line,
 	return (len > 3 && line[3] == '-') ? SMTP_LINE_MORE : SMTP_LINE_FINAL;
 }
 
-const char *smtp_reply_text(const char *line)
-{
-	size_t len = strlen(line);
-
-	return len > 3 ? line + 4 : line + len;
-}
-
 size_t smtp_ehlo_keyword(const char *text, size_t textlen)
 {
 	size_t n = 0;

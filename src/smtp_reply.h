@@ -30,9 +30,6 @@ void smtp_reply_reset(struct smtp_reply *r);
 enum smtp_line_status smtp_reply_feed(struct smtp_reply *r, const char *line,
 				      size_t len, const char **text, size_t *textlen);
 
-/* The text of a reply line with a "DDD " or "DDD-" prefix removed. */
-const char *smtp_reply_text(const char *line);
-
 /* The keyword of an EHLO continuation line's text: its first word. */
 size_t smtp_ehlo_keyword(const char *text, size_t textlen);
 

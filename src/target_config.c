@@ -80,7 +80,8 @@ void target_config_finish(struct target_config *cfg, const struct target_options
 		cfg->port = cfg->opt.tls == TLS_IMPLICIT ? 465 : 25;
 }
 
-int target_host_is_address(const char *host)
+/* 1 when HOST is an IPv4 or IPv6 literal. */
+static int target_host_is_address(const char *host)
 {
 	unsigned char addr[16];
 

@@ -80,8 +80,7 @@ int target_parse_stored(const char *args, struct target_config *cfg, char *err, 
 /* 1 when the two (merged) configurations would probe the same way. */
 int target_config_equal(const struct target_config *a, const struct target_config *b);
 
-/* 1 when HOST is an IPv4 or IPv6 literal. */
-int target_host_is_address(const char *host);
+
 
 /* "NAME HOST[:PORT] [key=value ...]"; returns 0, or -1 with ERR filled. */
 int target_parse_server(const char *args, struct target_config *cfg,

@@ -191,6 +191,39 @@ static void defaults_need_keys(void **state)
 	assert_int_equal(target_parse_defaults("interval=0", &d, err, sizeof(err)), -1);
 }
 
+static void stored_rows_read_back_as_written(void **state)
+{
+	struct target_config c, back;
+	char line[1024];
+
+	(void)state;
+	assert_int_equal(parse("mx [2001:db8::25]:2525 interval=30 helo=mon.example.org tls=starttls "
+			       "verifyCert=yes enabled=no family=ipv6 sni=mx.example.org", &c), 0);
+	assert_int_equal(target_config_format(&c, line, sizeof(line)), 0);
+	assert_string_equal(line, "mx [2001:db8::25]:2525 interval=30 helo=mon.example.org "
+			    "sni=mx.example.org enabled=no verifyCert=yes tls=starttls family=ipv6");
+	assert_int_equal(target_parse_stored(line, &back, err, sizeof(err)), 0);
+	assert_true(target_config_equal(&c, &back));
+	assert_int_equal(back.opt.set, c.opt.set);
+	assert_int_equal(target_config_format(&c, line, 20), -1);   /* too small: refused */
+}
+
+static void stored_row_without_host(void **state)
+{
+	struct target_config c, back;
+	char line[256];
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	strcpy(c.name, "waiting");
+	c.port = 25;
+	assert_int_equal(target_config_format(&c, line, sizeof(line)), 0);
+	assert_string_equal(line, "waiting -:25");
+	assert_int_equal(target_parse_stored(line, &back, err, sizeof(err)), 0);
+	assert_string_equal(back.host, "");
+	assert_int_equal(back.port, 25);
+}
+
 static void name_and_domain_syntax(void **state)
 {
 	(void)state;
@@ -216,6 +249,8 @@ int main(void)
 		cmocka_unit_test(overlong_values_are_refused_not_cut),
 		cmocka_unit_test(explicit_keys_beat_defaults_which_beat_builtins),
 		cmocka_unit_test(defaults_need_keys),
+		cmocka_unit_test(stored_rows_read_back_as_written),
+		cmocka_unit_test(stored_row_without_host),
 		cmocka_unit_test(name_and_domain_syntax),
 	};
 
