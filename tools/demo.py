@@ -39,7 +39,7 @@ def summary(stack):
             r["LastReplyCode"], r["Latency"] / 1000.0, text[:70]))
 
 
-def show_traps(stack, skip=0):
+def show_traps(stack, skip=0, keep=False):
     traps = stack.traps()[skip:]
     if not skip:
         print("\nNotifications snmptrapd received (snmpd's trap2sink, from smtpmond over AgentX):")
@@ -48,7 +48,7 @@ def show_traps(stack, skip=0):
         detail = o.get("LastError") or ("latency %.1f ms" % (o.get("Latency", 0) / 1000.0))
         print("  %-22s %-8s %s:%s  %s" % (t["name"], t.get("row", "?"), o.get("Host"),
                                           o.get("Port"), detail[:80]))
-    if not skip:
+    if not skip and keep:
         print("  (full lines in %s)" % stack.trapd.log)
 
 
@@ -86,7 +86,7 @@ def main():
         print()
         summary(stack)
         stack.wait_for(lambda: len(stack.traps()) >= 3, 10, "the notifications")
-        show_traps(stack)
+        show_traps(stack, keep=args.keep)
         print("\nSMTP-MONITOR-MIB lives under 1.3.6.1.4.1.8072.9999.9999.25 (netSnmpPlaypen.25).")
         if args.keep:
             print("\nRunning until Ctrl-C. Try:\n  snmpwalk %s -v2c -c public udp:127.0.0.1:%d "
