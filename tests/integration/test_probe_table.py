@@ -28,6 +28,11 @@ FAKES = {
     "disabled": ("ok", "127.0.0.1"),
     "longline": ("longline", "127.0.0.1"),
     "closer": ("close_after_accept", "127.0.0.1"),
+    "ehlo4xx": ("ehlo_4xx", "127.0.0.1"),
+    "rst": ("rst_after_greeting", "127.0.0.1"),
+    "split": ("split_greeting", "127.0.0.1"),
+    "slowloris": ("slowloris", "127.0.0.1"),
+    "endless": ("endless250", "127.0.0.1"),
 }
 stack = None
 # The agent must answer from the store, never wait on a probe: a silent
@@ -64,10 +69,20 @@ def setUpModule():
             "smtpMonServer longline 127.0.0.1:%d" % p("longline"),
             "smtpMonServer closer 127.0.0.1:%d" % p("closer"),
             "smtpMonServer ok 127.0.0.1:%d" % p("ok"),
+            "smtpMonServer ehlo4xx 127.0.0.1:%d" % p("ehlo4xx"),
+            "smtpMonServer rst 127.0.0.1:%d" % p("rst"),
+            "smtpMonServer split 127.0.0.1:%d" % p("split"),
+            "smtpMonServer slowloris 127.0.0.1:%d" % p("slowloris"),
+            "smtpMonServer endless 127.0.0.1:%d" % p("endless"),
+            "smtpMonServer v4only [::1]:%d family=ipv4" % p("v6"),
             # Broken lines: each reported with its line, none stops the rest.
             "smtpMonServer badport 127.0.0.1:0",
             "smtpMonServer ok 127.0.0.1:25",
             "smtpMonServer badkey 127.0.0.1:25 colour=blue",
+            "smtpMonCaFile /nonexistent/ca.pem",
+            "smtpMonHistorySize -1",
+            "smtpMonNotifications maybe",
+            "smtpMonHeloName not_a_name",
         ]
         stack.conf_lines = conf
         stack.start_smtpmond(conf)
@@ -192,6 +207,34 @@ class ProbeTable(unittest.TestCase):
         row = self.row("closer")
         self.assertResult(row, "connectionClosed", "down", 0)
 
+    def test_ehlo_4xx_is_helo_rejected_without_helo_fallback(self):
+        row = self.row("ehlo4xx")
+        self.assertResult(row, "heloRejected", "down", 421)
+        verbs = [e["data"].split()[0] for e in stack.fake_events("ehlo4xx", "recv")]
+        self.assertNotIn("HELO", verbs)
+
+    def test_reset_after_the_greeting_is_a_network_error(self):
+        row = self.row("rst")
+        self.assertResult(row, "networkError", "down")
+        self.assertIn("EHLO: network error (Connection reset by peer)", row["LastError"])
+
+    def test_greeting_split_into_many_segments_is_fine(self):
+        self.assertResult(self.row("split"), "ok", "up", 250)
+        self.assertEqual(self.row("split")["LastBanner"], "220 split.fake.test ESMTP smtpmon-fake")
+
+    def test_slowloris_greeting_is_a_banner_timeout(self):
+        self.assertResult(self.row("slowloris"), "bannerTimeout", "down", 0)
+
+    def test_endless_multiline_reply_is_a_protocol_error(self):
+        row = self.row("endless")
+        self.assertResult(row, "protocolError", "down")
+        self.assertIn("reply of more than 100 lines", row["LastError"])
+
+    def test_family_ipv4_cannot_reach_an_ipv6_literal(self):
+        row = self.row("v4only")
+        self.assertResult(row, "dnsFailure", "down", 0)
+        self.assertIn("cannot resolve '::1'", row["LastError"])
+
     def test_postscreen_style_greeting_waits_for_the_last_line(self):
         row = self.row("postscreen")
         self.assertResult(row, "ok", "up", 250)
@@ -277,8 +320,12 @@ class ProbeTable(unittest.TestCase):
         self.assertIn("line %d: Error: smtpMonServer: a server named 'ok' is already defined"
                       % conf_line("smtpMonServer ok 127.0.0.1:25"), log)
         self.assertIn("unknown key 'colour'", log)
+        self.assertIn("smtpMonCaFile: not a readable file", log)
+        self.assertIn("smtpMonHistorySize: expected a number of entries from 0 to 1000", log)
+        self.assertIn("smtpMonNotifications: expected yes or no", log)
+        self.assertIn("smtpMonHeloName: expected a domain name", log)
         rows = stack.table()
-        self.assertEqual(len(rows), 15)
+        self.assertEqual(len(rows), 21)
         self.assertEqual(rows["ok"]["Port"], stack.fake_ports["ok"])
 
     def test_get_answers_while_probes_are_in_flight(self):
@@ -298,7 +345,7 @@ class ProbeTable(unittest.TestCase):
             t0 = time.monotonic()
             rows = stack.table()
             times.append(time.monotonic() - t0)
-            self.assertEqual(len(rows), 15)
+            self.assertEqual(len(rows), 21)
         # 15 rows x 35 columns through AgentX, including starting snmpbulkwalk.
         self.assertLess(max(times), RESPONSE_BUDGET, times)
 
