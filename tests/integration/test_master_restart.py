@@ -6,8 +6,8 @@ import os
 import time
 import unittest
 
-import procs
 from harness import STATUS, new_stack
+import procs  # noqa: E402  (on the path harness sets up)
 
 
 class MasterRestart(unittest.TestCase):
@@ -50,6 +50,26 @@ class MasterRestart(unittest.TestCase):
         self.assertGreaterEqual(after["Probes"], before["Probes"] + 9)
         self.assertEqual(after["Failures"], after["ConsecutiveFailures"])
         self.assertGreaterEqual(after["Failures"], 9)
+
+
+class MasterAbsentAtStart(unittest.TestCase):
+    def test_probes_meanwhile_and_attaches_when_snmpd_appears(self):
+        stack = new_stack()
+        self.addCleanup(stack.close)
+        snmpd_dir = os.path.join(stack.dir, "snmpd")
+        os.makedirs(snmpd_dir)
+        socket_path = os.path.join(snmpd_dir, "agentx.sock")
+        stack.snmpd = type("NotYet", (), {"agentx_socket": socket_path})()
+        ports = stack.start_fake({"mx": ("ok", "127.0.0.1")})
+        stack.start_smtpmond(["smtpMonServer mx 127.0.0.1:%d interval=1" % ports["mx"]],
+                             wait_connected=False)
+        stack.wait_for(lambda: len(stack.fake_events("mx", "accept")) >= 2, 10,
+                       "probes while no master runs")
+        self.assertIn("Failed to connect to the agentx master agent", stack.read_log())
+        stack.snmpd = procs.start_snmpd(snmpd_dir, agentx_socket=socket_path, group=stack.group)
+        row = stack.wait_for(lambda: stack.row("mx"), 10, "the row through the new master")
+        self.assertGreaterEqual(row["Probes"], 2)
+        self.assertEqual(row["Status"], STATUS["up"])
 
 
 if __name__ == "__main__":
