@@ -12,6 +12,7 @@ import sys
 import tempfile
 import threading
 import time
+import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
@@ -376,6 +377,28 @@ class Stack:
 def new_stack():
     """A Stack for the build and variant run.py was given."""
     return Stack(os.environ["SMTPMON_BUILD"], os.environ.get("SMTPMON_VARIANT", "plain"))
+
+
+class StackCase(unittest.TestCase):
+    """Test cases sharing one stack, set up by the class's prepare(stack)
+    and closed after the last test, even when preparing fails."""
+
+    @classmethod
+    def prepare(cls, stack):
+        raise NotImplementedError
+
+    @classmethod
+    def setUpClass(cls):
+        cls.stack = new_stack()
+        try:
+            cls.prepare(cls.stack)
+        except BaseException:
+            cls.stack.close()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stack.close()
 
 
 def flap_delays(stack, listener, cycles):

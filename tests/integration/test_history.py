@@ -5,7 +5,7 @@ for every failed probe and every change of Status."""
 import time
 import unittest
 
-from harness import GLOBAL, RESULT, new_stack
+from harness import GLOBAL, RESULT, StackCase
 
 
 def decis(dt):
@@ -13,30 +13,21 @@ def decis(dt):
     return dt[4] * 3600 + dt[5] * 60 + dt[6] + dt[7] / 10.0
 
 
-class History(unittest.TestCase):
+class History(StackCase):
     @classmethod
-    def setUpClass(cls):
-        cls.stack = stack = new_stack()
-        try:
-            stack.start_snmpd()
-            p = stack.start_fake({"h": ("cycle:3*ok/2*greet554", "127.0.0.1"),
-                                  "other": ("ok", "127.0.0.1")})
-            stack.start_smtpmond([
-                "smtpMonHistorySize 10",
-                "smtpMonServer h 127.0.0.1:%d interval=1 failThreshold=2" % p["h"],
-                "smtpMonServer other 127.0.0.1:%d interval=1" % p["other"],
-            ])
-            stack.wait_probes("h", 15, 30)
-            cls.probes = stack.row("h")["Probes"]
-            cls.hist = stack.history()
-            cls.after = stack.row("h")["Probes"]
-        except BaseException:
-            stack.close()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.close()
+    def prepare(cls, stack):
+        stack.start_snmpd()
+        p = stack.start_fake({"h": ("cycle:3*ok/2*greet554", "127.0.0.1"),
+                              "other": ("ok", "127.0.0.1")})
+        stack.start_smtpmond([
+            "smtpMonHistorySize 10",
+            "smtpMonServer h 127.0.0.1:%d interval=1 failThreshold=2" % p["h"],
+            "smtpMonServer other 127.0.0.1:%d interval=1" % p["other"],
+        ])
+        stack.wait_probes("h", 15, 30)
+        cls.probes = stack.row("h")["Probes"]
+        cls.hist = stack.history()
+        cls.after = stack.row("h")["Probes"]
 
     def entries(self):
         return self.hist["h"]

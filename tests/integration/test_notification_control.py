@@ -5,32 +5,23 @@ import os
 import time
 import unittest
 
-from harness import GLOBAL, STATUS, new_stack
+from harness import GLOBAL, STATUS, StackCase
 
 ENABLED = GLOBAL + ".6.0"
 
 
-class NotificationSwitch(unittest.TestCase):
+class NotificationSwitch(StackCase):
     @classmethod
-    def setUpClass(cls):
-        cls.stack = stack = new_stack()
-        try:
-            stack.start_trapd()
-            stack.start_snmpd()
-            cls.behaviour = os.path.join(stack.dir, "sw.scenario")
-            cls.switch("greet421")
-            ports = stack.start_fake({"sw": ("file:" + cls.behaviour, "127.0.0.1")})
-            stack.start_smtpmond([
-                "smtpMonNotifications no",
-                "smtpMonServer sw 127.0.0.1:%d interval=1 failThreshold=1" % ports["sw"],
-            ])
-        except BaseException:
-            stack.close()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.close()
+    def prepare(cls, stack):
+        stack.start_trapd()
+        stack.start_snmpd()
+        cls.behaviour = os.path.join(stack.dir, "sw.scenario")
+        cls.switch("greet421")
+        ports = stack.start_fake({"sw": ("file:" + cls.behaviour, "127.0.0.1")})
+        stack.start_smtpmond([
+            "smtpMonNotifications no",
+            "smtpMonServer sw 127.0.0.1:%d interval=1 failThreshold=1" % ports["sw"],
+        ])
 
     @classmethod
     def switch(cls, scenario):

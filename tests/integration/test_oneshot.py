@@ -7,7 +7,7 @@ import subprocess
 import sys
 import unittest
 
-from harness import TOP, new_stack
+from harness import StackCase, TOP
 
 sys.path.insert(0, os.path.join(TOP, "tests", "fixtures"))
 import certs  # noqa: E402
@@ -32,24 +32,15 @@ def perfdata(line):
     return out
 
 
-class OneShot(unittest.TestCase):
+class OneShot(StackCase):
     @classmethod
-    def setUpClass(cls):
-        cls.stack = stack = new_stack()
-        try:
-            ca = certs.CA(os.path.join(stack.dir, "ca"))
-            cls.ca = ca.cert
-            cert = ca.issue("mta", "mta.smtpmon.test")
-            cls.mta = stack.start_exim(tls=cert)
-            cls.ports = stack.start_fake({"reject": ("greet554", "127.0.0.1"),
-                                          "implicit": ("implicit", "127.0.0.1")}, tls=cert)
-        except BaseException:
-            stack.close()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.close()
+    def prepare(cls, stack):
+        ca = certs.CA(os.path.join(stack.dir, "ca"))
+        cls.ca = ca.cert
+        cert = ca.issue("mta", "mta.smtpmon.test")
+        cls.mta = stack.start_exim(tls=cert)
+        cls.ports = stack.start_fake({"reject": ("greet554", "127.0.0.1"),
+                                      "implicit": ("implicit", "127.0.0.1")}, tls=cert)
 
     def probe(self, *args):
         r = subprocess.run([self.stack.smtpmond_path(), "--probe"] + [str(a) for a in args],

@@ -5,42 +5,33 @@ status and counters; the AgentX session and everything else carry on."""
 import time
 import unittest
 
-from harness import RESULT, STATUS, new_stack
+from harness import RESULT, STATUS, StackCase
 
 
-class Reload(unittest.TestCase):
+class Reload(StackCase):
     @classmethod
-    def setUpClass(cls):
-        cls.stack = stack = new_stack()
-        try:
-            stack.start_snmpd()
-            p = stack.start_fake({n: ("ok", "127.0.0.1") for n in ("a", "b", "c", "d", "d2")})
-            stack.start_smtpmond([
-                "smtpMonDefaults interval=1",
-                "smtpMonServer keep 127.0.0.1:%d" % p["a"],
-                "smtpMonServer gone 127.0.0.1:%d" % p["b"],
-                "smtpMonServer moved 127.0.0.1:%d" % p["d"],
-            ])
-            cls.before = stack.wait_probes("keep", 3, 10)
-            stack.wait_probes("moved", 2, 10)
-            time.sleep(0.5)
-            cls.moved_accepts = len(stack.fake_events("d", "accept"))
-            stack.reload_smtpmond([
-                "smtpMonDefaults interval=1",
-                "smtpMonServer keep 127.0.0.1:%d" % p["a"],
-                "smtpMonServer moved 127.0.0.1:%d" % p["d2"],
-                "smtpMonServer new 127.0.0.1:%d" % p["c"],
-                "smtpMonServer broken 127.0.0.1:99999",
-            ])
-            cls.reloaded_at = time.monotonic()
-            stack.wait_probes("new", 2, 10)
-        except BaseException:
-            stack.close()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.close()
+    def prepare(cls, stack):
+        stack.start_snmpd()
+        p = stack.start_fake({n: ("ok", "127.0.0.1") for n in ("a", "b", "c", "d", "d2")})
+        stack.start_smtpmond([
+            "smtpMonDefaults interval=1",
+            "smtpMonServer keep 127.0.0.1:%d" % p["a"],
+            "smtpMonServer gone 127.0.0.1:%d" % p["b"],
+            "smtpMonServer moved 127.0.0.1:%d" % p["d"],
+        ])
+        cls.before = stack.wait_probes("keep", 3, 10)
+        stack.wait_probes("moved", 2, 10)
+        time.sleep(0.5)
+        cls.moved_accepts = len(stack.fake_events("d", "accept"))
+        stack.reload_smtpmond([
+            "smtpMonDefaults interval=1",
+            "smtpMonServer keep 127.0.0.1:%d" % p["a"],
+            "smtpMonServer moved 127.0.0.1:%d" % p["d2"],
+            "smtpMonServer new 127.0.0.1:%d" % p["c"],
+            "smtpMonServer broken 127.0.0.1:99999",
+        ])
+        cls.reloaded_at = time.monotonic()
+        stack.wait_probes("new", 2, 10)
 
     def test_unchanged_server_keeps_its_state_and_counters(self):
         row = self.stack.wait_probes("keep", self.before["Probes"] + 2, 10)

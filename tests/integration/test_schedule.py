@@ -3,35 +3,26 @@ one server's probes never overlap even when its timeout exceeds its interval."""
 
 import unittest
 
-from harness import new_stack
+from harness import StackCase
 
 N = 10
 
 
-class Schedule(unittest.TestCase):
+class Schedule(StackCase):
     @classmethod
-    def setUpClass(cls):
-        cls.stack = stack = new_stack()
-        try:
-            stack.start_snmpd()
-            listeners = {"s%d" % i: ("ok", "127.0.0.1") for i in range(N)}
-            listeners["slow"] = ("silent", "127.0.0.1")
-            ports = stack.start_fake(listeners)
-            conf = ["smtpMonServer s%d 127.0.0.1:%d interval=4" % (i, ports["s%d" % i])
-                    for i in range(N)]
-            conf.append("smtpMonServer slow 127.0.0.1:%d interval=1 timeout=2" % ports["slow"])
-            stack.start_smtpmond(conf)
-            stack.wait_for(lambda: len(stack.fake_events("slow", "close")) >= 3, 20,
-                           "three probes of the slow server")
-            stack.wait_for(lambda: all(stack.fake_events("s%d" % i, "accept") for i in range(N)),
-                           10, "a probe of every server")
-        except BaseException:
-            stack.close()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.close()
+    def prepare(cls, stack):
+        stack.start_snmpd()
+        listeners = {"s%d" % i: ("ok", "127.0.0.1") for i in range(N)}
+        listeners["slow"] = ("silent", "127.0.0.1")
+        ports = stack.start_fake(listeners)
+        conf = ["smtpMonServer s%d 127.0.0.1:%d interval=4" % (i, ports["s%d" % i])
+                for i in range(N)]
+        conf.append("smtpMonServer slow 127.0.0.1:%d interval=1 timeout=2" % ports["slow"])
+        stack.start_smtpmond(conf)
+        stack.wait_for(lambda: len(stack.fake_events("slow", "close")) >= 3, 20,
+                       "three probes of the slow server")
+        stack.wait_for(lambda: all(stack.fake_events("s%d" % i, "accept") for i in range(N)),
+                       10, "a probe of every server")
 
     def test_first_probes_are_spread_over_the_interval(self):
         firsts = sorted(self.stack.fake_events("s%d" % i, "accept")[0]["t"] for i in range(N))

@@ -5,7 +5,7 @@ column checked, all or nothing."""
 import time
 import unittest
 
-from harness import COLUMNS, GLOBAL, RESULT, STATUS, TABLE, name_index, new_stack
+from harness import COLUMNS, GLOBAL, RESULT, STATUS, StackCase, TABLE, name_index
 
 ROWSTATUS = {"active": 1, "notInService": 2, "createAndGo": 4, "createAndWait": 5,
              "destroy": 6}
@@ -15,23 +15,14 @@ def col(name, row):
     return "%s.%d.%s" % (TABLE, COLUMNS[name], name_index(row))
 
 
-class SetRows(unittest.TestCase):
+class SetRows(StackCase):
     @classmethod
-    def setUpClass(cls):
-        cls.stack = stack = new_stack()
-        try:
-            stack.start_snmpd()
-            cls.ports = stack.start_fake({n: ("ok", "127.0.0.1") for n in
-                                          ("conf", "p1", "p2", "p3", "p4", "p5")})
-            stack.start_smtpmond(["smtpMonServer conf 127.0.0.1:%d interval=1"
-                                  % cls.ports["conf"]])
-        except BaseException:
-            stack.close()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.close()
+    def prepare(cls, stack):
+        stack.start_snmpd()
+        cls.ports = stack.start_fake({n: ("ok", "127.0.0.1") for n in
+                                      ("conf", "p1", "p2", "p3", "p4", "p5")})
+        stack.start_smtpmond(["smtpMonServer conf 127.0.0.1:%d interval=1"
+                              % cls.ports["conf"]])
 
     def snmpset(self, *args):
         return self.stack.snmp("snmpset", *args, community="private", check=False)
