@@ -246,17 +246,16 @@ static int parse_yes_no(const char *key, const char *value, int *out,
 	return 0;
 }
 
-static int parse_tls(const char *value, struct target_options *o, char *err, size_t errlen)
+/* The words of tls= and family=, by their enum values (read and written). */
+static const char *const tls_names[] = { "", "none", "starttls", "implicit" };
+static const char *const family_names[] = { "any", "ipv4", "ipv6" };
+
+static int word_index(const char *const *names, int n, const char *value)
 {
-	if (strcmp(value, "none") == 0)
-		o->tls = TLS_NONE;
-	else if (strcmp(value, "starttls") == 0)
-		o->tls = TLS_STARTTLS;
-	else if (strcmp(value, "implicit") == 0)
-		o->tls = TLS_IMPLICIT;
-	else
-		return fail(err, errlen, "tls=%s: expected none, starttls or implicit", value);
-	return 0;
+	for (int i = 0; i < n; i++)
+		if (names[i][0] && strcmp(names[i], value) == 0)
+			return i;
+	return -1;
 }
 
 static int parse_numeric(const struct numeric_key *k, const char *value,
@@ -275,6 +274,8 @@ static int parse_numeric(const struct numeric_key *k, const char *value,
 static int parse_word_key(const char *key, const char *value,
 			  struct target_options *o, char *err, size_t errlen)
 {
+	int i;
+
 	if (strcmp(key, "helo") == 0) {
 		if (strlen(value) > TARGET_HELO_MAX || !target_domain_valid(value))
 			return fail(err, errlen, "helo=%s: not a valid domain name", value);
@@ -294,18 +295,14 @@ static int parse_word_key(const char *key, const char *value,
 			return -1;
 		o->set |= OPT_VERIFY_CERT;
 	} else if (strcmp(key, "tls") == 0) {
-		if (parse_tls(value, o, err, errlen) != 0)
-			return -1;
+		if ((i = word_index(tls_names, 4, value)) < 0)
+			return fail(err, errlen, "tls=%s: expected none, starttls or implicit", value);
+		o->tls = (enum tls_mode)i;
 		o->set |= OPT_TLS;
 	} else if (strcmp(key, "family") == 0) {
-		if (strcmp(value, "any") == 0)
-			o->family = FAMILY_ANY;
-		else if (strcmp(value, "ipv4") == 0)
-			o->family = FAMILY_IPV4;
-		else if (strcmp(value, "ipv6") == 0)
-			o->family = FAMILY_IPV6;
-		else
+		if ((i = word_index(family_names, 3, value)) < 0)
 			return fail(err, errlen, "family=%s: expected any, ipv4 or ipv6", value);
+		o->family = (enum addr_family)i;
 		o->set |= OPT_FAMILY;
 	} else {
 		return 1;
@@ -461,9 +458,6 @@ static int put(char *buf, size_t size, size_t *len, const char *fmt, ...)
 	*len += (size_t)n;
 	return 0;
 }
-
-static const char *const tls_names[] = { "", "none", "starttls", "implicit" };
-static const char *const family_names[] = { "any", "ipv4", "ipv6" };
 
 int target_options_format(const struct target_options *o, char *buf, size_t size)
 {
