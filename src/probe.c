@@ -728,8 +728,10 @@ void probe_engine_free(struct probe_engine *e)
 		p->decided = 1;
 		probe_free(p);
 	}
-	/* Cancelled DNS requests answer from the loop: let them, then go. */
-	for (int i = 0; i < 10 && e->live; i++)
+	/* Cancelled DNS requests answer from the loop, and a freed TLS
+	 * bufferevent releases its socket bufferevent in a finalizer that runs
+	 * from the loop too: let them, or event_base_free() leaks the latter. */
+	for (int i = 0; i < 10; i++)
 		event_base_loop(e->base, EVLOOP_NONBLOCK);
 	free(e);
 }

@@ -21,7 +21,7 @@ struct oneshot {
 	struct target_config cfg;
 	struct target_options opt;         /* from the options, given before HOST is parsed */
 	char helo[TARGET_HELO_MAX + 1];
-	const char *ca_file;
+	const char *ca_file, *ca_path;
 	long warning_ms, critical_ms;      /* -1: none */
 	int verbose;
 	int done;
@@ -32,8 +32,8 @@ static int usage(FILE *f, int code)
 {
 	fprintf(f, "usage: smtpmond --probe HOST[:PORT] [--starttls|--tls] [--timeout S] "
 		"[--helo NAME]\n"
-		"                [--verify] [--sni NAME] [--ca-file PATH] [--warning MS] "
-		"[--critical MS] [-v]\n"
+		"                [--verify] [--sni NAME] [--ca-file PATH] [--ca-path DIR]\n"
+		"                [--warning MS] [--critical MS] [-v]\n"
 		"One SMTP probe without SNMP, printed as a monitoring plugin does: exit status\n"
 		"0 OK, 1 WARNING (slower than --warning, or a certificate inside 14 days),\n"
 		"2 CRITICAL (failed, or slower than --critical), 3 UNKNOWN (usage).\n");
@@ -61,6 +61,7 @@ static int apply_option(struct oneshot *o, int c, const char *arg)
 	case 'V': o->opt.verify_cert = 1; o->opt.set |= OPT_VERIFY_CERT; return 0;
 	case 'v': o->verbose = 1; return 0;
 	case 'f': o->ca_file = arg; return 0;
+	case 'd': o->ca_path = arg; return 0;
 	case 't':
 		if (number(arg, 1, 3600, &v) != 0)
 			return -1;
@@ -95,6 +96,7 @@ static int parse(struct oneshot *o, int argc, char **argv)
 		{ "verify", no_argument, NULL, 'V' },
 		{ "sni", required_argument, NULL, 'n' },
 		{ "ca-file", required_argument, NULL, 'f' },
+		{ "ca-path", required_argument, NULL, 'd' },
 		{ "warning", required_argument, NULL, 'w' },
 		{ "critical", required_argument, NULL, 'c' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -136,7 +138,7 @@ static int run(struct oneshot *o)
 	struct event_base *base = event_base_new();
 	struct evdns_base *dns = base ? evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS) : NULL;
 	char err[PATH_MAX + 64];
-	SSL_CTX *tls = tls_context_new(o->ca_file, NULL, err, sizeof(err));
+	SSL_CTX *tls = tls_context_new(o->ca_file, o->ca_path, err, sizeof(err));
 	struct probe_engine *e = NULL;
 	struct probe *handle;
 	uint64_t until;

@@ -97,6 +97,19 @@ class OneShot(StackCase):
                      r"ehlo/helo +\d+\.\d{3} ms +250 HELP", r"result +ok after"):
             self.assertRegex(stages, want)
 
+    def test_trust_anchors_from_a_hashed_directory(self):
+        cadir = os.path.join(self.stack.dir, "cadir")
+        os.makedirs(cadir, exist_ok=True)
+        subprocess.run(["cp", self.ca, cadir], check=True)
+        subprocess.run(["openssl", "rehash", cadir], check=True, capture_output=True)
+        common = ["127.0.0.1:%d" % self.mta.port, "--starttls", "--verify",
+                  "--sni", "mta.smtpmon.test"]
+        rc, lines = self.probe(*common, "--ca-path", cadir)
+        self.assertEqual(rc, 0, lines)
+        rc, lines = self.probe(*common, "--ca-path", os.path.join(self.stack.dir, "ca", "none"))
+        self.assertEqual(rc, 2, lines)
+        self.assertIn("certInvalid", lines[0])
+
     def test_implicit_tls(self):
         rc, lines = self.probe("127.0.0.1:%d" % self.ports["implicit"], "--tls")
         self.assertEqual(rc, 0, lines)
