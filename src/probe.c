@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,8 +32,7 @@
 struct probe {
 	struct probe_engine *eng;
 	struct probe *prev, *next;             /* engine's live list */
-	const struct target_config *cfg;       /* = &cfg_copy */
-	struct target_config cfg_copy;         /* the row may change while we close */
+	struct target_config cfg;              /* a copy: the row may change while we close */
 	char helo[TARGET_HELO_MAX + 1];
 	probe_done_fn done;
 	void *done_arg;
@@ -186,6 +186,22 @@ static void decide(struct probe *p, enum probe_result result, int err)
 		probe_free(p);
 }
 
+/* Decides with a LastError of our own words instead of the generic one. */
+static void decide_because(struct probe *p, enum probe_result result, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void decide_because(struct probe *p, enum probe_result result, const char *fmt, ...)
+{
+	char text[2 * SMTP_LINE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	text_clean(p->detail, sizeof(p->detail), text, strlen(text));
+	decide(p, result, 0);
+}
+
 /* --- QUIT: send, half-close, short grace, close ------------------------ */
 
 static void quit_read(struct bufferevent *bev, void *arg)
@@ -274,9 +290,7 @@ static void on_greeting(struct probe *p, enum reply_verdict v)
 /* EHLO accepted: go on to STARTTLS if the row asks for it, else done. */
 static void on_hello_accepted(struct probe *p)
 {
-	char text[2 * SMTP_LINE_MAX];
-
-	if (p->cfg->opt.tls != TLS_STARTTLS || p->tls_done) {
+	if (p->cfg.opt.tls != TLS_STARTTLS || p->tls_done) {
 		decide(p, RESULT_OK, 0);
 		return;
 	}
@@ -284,10 +298,8 @@ static void on_hello_accepted(struct probe *p)
 		send_line(p, "STARTTLS", STAGE_STARTTLS);
 		return;
 	}
-	snprintf(text, sizeof(text), "%s: the server does not offer STARTTLS; server said: %s",
-		 probe_stage_name(p->stage), p->reply.first);
-	text_clean(p->detail, sizeof(p->detail), text, strlen(text));
-	decide(p, RESULT_TLS_UNAVAILABLE, 0);
+	decide_because(p, RESULT_TLS_UNAVAILABLE, "%s: the server does not offer STARTTLS; "
+		       "server said: %s", probe_stage_name(p->stage), p->reply.first);
 }
 
 static void start_tls(struct probe *p);
@@ -333,13 +345,9 @@ static void on_reply(struct probe *p)
 /* A protocolError that says what exactly was wrong with the server's bytes. */
 static void fail_protocol(struct probe *p, const char *why)
 {
-	char text[2 * SMTP_LINE_MAX];
-
-	snprintf(text, sizeof(text), "%s: the server's answer is not valid SMTP (%s)%s%s",
-		 probe_stage_name(p->stage), why, p->reply.lines ? "; server said: " : "",
-		 p->reply.lines ? p->reply.last : "");
-	text_clean(p->detail, sizeof(p->detail), text, strlen(text));
-	decide(p, RESULT_PROTOCOL_ERROR, 0);
+	decide_because(p, RESULT_PROTOCOL_ERROR, "%s: the server's answer is not valid SMTP (%s)%s%s",
+		       probe_stage_name(p->stage), why, p->reply.lines ? "; server said: " : "",
+		       p->reply.lines ? p->reply.last : "");
 }
 
 /* Feeds one line; returns 0 when the probe ended, 1 for more, 2 when final. */
@@ -365,13 +373,9 @@ static int take_line(struct probe *p, const char *line, size_t len)
  * never fed to the handshake (the STARTTLS injection flaw). */
 static void talked_out_of_turn(struct probe *p, size_t n)
 {
-	char text[256];
-
 	if (p->stage == STAGE_STARTTLS && p->reply.code == 220) {
-		snprintf(text, sizeof(text), "STARTTLS: the server sent %zu bytes before the TLS "
-			 "handshake began; refused", n);
-		text_clean(p->detail, sizeof(p->detail), text, strlen(text));
-		decide(p, RESULT_TLS_FAILURE, 0);
+		decide_because(p, RESULT_TLS_FAILURE, "STARTTLS: the server sent %zu bytes before "
+			       "the TLS handshake began; refused", n);
 		return;
 	}
 	fail_protocol(p, "data sent before the client's command");
@@ -443,7 +447,7 @@ static void try_next_address(struct probe *p, int err)
  * injected into the encrypted session. */
 static void start_tls(struct probe *p)
 {
-	SSL *ssl = tls_session_new(p->eng->tls, p->cfg);
+	SSL *ssl = tls_session_new(p->eng->tls, &p->cfg);
 	struct bufferevent *f;
 
 	p->stage = STAGE_TLS;
@@ -465,17 +469,15 @@ static void start_tls(struct probe *p)
 static void tls_established(struct probe *p)
 {
 	SSL *ssl = bufferevent_openssl_get_ssl(p->bev);
-	char why[256], text[512];
+	char why[256];
 
 	p->out.tls_us = elapsed_us(p->t_tls_start, monotime_us());
 	p->tls_done = 1;
 	tls_read_peer(ssl, &p->out.tls);
-	if (p->cfg->opt.verify_cert && tls_verify_result(ssl, why, sizeof(why)) != 0) {
-		snprintf(text, sizeof(text), "TLS handshake: the server's certificate did not "
-			 "verify: %s", why);
-		text_clean(p->detail, sizeof(p->detail), text, strlen(text));
-		decide(p, RESULT_CERT_INVALID, 0);
-	} else if (p->cfg->opt.tls == TLS_IMPLICIT) {
+	if (p->cfg.opt.verify_cert && tls_verify_result(ssl, why, sizeof(why)) != 0) {
+		decide_because(p, RESULT_CERT_INVALID, "TLS handshake: the server's certificate "
+			       "did not verify: %s", why);
+	} else if (p->cfg.opt.tls == TLS_IMPLICIT) {
 		p->stage = STAGE_GREETING;
 		p->t_greeting_wait = monotime_us();
 	} else {
@@ -487,7 +489,7 @@ static void tls_established(struct probe *p)
 static void tls_failed(struct probe *p, int err)
 {
 	unsigned long e, first = 0;
-	char why[256], text[512];
+	char why[256];
 
 	while ((e = bufferevent_get_openssl_error(p->bev)) != 0)
 		if (!first)
@@ -497,16 +499,14 @@ static void tls_failed(struct probe *p, int err)
 		return;
 	}
 	tls_error_text(first, why, sizeof(why));
-	snprintf(text, sizeof(text), "TLS handshake: the TLS handshake failed (%s)", why);
-	text_clean(p->detail, sizeof(p->detail), text, strlen(text));
-	decide(p, RESULT_TLS_FAILURE, 0);
+	decide_because(p, RESULT_TLS_FAILURE, "TLS handshake: the TLS handshake failed (%s)", why);
 }
 
 static void on_connected(struct probe *p)
 {
 	p->t_connected = monotime_us();
 	p->out.connect_us = elapsed_us(p->t_attempt, p->t_connected);
-	if (p->cfg->opt.tls == TLS_IMPLICIT) {
+	if (p->cfg.opt.tls == TLS_IMPLICIT) {
 		start_tls(p);
 		return;
 	}
@@ -578,16 +578,12 @@ static void start_connect(struct probe *p)
 
 static void resolved(struct probe *p, int err, struct evutil_addrinfo *ai)
 {
-	char text[512];
-
 	if (err) {
 		if (ai)
 			evutil_freeaddrinfo(ai);
 		p->stage = STAGE_RESOLVE;
-		snprintf(text, sizeof(text), "resolve: cannot resolve '%s': %s",
-			 p->cfg->host, evutil_gai_strerror(err));
-		text_clean(p->detail, sizeof(p->detail), text, strlen(text));
-		decide(p, RESULT_DNS_FAILURE, 0);
+		decide_because(p, RESULT_DNS_FAILURE, "resolve: cannot resolve '%s': %s",
+			       p->cfg.host, evutil_gai_strerror(err));
 		return;
 	}
 	p->ai_list = p->ai_cur = ai;
@@ -633,16 +629,16 @@ static void resolve(struct probe *p)
 	struct evdns_getaddrinfo_request *req;
 
 	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = p->cfg->opt.family == FAMILY_IPV4 ? AF_INET :
-			  p->cfg->opt.family == FAMILY_IPV6 ? AF_INET6 : AF_UNSPEC;
+	hints.ai_family = p->cfg.opt.family == FAMILY_IPV4 ? AF_INET :
+			  p->cfg.opt.family == FAMILY_IPV6 ? AF_INET6 : AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_protocol = IPPROTO_TCP;
 	hints.ai_flags = EVUTIL_AI_NUMERICSERV;
-	snprintf(port, sizeof(port), "%u", p->cfg->port);
+	snprintf(port, sizeof(port), "%u", p->cfg.port);
 	p->stage = STAGE_RESOLVE;
 	/* Literals and /etc/hosts names are answered inside the call. */
 	p->resolving_inline = 1;
-	req = evdns_getaddrinfo(p->eng->dns, p->cfg->host, port, &hints, on_resolved, p);
+	req = evdns_getaddrinfo(p->eng->dns, p->cfg.host, port, &hints, on_resolved, p);
 	if (p->resolving_inline == 2) {
 		p->resolving_inline = 0;
 		resolved(p, p->inline_err, p->inline_ai);
@@ -667,8 +663,7 @@ int probe_start(struct probe_engine *e, const struct target_config *cfg,
 		return -1;
 	}
 	p->eng = e;
-	p->cfg_copy = *cfg;
-	p->cfg = &p->cfg_copy;
+	p->cfg = *cfg;
 	snprintf(p->helo, sizeof(p->helo), "%s", cfg->opt.helo[0] ? cfg->opt.helo : helo);
 	p->done = done;
 	p->done_arg = arg;
