@@ -23,14 +23,13 @@ struct activity {
 
 static void where(const struct notify_event *e, char *buf, size_t size)
 {
-	char addr[INET6_ADDRSTRLEN] = "";
+	char addr[INET6_ADDRSTRLEN] = "", host[TARGET_WHERE_MAX];
 	const struct probe_outcome *o = &e->st.last;
-	int v6 = strchr(e->cfg.host, ':') != NULL;
 
 	if (o->addr_family)
 		inet_ntop(o->addr_family, o->addr, addr, sizeof(addr));
-	snprintf(buf, size, "%s%s%s:%u%s%s", v6 ? "[" : "", e->cfg.host, v6 ? "]" : "",
-		 e->cfg.port, addr[0] ? " at " : "", addr);
+	target_where(&e->cfg, 1, host, sizeof(host));
+	snprintf(buf, size, "%s%s%s", host, addr[0] ? " at " : "", addr);
 }
 
 static void log_failure(const struct notify_event *e)

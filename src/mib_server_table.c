@@ -64,22 +64,19 @@ static void set_address(netsnmp_variable_list *vb, const struct probe_outcome *o
 }
 
 /* Host as written in the directive: IPv6 literals in brackets. */
-static void set_host(netsnmp_variable_list *vb, const char *host)
+static void set_host(netsnmp_variable_list *vb, const struct target_config *c)
 {
-	char buf[TARGET_HOST_MAX + 3];
+	char buf[TARGET_WHERE_MAX];
 
-	if (strchr(host, ':')) {
-		snprintf(buf, sizeof(buf), "[%s]", host);
-		host = buf;
-	}
-	set_string(vb, host);
+	target_where(c, 0, buf, sizeof(buf));
+	set_string(vb, buf);
 }
 
 static int set_config_column(netsnmp_variable_list *vb, unsigned col,
 			     const struct target_config *c)
 {
 	switch (col) {
-	case COL_HOST: set_host(vb, c->host); break;
+	case COL_HOST: set_host(vb, c); break;
 	case COL_PORT: set_int(vb, ASN_UNSIGNED, c->port); break;
 	case COL_TLS_MODE: set_int(vb, ASN_INTEGER, c->opt.tls); break;
 	case COL_INTERVAL: set_int(vb, ASN_UNSIGNED, c->opt.interval_s); break;

@@ -57,11 +57,9 @@ static const char *kind_name(enum status_notification kind)
 static void log_event(const struct notify_event *e)
 {
 	const struct probe_outcome *o = &e->st.last;
-	int v6 = strchr(e->cfg.host, ':') != NULL;
-	char where[TARGET_HOST_MAX + 16];
+	char where[TARGET_WHERE_MAX];
 
-	snprintf(where, sizeof(where), "%s%s%s:%u", v6 ? "[" : "", e->cfg.host, v6 ? "]" : "",
-		 e->cfg.port);
+	target_where(&e->cfg, 1, where, sizeof(where));
 	if (e->kind == NOTIFY_CERT_EXPIRING) {
 		snmp_log(LOG_NOTICE, "smtpmon: %s: server %s (%s): certificate %s %s %d day%s "
 			 "(issuer %s)\n", kind_name(e->kind), e->cfg.name, where, o->tls.subject,

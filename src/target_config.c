@@ -490,16 +490,25 @@ int target_options_format(const struct target_options *o, char *buf, size_t size
 	return rc ? -1 : 0;
 }
 
+void target_where(const struct target_config *cfg, int with_port, char *buf, size_t size)
+{
+	int v6 = strchr(cfg->host, ':') != NULL;
+	size_t n = (size_t)snprintf(buf, size, "%s%s%s", v6 ? "[" : "", cfg->host,
+				    v6 ? "]" : "");
+
+	if (with_port && n < size)
+		snprintf(buf + n, size - n, ":%u", cfg->port);
+}
+
 int target_config_format(const struct target_config *spec, char *buf, size_t size)
 {
-	char opts[1024];
-	int v6 = strchr(spec->host, ':') != NULL;
+	char opts[1024], where[TARGET_WHERE_MAX];
 	int n;
 
 	if (target_options_format(&spec->opt, opts, sizeof(opts)) != 0)
 		return -1;
-	n = snprintf(buf, size, "%s %s%s%s:%u%s%s", spec->name, v6 ? "[" : "",
-		     spec->host[0] ? spec->host : "-", v6 ? "]" : "", spec->port,
+	target_where(spec, 1, where, sizeof(where));
+	n = snprintf(buf, size, "%s %s%s%s%s", spec->name, spec->host[0] ? "" : "-", where,
 		     opts[0] ? " " : "", opts);
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }

@@ -67,6 +67,13 @@ void target_config_finish(struct target_config *cfg, const struct target_options
  * else HOST when it is a name; empty for an address literal. */
 const char *target_tls_name(const struct target_config *cfg);
 
+/* Room for HOST, brackets and ":PORT". */
+#define TARGET_WHERE_MAX (TARGET_HOST_MAX + 8)
+
+/* HOST as the directive writes it (an IPv6 literal in brackets), followed by
+ * ":PORT" when WITH_PORT. */
+void target_where(const struct target_config *cfg, int with_port, char *buf, size_t size);
+
 /* The explicit keys of O as "key=value ..." (what target_parse_defaults
  * reads back); returns 0, or -1 if BUF is too small. */
 int target_options_format(const struct target_options *o, char *buf, size_t size);
