@@ -19,8 +19,8 @@ static const char *const state_names[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN
 
 struct oneshot {
 	struct target_config cfg;
-	struct target_options opt;         /* from the options, given before HOST is parsed */
-	char helo[TARGET_HELO_MAX + 1];
+	char keys[2048];                   /* the options as smtpMonServer keys */
+	char helo[TARGET_HELO_MAX + 1];    /* the default EHLO name */
 	const char *ca_file, *ca_path;
 	long warning_ms, critical_ms;      /* -1: none */
 	int verbose;
@@ -51,36 +51,30 @@ static int number(const char *s, long min, long max, long *out)
 	return 0;
 }
 
+/* Options that a smtpMonServer line could say become its keys, so that
+ * the directive parser checks them as it checks the configuration. */
+static int add_key(struct oneshot *o, const char *key, const char *value)
+{
+	size_t len = strlen(o->keys);
+	int n = snprintf(o->keys + len, sizeof(o->keys) - len, " %s=%s", key, value);
+
+	return n < 0 || (size_t)n >= sizeof(o->keys) - len ? -1 : 0;
+}
+
 static int apply_option(struct oneshot *o, int c, const char *arg)
 {
-	long v;
-
 	switch (c) {
-	case 's': o->opt.tls = TLS_STARTTLS; o->opt.set |= OPT_TLS; return 0;
-	case 'T': o->opt.tls = TLS_IMPLICIT; o->opt.set |= OPT_TLS; return 0;
-	case 'V': o->opt.verify_cert = 1; o->opt.set |= OPT_VERIFY_CERT; return 0;
+	case 's': return add_key(o, "tls", "starttls");
+	case 'T': return add_key(o, "tls", "implicit");
+	case 'V': return add_key(o, "verifyCert", "yes");
+	case 't': return add_key(o, "timeout", arg);
+	case 'e': return add_key(o, "helo", arg);
+	case 'n': return add_key(o, "sni", arg);
 	case 'v': o->verbose = 1; return 0;
 	case 'f': o->ca_file = arg; return 0;
 	case 'd': o->ca_path = arg; return 0;
-	case 't':
-		if (number(arg, 1, 3600, &v) != 0)
-			return -1;
-		o->opt.timeout_s = (uint32_t)v;
-		o->opt.set |= OPT_TIMEOUT;
-		return 0;
 	case 'w': return number(arg, 0, 3600000, &o->warning_ms);
 	case 'c': return number(arg, 0, 3600000, &o->critical_ms);
-	case 'e':
-		if (strlen(arg) > TARGET_HELO_MAX || !target_domain_valid(arg))
-			return -1;
-		strcpy(o->helo, arg);
-		return 0;
-	case 'n':
-		if (strlen(arg) > TARGET_HOST_MAX || !target_domain_valid(arg))
-			return -1;
-		strcpy(o->opt.sni, arg);
-		o->opt.set |= OPT_SNI;
-		return 0;
 	}
 	return -1;
 }
@@ -102,7 +96,7 @@ static int parse(struct oneshot *o, int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char spec[TARGET_HOST_MAX + 16], err[256];
+	char spec[TARGET_HOST_MAX + 16 + sizeof(o->keys)], err[600];
 	const char *host = NULL;
 	int c;
 
@@ -115,12 +109,11 @@ static int parse(struct oneshot *o, int argc, char **argv)
 	}
 	if (!host || optind < argc || strlen(host) > TARGET_HOST_MAX + 8)
 		return -1;
-	snprintf(spec, sizeof(spec), "probe %s", host);
+	snprintf(spec, sizeof(spec), "probe %s%s", host, o->keys);
 	if (target_parse_server(spec, &o->cfg, err, sizeof(err)) != 0) {
 		fprintf(stdout, "SMTP UNKNOWN - %s\n", err);
 		return -1;
 	}
-	o->cfg.opt = o->opt;
 	return 0;
 }
 
@@ -262,7 +255,7 @@ int oneshot_main(int argc, char **argv)
 	if (parse(&o, argc, argv) != 0)
 		return usage(stdout, STATE_UNKNOWN);
 	target_config_finish(&o.cfg, &none);
-	if (!o.helo[0])
+	if (!o.cfg.opt.helo[0])
 		smtpmon_default_helo(o.helo, sizeof(o.helo));
 	if (run(&o) != 0) {
 		printf("SMTP UNKNOWN - cannot run the probe\n");
