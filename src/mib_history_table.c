@@ -14,6 +14,7 @@ enum { HCOL_TIME = 2, HCOL_RESULT, HCOL_REPLY_CODE, HCOL_LATENCY, HCOL_DETAIL };
 
 /* One probe as the table shows it. */
 struct history_entry {
+	uint32_t index;                /* smtpMonHistoryIndex */
 	uint64_t wall_us;
 	enum probe_result result;
 	int reply_code;
@@ -133,11 +134,11 @@ static struct history_ring *ring_of(struct history_table *ht, struct target *t)
 	return r;
 }
 
-static netsnmp_tdata_row *new_row(const char *name, uint32_t index, const struct probe_outcome *o)
+static netsnmp_tdata_row *new_row(const char *name, const struct history_entry *from)
 {
 	netsnmp_tdata_row *row = netsnmp_tdata_create_row();
-	struct history_entry *e = calloc(1, sizeof(*e));
-	u_long idx = index;
+	struct history_entry *e = malloc(sizeof(*e));
+	u_long idx = from->index;
 
 	if (!row || !e) {
 		free(e);
@@ -145,27 +146,19 @@ static netsnmp_tdata_row *new_row(const char *name, uint32_t index, const struct
 			netsnmp_tdata_delete_row(row);
 		return NULL;
 	}
-	e->wall_us = o->finished_wall_us;
-	e->result = o->result;
-	e->reply_code = o->reply_code;
-	e->latency_us = o->latency_us;
-	/* The error, or the last reply line the server sent. */
-	memcpy(e->detail, o->result == RESULT_OK ? o->last_reply : o->error, sizeof(e->detail));
+	*e = *from;
 	row->data = e;
 	netsnmp_tdata_row_add_index(row, ASN_OCTET_STR, name, strlen(name));
 	netsnmp_tdata_row_add_index(row, ASN_UNSIGNED, &idx, sizeof(idx));
 	return row;
 }
 
-void history_record(struct history_table *ht, struct target *t, const struct probe_outcome *o)
+/* E becomes the newest entry of T's ring; the oldest goes if it is full. */
+static void add_entry(struct history_table *ht, struct history_ring *r, const char *name,
+		      const struct history_entry *e)
 {
-	struct history_ring *r;
-	netsnmp_tdata_row *row;
+	netsnmp_tdata_row *row = new_row(name, e);
 
-	if (!ht->size || !(r = ring_of(ht, t)))
-		return;
-	row = new_row(t->cfg.name, r->next_index, o);
-	r->next_index = r->next_index == UINT32_MAX ? 1 : r->next_index + 1;
 	if (!row)
 		return;
 	if (r->count == r->cap)
@@ -176,6 +169,64 @@ void history_record(struct history_table *ht, struct target *t, const struct pro
 	}
 	r->rows[(r->head + r->count) % r->cap] = row;
 	r->count++;
+}
+
+void history_record(struct history_table *ht, struct target *t, const struct probe_outcome *o)
+{
+	struct history_entry e = {
+		.wall_us = o->finished_wall_us, .result = o->result,
+		.reply_code = o->reply_code, .latency_us = o->latency_us,
+	};
+	struct history_ring *r;
+
+	if (!ht->size || !(r = ring_of(ht, t)))
+		return;
+	e.index = r->next_index;
+	r->next_index = r->next_index == UINT32_MAX ? 1 : r->next_index + 1;
+	/* The error, or the last reply line the server sent. */
+	memcpy(e.detail, o->result == RESULT_OK ? o->last_reply : o->error, sizeof(e.detail));
+	add_entry(ht, r, t->cfg.name, &e);
+}
+
+/* Entries as plain data: the tdata rows go with the table they are in. */
+struct history_saved {
+	unsigned count;
+	uint32_t next_index;
+	struct history_entry entries[];
+};
+
+struct history_saved *history_save(const struct target *t)
+{
+	const struct history_ring *r = t->history;
+	struct history_saved *h;
+
+	if (!r)
+		return NULL;
+	h = malloc(sizeof(*h) + r->count * sizeof(h->entries[0]));
+	if (!h)
+		return NULL;
+	h->count = r->count;
+	h->next_index = r->next_index;
+	for (unsigned i = 0; i < r->count; i++)
+		h->entries[i] = *(struct history_entry *)r->rows[(r->head + i) % r->cap]->data;
+	return h;
+}
+
+void history_restore(struct history_table *ht, struct target *t, struct history_saved *saved)
+{
+	struct history_ring *r;
+
+	if (saved && ht->size && (r = ring_of(ht, t))) {
+		r->next_index = saved->next_index;
+		for (unsigned i = 0; i < saved->count; i++)
+			add_entry(ht, r, t->cfg.name, &saved->entries[i]);
+	}
+	free(saved);
+}
+
+void history_saved_free(struct history_saved *saved)
+{
+	free(saved);
 }
 
 void history_forget(struct history_table *ht, struct target *t)

@@ -17,6 +17,14 @@ void history_record(struct history_table *ht, struct target *t, const struct pro
 /* T is going: its entries go with it. */
 void history_forget(struct history_table *ht, struct target *t);
 
+/* T's entries as plain data, to carry them over snmpd's reload of the
+ * plugin (NULL if none); history_restore() gives them to the T of the new
+ * table, keeping their indexes, and frees SAVED. */
+struct history_saved;
+struct history_saved *history_save(const struct target *t);
+void history_restore(struct history_table *ht, struct target *t, struct history_saved *saved);
+void history_saved_free(struct history_saved *saved);
+
 /* A new smtpMonHistorySize: every server keeps at most SIZE (0: none). */
 void history_set_size(struct history_table *ht, struct store *store, unsigned size);
 unsigned history_size(const struct history_table *ht);

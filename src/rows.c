@@ -15,12 +15,17 @@ void rows_effective(const struct rows *r, const struct target_config *spec,
 	target_config_finish(out, &r->settings->defaults);
 }
 
+int rows_probed(const struct target *t)
+{
+	return t->cfg.opt.enabled && t->row_status == ROW_ACTIVE;
+}
+
 /* What the probe thread gets: a row that is not active is not probed. */
 static struct target_config probe_view(const struct target *t)
 {
 	struct target_config c = t->cfg;
 
-	c.opt.enabled = c.opt.enabled && t->row_status == ROW_ACTIVE;
+	c.opt.enabled = rows_probed(t);
 	return c;
 }
 

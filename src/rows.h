@@ -34,6 +34,14 @@ void rows_drop(struct rows *r, struct target *t);
 /* The defaults changed: rows whose effective settings change are restarted. */
 void rows_apply_defaults(struct rows *r);
 
+/* Whether the probe thread probes T: enabled and active. */
+int rows_probed(const struct target *t);
+
+/* What a reload did, for its log line. */
+struct reload_counts {
+	unsigned added, removed, changed, kept;
+};
+
 /* SPEC over the current defaults. */
 void rows_effective(const struct rows *r, const struct target_config *spec,
 		    struct target_config *out);

@@ -11,6 +11,7 @@
 
 #include "activity.h"
 #include "directives.h"
+#include "handoff.h"
 #include "mib_history_table.h"
 #include "mib_scalars.h"
 #include "mib_server_table.h"
@@ -110,9 +111,18 @@ static void apply_stored_globals(struct smtpmon_settings *set, const struct stor
 	set->globals_by_snmp = 1;
 }
 
+static uint64_t first_delay(const struct handoff *carried, const struct target_config *spec,
+			    uint64_t fallback_us)
+{
+	struct target_config cfg;
+
+	rows_effective(&mod.rows, spec, &cfg);
+	return handoff_first_delay(carried, spec->name, cfg.opt.interval_s, fallback_us);
+}
+
 /* Rows created by SET in an earlier run; a configuration row of the same
  * name wins. */
-static void add_stored_rows(void)
+static void add_stored_rows(const struct handoff *carried)
 {
 	for (unsigned i = 0; i < mod.config.nstored; i++) {
 		const struct stored_row *r = &mod.config.stored[i];
@@ -122,13 +132,15 @@ static void add_stored_rows(void)
 				 "configuration file; dropped\n", r->spec.name);
 			continue;
 		}
-		rows_add(&mod.rows, &r->spec, STORAGE_NONVOLATILE, r->row_status, 0);
+		rows_add(&mod.rows, &r->spec, STORAGE_NONVOLATILE, r->row_status,
+			 first_delay(carried, &r->spec, 0));
 	}
 }
 
 /* The configuration file's rows, their first probes spread over each
- * interval so that they are never fired together. */
-static void add_configured_rows(void)
+ * interval so that they are never fired together (or, after the plugin's
+ * reload, where their schedule had them). */
+static void add_configured_rows(const struct handoff *carried)
 {
 	unsigned n = mod.config.count;
 
@@ -138,11 +150,22 @@ static void add_configured_rows(void)
 
 		rows_effective(&mod.rows, spec, &cfg);
 		rows_add(&mod.rows, spec, STORAGE_READONLY, ROW_ACTIVE,
-			 (uint64_t)cfg.opt.interval_s * 1000000u * i / n);
+			 first_delay(carried, spec, (uint64_t)cfg.opt.interval_s * 1000000u * i / n));
 	}
 }
 
-int smtpmon_start(void)
+/* The plugin's reload: the rows just read take the state of the rows of
+ * the same name before. */
+static void adopt_carried(struct handoff *carried)
+{
+	struct reload_counts n = { 0 };
+
+	handoff_restore(carried, &mod.rows, &n);
+	snmp_log(LOG_INFO, "smtpmon: configuration reloaded: %u added, %u removed, %u changed, "
+		 "%u unchanged\n", n.added, n.removed, n.changed, n.kept);
+}
+
+int smtpmon_start(struct handoff *carried)
 {
 	struct smtpmon_settings *set = &mod.config.settings;
 
@@ -160,8 +183,11 @@ int smtpmon_start(void)
 		goto fail;
 	mod.rows = (struct rows){ mod.store, mod.table, mod.sched, set, mod.history };
 	server_table_attach_rows(mod.table, &mod.rows);
-	add_configured_rows();
-	add_stored_rows();
+	add_configured_rows(carried);
+	add_stored_rows(carried);
+	if (carried)
+		adopt_carried(carried);
+	carried = NULL;
 	mod.persist = persist_register(mod.store, set);
 	if (scheduler_start(mod.sched) != 0)
 		goto fail;
@@ -170,15 +196,12 @@ int smtpmon_start(void)
 	return 0;
 fail:
 	snmp_log(LOG_ERR, "smtpmon: cannot start the MIB module or the probe thread\n");
+	handoff_free(carried);
 	smtpmon_shutdown();
 	return -1;
 }
 
 /* --- reload --------------------------------------------------------------- */
-
-struct reload_counts {
-	unsigned added, removed, changed, kept;
-};
 
 /* The files given with -c (a comma-separated list). */
 static void read_optional_files(const char *list)
@@ -288,12 +311,17 @@ void smtpmon_reload(void)
 		 "%u unchanged\n", n.added, n.removed, n.changed, n.kept);
 }
 
-void smtpmon_shutdown(void)
+/* The probe thread stops first, so that nothing more is queued; what it
+ * queued is still sent. */
+static void stop_probing(void)
 {
 	scheduler_stop(mod.sched);      /* joins the probe thread */
 	notifier_flush(mod.notifier);
+}
+
+static void free_module(void)
+{
 	scheduler_free(mod.sched);
-	persist_detach(mod.persist);
 	server_table_unregister(mod.table);
 	scalars_unregister(mod.scalars);
 	notifier_free(mod.notifier);
@@ -305,4 +333,23 @@ void smtpmon_shutdown(void)
 	directives_unregister();
 	config_set_clear(&mod.config);
 	memset(&mod, 0, sizeof(mod));
+}
+
+void smtpmon_shutdown(void)
+{
+	stop_probing();
+	persist_detach(mod.persist);
+	free_module();
+}
+
+struct handoff *smtpmon_unload(int reloading)
+{
+	struct handoff *h = NULL;
+
+	stop_probing();
+	if (reloading && mod.store)
+		h = handoff_save(mod.store, mod.history);
+	persist_unregister(mod.persist);
+	free_module();
+	return h;
 }

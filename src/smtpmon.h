@@ -29,17 +29,27 @@ void smtpmon_default_helo(char *buf, size_t size);
 /* Agent thread, before the configuration is read: registers the directives. */
 void smtpmon_init(void);
 
+struct handoff;
+
 /* Agent thread, after the configuration was read: builds the rows, registers
- * the MIB objects and starts the probe thread. Returns 0 or -1. */
-int smtpmon_start(void);
+ * the MIB objects and starts the probe thread. CARRIED (the plugin's reload;
+ * NULL otherwise) gives the rows their state from before and is freed.
+ * Returns 0 or -1. */
+int smtpmon_start(struct handoff *carried);
 
 /* Agent thread (smtpmond's SIGHUP): re-reads the configuration files; added
  * servers start, removed ones go, changed ones restart their schedule, and
  * the others keep their state and counters (DESIGN section 3). */
 void smtpmon_reload(void);
 
-/* Stops the probe thread, sends what notifications wait, unregisters and
- * frees everything; what must persist is written by snmp_shutdown() after. */
+/* smtpmond's exit: stops the probe thread, sends what notifications wait,
+ * unregisters and frees everything; what must persist is kept as a copy
+ * that snmp_shutdown() writes after. */
 void smtpmon_shutdown(void);
+
+/* The plugin's deinit, when no store of net-snmp's data follows (snmpd's
+ * reload) or it came before (snmpd's exit): the same, without the copy.
+ * RELOADING: returns the servers' state for the next smtpmon_start(). */
+struct handoff *smtpmon_unload(int reloading);
 
 #endif

@@ -141,6 +141,21 @@ void store_set_enabled(struct store *s, struct target *t, int enabled)
 	pthread_mutex_unlock(&s->lock);
 }
 
+void store_restore(struct store *s, struct target *t, const struct target_state *st)
+{
+	pthread_mutex_lock(&s->lock);
+	t->st = *st;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void store_restore_totals(struct store *s, uint64_t probes, uint64_t failures)
+{
+	pthread_mutex_lock(&s->lock);
+	s->probes_total = probes;
+	s->failures_total = failures;
+	pthread_mutex_unlock(&s->lock);
+}
+
 void store_snapshot(struct store *s, const struct target *t, struct target_state *out)
 {
 	pthread_mutex_lock(&s->lock);

@@ -103,6 +103,11 @@ struct record_result store_record(struct store *s, struct target *t,
 				  const struct target_config *cfg,
 				  const struct probe_outcome *o, struct target_state *after);
 
+/* Agent thread, before the probe thread starts: state carried over from an
+ * earlier load of the module (the plugin's reload). */
+void store_restore(struct store *s, struct target *t, const struct target_state *st);
+void store_restore_totals(struct store *s, uint64_t probes, uint64_t failures);
+
 /* Agent thread: consistent copies for the MIB handlers. */
 void store_snapshot(struct store *s, const struct target *t, struct target_state *out);
 void store_totals(struct store *s, struct store_totals *out);

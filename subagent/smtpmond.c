@@ -178,7 +178,7 @@ static int start(const struct options *o)
 		return -1;
 	if (setup_signals() != 0)
 		return -1;
-	return smtpmon_start();   /* threads start after the fork */
+	return smtpmon_start(NULL);   /* threads start after the fork */
 }
 
 static int wants_oneshot(int argc, char **argv)
