@@ -1,6 +1,11 @@
 """A private monitoring stack for integration tests: snmpd as AgentX master,
 smtpmond under test, the fake SMTP server and a real Exim, all on loopback in
-a temporary directory. The table is read back with net-snmp's own tools."""
+a temporary directory. The table is read back with net-snmp's own tools.
+
+The same tests run against either front end (SMTPMON_FRONTEND): "subagent",
+smtpmond beside snmpd, or "plugin", smtpmon.so loaded into snmpd with dlmod
+and configured in snmpd.conf. The Stack's smtpmond methods start, reload and
+stop whichever it is; tests of one front end only say so with only_for()."""
 
 import os
 import re
@@ -20,6 +25,11 @@ sys.path.insert(0, os.path.join(TOP, "tests", "fixtures"))
 
 import exim  # noqa: E402
 import procs  # noqa: E402
+
+FRONTEND = os.environ.get("SMTPMON_FRONTEND", "subagent")
+
+# What the log says when smtpmond stops / snmpd unloads the plugin.
+STOPPED = {"subagent": "smtpmond stopping", "plugin": "smtpmon unloaded\n"}[FRONTEND]
 
 ROOT = "1.3.6.1.4.1.8072.9999.9999.25"
 TABLE = ROOT + ".1.2.1"
@@ -139,12 +149,19 @@ def parse_trap(line):
     return trap if trap.get("name") else None
 
 
-class Stack:
-    """One snmpd, one smtpmond and the SMTP servers it watches."""
+def only_for(frontend, why):
+    """Skips a test (or a class of them) under the other front end."""
+    return unittest.skipUnless(FRONTEND == frontend, why)
 
-    def __init__(self, build, variant="plain"):
+
+class Stack:
+    """One snmpd, one smtpmond (or snmpd with the plugin) and the SMTP
+    servers it watches."""
+
+    def __init__(self, build, variant="plain", frontend=FRONTEND):
         self.build = build
         self.variant = variant
+        self.frontend = frontend
         self.dir = tempfile.mkdtemp(prefix="smtpmon-it-")
         self.group = procs.ProcessGroup()
         self.snmpd = None
@@ -158,8 +175,14 @@ class Stack:
 
     # --- components --------------------------------------------------------
     def start_snmpd(self, **kw):
+        """The master. With the plugin it starts with the module, in
+        start_smtpmond(), which also restarts it after stop_smtpmond()."""
         if getattr(self, "trapd", None):
             kw.setdefault("trap_port", self.trapd.port)
+        self.snmpd_kw = kw
+        if self.frontend == "plugin":
+            kw.setdefault("udp_port", procs.free_port(socket.AF_INET, socket.SOCK_DGRAM))
+            return None
         self.snmpd = procs.start_snmpd(os.path.join(self.dir, "snmpd"),
                                        group=self.group, **kw)
         return self.snmpd
@@ -213,11 +236,17 @@ class Stack:
     def smtpmond_path(self):
         return os.path.join(self.build, "subagent", "smtpmond")
 
+    def plugin_path(self):
+        return os.path.join(self.build, "src", ".libs", "smtpmon.so")
+
     def start_smtpmond(self, conf_lines, wrapper=(), wait_connected=True, args=(),
                        persistent=False):
         """persistent: read smtpmond.conf from the configuration path, and
         the persistent store (SET rows) with it, as installed daemons do;
         otherwise -C -c FILE (nothing but the file)."""
+        if self.frontend == "plugin":
+            assert not args, "smtpmond's options do not apply to the plugin"
+            return self._start_plugin(conf_lines, wrapper, wait_connected, persistent)
         conf_dir = os.path.join(self.dir, "smtpmond")
         os.makedirs(conf_dir, exist_ok=True)
         self.smtpmond_conf = os.path.join(conf_dir, "smtpmond.conf")
@@ -242,8 +271,47 @@ class Stack:
                           "smtpmond did not start")
         return self.smtpmond
 
+    def _plugin_conf(self, conf_lines):
+        return "dlmod smtpmon %s\n%s" % (self.plugin_path(), "\n".join(conf_lines))
+
+    def _start_plugin(self, conf_lines, wrapper, wait_connected, persistent):
+        """snmpd with `dlmod smtpmon` and the lines in its snmpd.conf (two
+        lines after the generated ones, as smtpmond.conf has two header
+        lines). smtpmond_log is snmpd's log."""
+        snmpd_dir = os.path.join(self.dir, "snmpd")
+        self.smtpmond_log = os.path.join(snmpd_dir, "snmpd.log")
+        self.smtpmond_err = os.path.join(snmpd_dir, "snmpd.out")
+        if os.path.exists(self.smtpmond_log):     # -Lf truncates: keep the old one
+            n = len([f for f in os.listdir(snmpd_dir) if f.startswith("snmpd.log.")])
+            os.rename(self.smtpmond_log, "%s.%d" % (self.smtpmond_log, n))
+        self.plugin_lines = list(conf_lines)
+        kw = dict(self.snmpd_kw, extra_conf=self._plugin_conf(conf_lines), wrapper=wrapper,
+                  config_path=persistent, timeout=60 if wrapper else 15)
+        self.snmpd = procs.start_snmpd(snmpd_dir, group=self.group, **kw)
+        self.smtpmond_conf = self.snmpd.conf
+        self.smtpmond = self.snmpd.proc
+        if wait_connected:
+            self.wait_for(lambda: "started in snmpd" in self.read_log(), 30,
+                          "the plugin did not start")
+        return self.smtpmond
+
+    def conf_line(self, text):
+        """The line number of TEXT in the configuration file now in use
+        (smtpmond.conf or snmpd.conf): error messages cite it."""
+        with open(self.smtpmond_conf) as f:
+            return f.read().splitlines().index(text) + 1
+
     def write_smtpmond_conf(self, conf_lines):
-        """The configuration file; two lines of AgentX settings come first."""
+        """The configuration file; two lines of AgentX settings come first.
+        With the plugin: snmpd.conf with the lines after the dlmod line."""
+        if self.frontend == "plugin":
+            with open(self.smtpmond_conf) as f:
+                text = f.read()
+            head = text[:text.index("dlmod smtpmon ")]
+            with open(self.smtpmond_conf + ".tmp", "w") as f:
+                f.write(head + self._plugin_conf(conf_lines) + "\n")
+            os.rename(self.smtpmond_conf + ".tmp", self.smtpmond_conf)
+            return
         tmp = self.smtpmond_conf + ".tmp"
         with open(tmp, "w") as f:
             f.write("agentxSocket unix:%s\n" % self.snmpd.agentx_socket)
@@ -260,7 +328,8 @@ class Stack:
                       "smtpmond to reload its configuration")
 
     def stop_smtpmond(self, timeout=20):
-        """SIGTERM; returns the exit status (None if it had to be killed)."""
+        """SIGTERM; returns the exit status (None if it had to be killed).
+        With the plugin this stops snmpd."""
         p = self.smtpmond
         if p is None or p.poll() is not None:
             return p.returncode if p else None
@@ -374,9 +443,10 @@ class Stack:
             timeout, "%s to reach %d probes" % (name, count))
 
 
-def new_stack():
-    """A Stack for the build and variant run.py was given."""
-    return Stack(os.environ["SMTPMON_BUILD"], os.environ.get("SMTPMON_VARIANT", "plain"))
+def new_stack(frontend=FRONTEND):
+    """A Stack for the build, variant and front end run.py was given."""
+    return Stack(os.environ["SMTPMON_BUILD"], os.environ.get("SMTPMON_VARIANT", "plain"),
+                 frontend)
 
 
 class StackCase(unittest.TestCase):

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Runs the integration tests and prints one TAP line per test.
 
-  run.py --build BUILD_DIR [--variant NAME] [MODULE ...]
+  run.py --build BUILD_DIR [--variant NAME] [--frontend subagent|plugin] [MODULE ...]
 
-BUILD_DIR holds the built tree (subagent/smtpmond). Exit status 1 if any
+BUILD_DIR holds the built tree (subagent/smtpmond, src/.libs/smtpmon.so);
+the tests run against smtpmond or against snmpd with the plugin. Exit status 1 if any
 test failed or errored.
 """
 
@@ -62,10 +63,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
     ap.add_argument("--variant", default="plain")
+    ap.add_argument("--frontend", choices=("subagent", "plugin"), default="subagent")
     ap.add_argument("modules", nargs="*")
     args = ap.parse_args()
     os.environ["SMTPMON_BUILD"] = os.path.abspath(args.build)
     os.environ["SMTPMON_VARIANT"] = args.variant
+    os.environ["SMTPMON_FRONTEND"] = args.frontend
     sys.path.insert(0, HERE)
     loader = unittest.TestLoader()
     if args.modules:
@@ -74,9 +77,13 @@ def main():
         suite = loader.discover(HERE, pattern="test_*.py", top_level_dir=HERE)
     result = TapResult()
     started = time.monotonic()
-    suite.run(result)
+    for module in suite:    # one suite per module: its time shows where the minutes go
+        t0, n = time.monotonic(), result.count
+        module.run(result)
+        if result.count > n:
+            print("# %.1fs for %d tests" % (time.monotonic() - t0, result.count - n), flush=True)
     print("1..%d" % result.count)
-    print("# integration (%s): %d tests in %.1fs" % (args.variant, result.count,
+    print("# integration (%s, %s): %d tests in %.1fs" % (args.variant, args.frontend, result.count,
                                                      time.monotonic() - started))
     return 0 if result.wasSuccessful() and result.count > 0 else 1
 

@@ -7,12 +7,13 @@ import subprocess
 import time
 import unittest
 
-from harness import RESULT, new_stack
+from harness import RESULT, new_stack, only_for
 
 BUILD = os.environ.get("SMTPMON_BUILD", ".")
 SMTPMOND = os.path.join(BUILD, "subagent", "smtpmond")
 
 
+@only_for("subagent", "smtpmond's command line")
 class CommandLine(unittest.TestCase):
     def run_smtpmond(self, *args):
         return subprocess.run([SMTPMOND] + list(args), capture_output=True, text=True,
@@ -38,6 +39,7 @@ class CommandLine(unittest.TestCase):
         self.assertEqual(r.returncode, 3)
 
 
+@only_for("subagent", "smtpmond's life as a daemon; snmpd runs the plugin")
 class Daemon(unittest.TestCase):
     def test_daemonizes_writes_pidfile_uses_x_and_stops_on_sigterm(self):
         stack = new_stack()
@@ -64,6 +66,7 @@ class Daemon(unittest.TestCase):
             self.assertIn("smtpmond stopping", f.read())
 
 
+@only_for("subagent", "smtpmond's -u; snmpd drops the plugin's privileges")
 class DropPrivileges(unittest.TestCase):
     def test_u_runs_as_the_user_after_connecting(self):
         stack = new_stack()

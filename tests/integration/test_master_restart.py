@@ -6,10 +6,11 @@ import os
 import time
 import unittest
 
-from harness import STATUS, new_stack
+from harness import STATUS, new_stack, only_for
 import procs  # noqa: E402  (on the path harness sets up)
 
 
+@only_for("subagent", "the plugin lives in the master")
 class MasterRestart(unittest.TestCase):
     def test_down_while_snmpd_is_stopped_arrives_after_reconnection(self):
         stack = new_stack()
@@ -52,6 +53,7 @@ class MasterRestart(unittest.TestCase):
         self.assertGreaterEqual(after["Failures"], 9)
 
 
+@only_for("subagent", "the plugin lives in the master")
 class MasterAbsentAtStart(unittest.TestCase):
     def test_probes_meanwhile_and_attaches_when_snmpd_appears(self):
         stack = new_stack()

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import unittest
 
-from harness import StackCase, TOP
+from harness import StackCase, TOP, only_for
 
 sys.path.insert(0, os.path.join(TOP, "tests", "fixtures"))
 import certs  # noqa: E402
@@ -32,6 +32,7 @@ def perfdata(line):
     return out
 
 
+@only_for("subagent", "smtpmond --probe")
 class OneShot(StackCase):
     @classmethod
     def prepare(cls, stack):

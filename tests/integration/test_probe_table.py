@@ -10,7 +10,7 @@ import subprocess
 import time
 import unittest
 
-from harness import (COLUMNS, GLOBAL, RESULT, ROOT, SANITIZER_REPORT, STATUS, TABLE,
+from harness import (STOPPED, COLUMNS, GLOBAL, RESULT, ROOT, SANITIZER_REPORT, STATUS, TABLE,
                      closed_port, name_index, new_stack)
 
 HELO = "monitor.smtpmon.test"
@@ -314,7 +314,7 @@ class ProbeTable(unittest.TestCase):
 
     def test_bad_configuration_lines_are_reported_and_skipped(self):
         log = stack.read_log()
-        conf_line = lambda text: stack.conf_lines.index(text) + 3  # noqa: E731 (2 header lines)
+        conf_line = stack.conf_line
         self.assertIn("line %d: Error: smtpMonServer: '0' is not a port number"
                       % conf_line("smtpMonServer badport 127.0.0.1:0"), log)
         self.assertIn("line %d: Error: smtpMonServer: a server named 'ok' is already defined"
@@ -385,7 +385,7 @@ class Shutdown(unittest.TestCase):
         self.assertIsNone(SANITIZER_REPORT.search(err), err[-4000:])
         self.assertEqual(rc, 0, err[-4000:])
         self.assertLess(elapsed, 3.0)
-        self.assertIn("smtpmond stopping", stack.read_log())
+        self.assertIn(STOPPED, stack.read_log())
 
 
 if __name__ == "__main__":

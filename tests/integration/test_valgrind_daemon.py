@@ -11,7 +11,7 @@ import sys
 import time
 import unittest
 
-from harness import GLOBAL, RESULT, TABLE, TOP, closed_port, name_index, new_stack
+from harness import GLOBAL, RESULT, TABLE, TOP, closed_port, name_index, new_stack, only_for
 
 sys.path.insert(0, os.path.join(TOP, "tests", "fixtures"))
 import certs  # noqa: E402
@@ -21,6 +21,7 @@ VARIANT = os.environ.get("SMTPMON_VARIANT", "plain")
 
 @unittest.skipUnless(VARIANT == "plain" and shutil.which("valgrind"),
                      "valgrind runs on the plain build only")
+@only_for("subagent", "smtpmond under valgrind; test_plugin_lifecycle runs snmpd with the plugin under it")
 class ValgrindDaemon(unittest.TestCase):
     def test_short_run_has_no_errors_and_no_leaks(self):
         stack = new_stack()
@@ -89,6 +90,7 @@ if __name__ == "__main__":
 
 @unittest.skipUnless(VARIANT == "plain" and shutil.which("valgrind"),
                      "valgrind runs on the plain build only")
+@only_for("subagent", "smtpmond --probe")
 class ValgrindOneShot(unittest.TestCase):
     def test_probe_mode_has_no_errors_and_no_leaks(self):
         stack = new_stack()
