@@ -99,6 +99,14 @@ struct activity *activity_start(struct notify_queue *q, struct store *store,
 	return a;
 }
 
+void activity_flush(struct activity *a)
+{
+	struct notify_event e;
+
+	while (a && notify_queue_pop(a->q, &e))
+		take(a, &e);
+}
+
 void activity_stop(struct activity *a)
 {
 	if (!a)

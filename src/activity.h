@@ -11,6 +11,8 @@ struct activity;
 
 struct activity *activity_start(struct notify_queue *q, struct store *store,
 				struct history_table *history);
+/* After the probe thread stopped: what it left is recorded and logged. */
+void activity_flush(struct activity *a);
 void activity_stop(struct activity *a);
 
 #endif

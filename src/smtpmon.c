@@ -312,11 +312,12 @@ void smtpmon_reload(void)
 }
 
 /* The probe thread stops first, so that nothing more is queued; what it
- * queued is still sent. */
+ * queued is still sent, logged and kept in the history. */
 static void stop_probing(void)
 {
 	scheduler_stop(mod.sched);      /* joins the probe thread */
 	notifier_flush(mod.notifier);
+	activity_flush(mod.activity);
 }
 
 static void free_module(void)
