@@ -54,10 +54,23 @@ static void log_status(const struct notify_event *e)
 		 probe_result_name(o->result), o->reply_code, o->error[0] ? ": " : "", o->error);
 }
 
+static void log_dnsbl(const struct notify_event *e)
+{
+	char at[TARGET_HOST_MAX + INET6_ADDRSTRLEN + 16];
+
+	where(e, at, sizeof(at));
+	snmp_log(e->st.dnsbl_listings ? LOG_WARNING : LOG_INFO,
+		 "smtpmon: blocklist check of %s (%s): %s\n", e->cfg.name, at, e->detail);
+}
+
 static void take(struct activity *a, const struct notify_event *e)
 {
 	struct target *t;
 
+	if (e->type == EVENT_DNSBL) {
+		log_dnsbl(e);
+		return;
+	}
 	if (e->type == EVENT_STATUS) {
 		log_status(e);
 		return;

@@ -3,6 +3,7 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -120,6 +121,85 @@ static void parse_ca(const char *token, char *line)
 	strcpy(is_file ? target_set->settings.ca_file : target_set->settings.ca_path, path);
 }
 
+/* smtpMonDnsbl ZONE ...: lines add up; a line with a bad zone is skipped whole. */
+static void parse_dnsbl(const char *token, char *line)
+{
+	struct dnsbl_zones *z = &target_set->settings.dnsbl, fresh = *z;
+	char *save = NULL, msg[300];
+
+	for (char *w = line ? strtok_r(line, " \t", &save) : NULL; w; w = strtok_r(NULL, " \t", &save)) {
+		if (strlen(w) > DNSBL_ZONE_MAX || !target_domain_valid(w)) {
+			snprintf(msg, sizeof(msg), "'%.200s' is not a DNS zone", w);
+			report(token, msg);
+			return;
+		}
+		if (fresh.n == DNSBL_ZONES_MAX) {
+			snprintf(msg, sizeof(msg), "more than %d zones", DNSBL_ZONES_MAX);
+			report(token, msg);
+			return;
+		}
+		strcpy(fresh.zone[fresh.n++], w);
+	}
+	if (fresh.n == z->n)
+		report(token, "expected one or more zones, as smtpMonDnsbl zen.example.org");
+	else
+		*z = fresh;
+}
+
+/* ADDRESS[:PORT], IPv6 in brackets when with a port: what evdns takes. */
+static int resolver_valid(const char *spec)
+{
+	char host[SMTPMON_RESOLVER_LEN];
+	unsigned char addr[16];
+	const char *port = NULL;
+	size_t len = strlen(spec);
+
+	if (len == 0 || len >= sizeof(host))
+		return 0;
+	strcpy(host, spec);
+	if (host[0] == '[') {
+		char *close = strchr(host, ']');
+
+		if (!close || (close[1] && close[1] != ':'))
+			return 0;
+		port = close[1] ? close + 2 : NULL;
+		*close = '\0';
+		memmove(host, host + 1, strlen(host));
+		if (inet_pton(AF_INET6, host, addr) != 1)
+			return 0;
+	} else if (inet_pton(AF_INET6, host, addr) != 1) {
+		char *colon = strchr(host, ':');
+
+		if (colon) {
+			*colon = '\0';
+			port = colon + 1;
+		}
+		if (inet_pton(AF_INET, host, addr) != 1)
+			return 0;
+	}
+	return !port || (strspn(port, "0123456789") == strlen(port) && atoi(port) > 0 &&
+			 atoi(port) < 65536 && strlen(port) <= 5);
+}
+
+static void parse_resolver(const char *token, char *line)
+{
+	struct smtpmon_settings *set = &target_set->settings;
+	char spec[SMTPMON_RESOLVER_LEN + 1] = "";
+
+	if (line)
+		sscanf(line, "%56s", spec);
+	if (!resolver_valid(spec)) {
+		report(token, "expected an IP address with an optional port, as 127.0.0.1:53 "
+		       "or [::1]:53");
+		return;
+	}
+	if (set->nresolvers == SMTPMON_RESOLVERS_MAX) {
+		report(token, "at most 3 resolvers");
+		return;
+	}
+	strcpy(set->resolver[set->nresolvers++], spec);
+}
+
 static const char *const row_status_names[] = { "", "active", "notInService", "notReady" };
 
 /* smtpMonStoredServer STATUS NAME HOST:PORT key=value ... (written by
@@ -221,6 +301,8 @@ void directives_register(struct config_set *set)
 	register_app_config_handler("smtpMonHistorySize", parse_history, NULL, "N");
 	register_app_config_handler("smtpMonCaFile", parse_ca, NULL, "PATH");
 	register_app_config_handler("smtpMonCaPath", parse_ca, NULL, "DIR");
+	register_app_config_handler("smtpMonDnsbl", parse_dnsbl, NULL, "ZONE [ZONE ...]");
+	register_app_config_handler("smtpMonResolver", parse_resolver, NULL, "ADDRESS[:PORT]");
 	register_app_config_handler("smtpMonStoredServer", parse_stored_server, NULL, NULL);
 	register_app_config_handler("smtpMonStoredGlobals", parse_stored_globals, NULL, NULL);
 }
@@ -234,6 +316,8 @@ void directives_unregister(void)
 	unregister_app_config_handler("smtpMonHistorySize");
 	unregister_app_config_handler("smtpMonCaFile");
 	unregister_app_config_handler("smtpMonCaPath");
+	unregister_app_config_handler("smtpMonDnsbl");
+	unregister_app_config_handler("smtpMonResolver");
 	unregister_app_config_handler("smtpMonStoredServer");
 	unregister_app_config_handler("smtpMonStoredGlobals");
 	target_set = NULL;

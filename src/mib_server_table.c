@@ -11,8 +11,7 @@
 #include "smtpmon.h"
 
 
-/* Columns this version fills; the DNSBL columns (41-42) come with the
- * blocklist checks. */
+/* Every column of DESIGN section 4 (the list leaves out the index). */
 static unsigned int served_columns[] = {
 	COL_HOST, COL_PORT, COL_TLS_MODE, COL_INTERVAL, COL_TIMEOUT, COL_HELO_NAME,
 	COL_FAIL_THRESHOLD, COL_LATENCY_THRESHOLD, COL_VERIFY_CERT, COL_ADMIN_STATUS,
@@ -21,8 +20,8 @@ static unsigned int served_columns[] = {
 	COL_LAST_BANNER, COL_LATENCY, COL_CONNECT_TIME, COL_BANNER_TIME, COL_HELO_TIME,
 	COL_TLS_TIME, COL_ADDRESS_TYPE, COL_ADDRESS, COL_LAST_PROBE, COL_LAST_CHANGE,
 	COL_CONSECUTIVE_FAILURES, COL_PROBES, COL_FAILURES, COL_EHLO_KEYWORDS,
-	COL_TLS_VERSION, COL_CERT_NOT_AFTER, COL_CERT_DAYS_LEFT, COL_CERT_SUBJECT,
-	COL_CERT_ISSUER,
+	COL_TLS_VERSION, COL_CERT_NOT_AFTER, COL_CERT_DAYS_LEFT, COL_DNSBL_LISTINGS,
+	COL_DNSBL_ZONES, COL_CERT_SUBJECT, COL_CERT_ISSUER,
 };
 
 struct server_table {
@@ -121,6 +120,8 @@ static int set_state_column(netsnmp_variable_list *vb, unsigned col,
 	case COL_TLS_VERSION: set_string(vb, o->tls.version); break;
 	case COL_CERT_NOT_AFTER: set_time(vb, o->tls.not_after_wall_us); break;
 	case COL_CERT_DAYS_LEFT: set_int(vb, ASN_INTEGER, o->tls.days_left); break;
+	case COL_DNSBL_LISTINGS: set_int(vb, ASN_GAUGE, s->dnsbl_listings); break;
+	case COL_DNSBL_ZONES: set_string(vb, s->dnsbl_zones); break;
 	case COL_CERT_SUBJECT: set_string(vb, o->tls.subject); break;
 	case COL_CERT_ISSUER: set_string(vb, o->tls.issuer); break;
 	default: return 0;

@@ -31,6 +31,10 @@ static const unsigned cert_objects[] = {
 	COL_HOST, COL_PORT, COL_CERT_NOT_AFTER, COL_CERT_DAYS_LEFT, 0,
 };
 
+static const unsigned listed_objects[] = {
+	COL_HOST, COL_PORT, COL_DNSBL_LISTINGS, COL_DNSBL_ZONES, 0,
+};
+
 static const unsigned *objects_of(enum status_notification kind)
 {
 	switch (kind) {
@@ -38,6 +42,7 @@ static const unsigned *objects_of(enum status_notification kind)
 	case NOTIFY_SERVER_UP: return up_objects;
 	case NOTIFY_SERVER_DEGRADED: return degraded_objects;
 	case NOTIFY_CERT_EXPIRING: return cert_objects;
+	case NOTIFY_SERVER_LISTED: return listed_objects;
 	}
 	return NULL;
 }
@@ -49,6 +54,7 @@ static const char *kind_name(enum status_notification kind)
 	case NOTIFY_SERVER_UP: return "smtpMonServerUp";
 	case NOTIFY_SERVER_DEGRADED: return "smtpMonServerDegraded";
 	case NOTIFY_CERT_EXPIRING: return "smtpMonCertExpiring";
+	case NOTIFY_SERVER_LISTED: return "smtpMonServerListed";
 	}
 	return "?";
 }
@@ -60,6 +66,12 @@ static void log_event(const struct notify_event *e)
 	char where[TARGET_WHERE_MAX];
 
 	target_where(&e->cfg, 1, where, sizeof(where));
+	if (e->kind == NOTIFY_SERVER_LISTED) {
+		snmp_log(LOG_NOTICE, "smtpmon: %s: server %s (%s) is listed on %u blocklist%s: %s\n",
+			 kind_name(e->kind), e->cfg.name, where, e->st.dnsbl_listings,
+			 e->st.dnsbl_listings == 1 ? "" : "s", e->st.dnsbl_zones);
+		return;
+	}
 	if (e->kind == NOTIFY_CERT_EXPIRING) {
 		snmp_log(LOG_NOTICE, "smtpmon: %s: server %s (%s): certificate %s %s %d day%s "
 			 "(issuer %s)\n", kind_name(e->kind), e->cfg.name, where, o->tls.subject,

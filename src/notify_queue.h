@@ -8,7 +8,7 @@
 
 /* What the agent thread is told: a notification to send, or (on the
  * activity queue) a finished probe or a change of Status to record. */
-enum event_type { EVENT_NOTIFICATION, EVENT_PROBE, EVENT_STATUS };
+enum event_type { EVENT_NOTIFICATION, EVENT_PROBE, EVENT_STATUS, EVENT_DNSBL };
 
 struct notify_event {
 	enum event_type type;
@@ -16,6 +16,7 @@ struct notify_event {
 	enum server_status before;      /* EVENT_STATUS */
 	struct target_config cfg;       /* the row, as it was when decided */
 	struct target_state st;
+	char detail[STATE_TEXT_MAX + 1]; /* EVENT_DNSBL: what the lists said */
 };
 
 struct notify_queue;

@@ -1,5 +1,6 @@
 #include "probe.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -541,6 +542,34 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 		decide(p, result_for_socket_error(p->stage, err), err);
 }
 
+/* source=: the local address, of the family of the address to reach.
+ * Returns 0, or -1 with the probe decided. */
+static int bind_source(struct probe *p, int fd, int family)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	memset(&ss, 0, sizeof(ss));
+	if (family == AF_INET && inet_pton(AF_INET, p->cfg.opt.source,
+					   &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
+		ss.ss_family = AF_INET;
+		len = sizeof(struct sockaddr_in);
+	} else if (family == AF_INET6 && inet_pton(AF_INET6, p->cfg.opt.source,
+						   &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
+		ss.ss_family = AF_INET6;
+		len = sizeof(struct sockaddr_in6);
+	} else {
+		decide_because(p, RESULT_NETWORK_ERROR, "connect: %s has no address of the "
+			       "family of source=%s", p->cfg.host, p->cfg.opt.source);
+		return -1;
+	}
+	if (bind(fd, (struct sockaddr *)&ss, len) == 0)
+		return 0;
+	decide_because(p, RESULT_NETWORK_ERROR, "connect: cannot send from source=%s: %s",
+		       p->cfg.opt.source, strerror(errno));
+	return -1;
+}
+
 /* Our own connect() so that an immediate refusal keeps its errno. */
 static void start_connect(struct probe *p)
 {
@@ -554,6 +583,10 @@ static void start_connect(struct probe *p)
 	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		decide(p, RESULT_INTERNAL_ERROR, errno);
+		return;
+	}
+	if (p->cfg.opt.source[0] && bind_source(p, fd, ai->ai_family) != 0) {
+		close(fd);
 		return;
 	}
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
@@ -576,14 +609,24 @@ static void start_connect(struct probe *p)
 
 /* --- resolution and deadline ------------------------------------------- */
 
+/* Which addresses were asked for, when not any. */
+static const char *family_note(const struct target_config *cfg)
+{
+	if (cfg->opt.family == FAMILY_IPV4)
+		return " to an IPv4 address (family=ipv4)";
+	if (cfg->opt.family == FAMILY_IPV6)
+		return " to an IPv6 address (family=ipv6)";
+	return cfg->opt.source[0] ? " to an address of the source= address's family" : "";
+}
+
 static void resolved(struct probe *p, int err, struct evutil_addrinfo *ai)
 {
 	if (err) {
 		if (ai)
 			evutil_freeaddrinfo(ai);
 		p->stage = STAGE_RESOLVE;
-		decide_because(p, RESULT_DNS_FAILURE, "resolve: cannot resolve '%s': %s",
-			       p->cfg.host, evutil_gai_strerror(err));
+		decide_because(p, RESULT_DNS_FAILURE, "resolve: cannot resolve '%s'%s: %s",
+			       p->cfg.host, family_note(&p->cfg), evutil_gai_strerror(err));
 		return;
 	}
 	p->ai_list = p->ai_cur = ai;
@@ -622,6 +665,16 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 		decide(p, result_for_timeout(p->stage), 0);
 }
 
+/* With source= and family=any, only addresses the source can reach. */
+static int source_family(const struct target_config *cfg)
+{
+	unsigned char a[16];
+
+	if (!cfg->opt.source[0])
+		return AF_UNSPEC;
+	return inet_pton(AF_INET, cfg->opt.source, a) == 1 ? AF_INET : AF_INET6;
+}
+
 static void resolve(struct probe *p)
 {
 	struct evutil_addrinfo hints;
@@ -630,7 +683,7 @@ static void resolve(struct probe *p)
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = p->cfg.opt.family == FAMILY_IPV4 ? AF_INET :
-			  p->cfg.opt.family == FAMILY_IPV6 ? AF_INET6 : AF_UNSPEC;
+			  p->cfg.opt.family == FAMILY_IPV6 ? AF_INET6 : source_family(&p->cfg);
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_protocol = IPPROTO_TCP;
 	hints.ai_flags = EVUTIL_AI_NUMERICSERV;

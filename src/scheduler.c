@@ -12,6 +12,7 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
+#include "dnsbl_check.h"
 #include "monotime.h"
 #include "notify_queue.h"
 #include "probe.h"
@@ -26,10 +27,14 @@ struct slot {
 	struct event *timer;
 	struct probe *running;
 	uint64_t due_us;             /* monotonic time the next probe is due */
+	struct event *dnsbl_timer;   /* the next blocklist check */
+	struct dnsbl_run *dnsbl;     /* the check under way */
+	int addr_family;             /* the address the last probe reached, 0: none */
+	unsigned char addr[16];
 	struct slot *prev, *next;
 };
 
-enum command_kind { CMD_ADD, CMD_UPDATE, CMD_REMOVE, CMD_HELO };
+enum command_kind { CMD_ADD, CMD_UPDATE, CMD_REMOVE, CMD_HELO, CMD_ZONES };
 
 /* What the agent thread asks of the probe thread. */
 struct command {
@@ -38,6 +43,7 @@ struct command {
 	struct target_config cfg;
 	uint64_t delay_us;
 	char helo[TARGET_HELO_MAX + 1];
+	struct dnsbl_zones zones;
 	struct command *next;
 };
 
@@ -49,6 +55,7 @@ struct scheduler {
 	SSL_CTX *tls;
 	struct event_base *base;
 	struct evdns_base *dns;
+	struct dnsbl_zones zones;    /* smtpMonDnsbl */
 	struct probe_engine *engine;
 	struct slot *slots;
 	pthread_mutex_t cmd_lock;
@@ -96,6 +103,8 @@ static void announce(struct scheduler *s, const struct slot *sl,
 			push(s->notes, EVENT_NOTIFICATION, kinds[i], r->before, sl, after);
 	if (r->cert_expiring)
 		push(s->notes, EVENT_NOTIFICATION, NOTIFY_CERT_EXPIRING, r->before, sl, after);
+	if (r->newly_listed)
+		push(s->notes, EVENT_NOTIFICATION, NOTIFY_SERVER_LISTED, r->before, sl, after);
 }
 
 /* Every probe goes to the history and, when it failed, to the log; so does
@@ -110,6 +119,106 @@ static void report(struct scheduler *s, const struct slot *sl,
 		push(s->activity, EVENT_STATUS, 0, r->before, sl, after);
 }
 
+/* --- blocklist checks ------------------------------------------------------ */
+
+static int dnsbl_wanted(const struct slot *sl)
+{
+	return sl->sched->zones.n && sl->cfg.opt.dnsbl && sl->cfg.opt.enabled;
+}
+
+static void dnsbl_arm(struct slot *sl, uint64_t delay_us)
+{
+	struct timeval tv = { (time_t)(delay_us / 1000000u), (suseconds_t)(delay_us % 1000000u) };
+
+	evtimer_add(sl->dnsbl_timer, &tv);
+}
+
+/* The first check as soon as a probe has found the address. */
+static void dnsbl_kick(struct slot *sl)
+{
+	if (dnsbl_wanted(sl) && !sl->dnsbl && !evtimer_pending(sl->dnsbl_timer, NULL))
+		dnsbl_arm(sl, 0);
+}
+
+/* For the log: which lists list it, and what the others got wrong. */
+static int dnsbl_detail(const struct dnsbl_verdicts *v, const struct target_state *st,
+			int changed, char *out, size_t size)
+{
+	size_t len = (size_t)snprintf(out, size, "%u listing%s%s%s", st->dnsbl_listings,
+				      st->dnsbl_listings == 1 ? "" : "s",
+				      st->dnsbl_listings ? ": " : "", st->dnsbl_zones);
+	int errors = 0;
+
+	for (unsigned i = 0; i < v->n && len < size; i++) {
+		if (v->answer[i] != DNSBL_LIST_ERROR)
+			continue;
+		len += (size_t)snprintf(out + len, size - len, "; %s %s", v->zone[i], v->why[i]);
+		errors++;
+	}
+	return changed || errors;
+}
+
+static void dnsbl_record(struct slot *sl, const struct dnsbl_verdicts *v)
+{
+	struct scheduler *s = sl->sched;
+	struct target_state after;
+	unsigned before = 0;
+	struct record_result r;
+	struct notify_event e;
+
+	store_snapshot(s->store, sl->target, &after);
+	before = after.dnsbl_listings;
+	r = store_record_dnsbl(s->store, sl->target, &sl->cfg, v, &after);
+	if (s->activity && dnsbl_detail(v, &after, r.newly_listed || before != after.dnsbl_listings,
+					e.detail, sizeof(e.detail))) {
+		e.type = EVENT_DNSBL;
+		e.cfg = sl->cfg;
+		e.st = after;
+		notify_queue_push(s->activity, &e);
+	}
+	if (s->activity && r.before != after.track.status)
+		push(s->activity, EVENT_STATUS, 0, r.before, sl, &after);
+	announce(s, sl, &r, &after);
+}
+
+static void on_dnsbl_done(const struct dnsbl_verdicts *v, void *arg)
+{
+	struct slot *sl = arg;
+
+	sl->dnsbl = NULL;
+	dnsbl_record(sl, v);
+	dnsbl_arm(sl, (uint64_t)sl->cfg.opt.dnsbl_interval_s * 1000000u);
+}
+
+static void on_dnsbl_due(evutil_socket_t fd, short what, void *arg)
+{
+	struct slot *sl = arg;
+
+	(void)fd;
+	(void)what;
+	if (!dnsbl_wanted(sl) || sl->dnsbl || !sl->addr_family)
+		return;            /* the next probe that finds the address starts it */
+	sl->dnsbl = dnsbl_run_start(sl->sched->dns, &sl->sched->zones, sl->addr_family,
+				    sl->addr, on_dnsbl_done, sl);
+	if (!sl->dnsbl)     /* decided at once, or could not start: next round */
+		dnsbl_arm(sl, (uint64_t)sl->cfg.opt.dnsbl_interval_s * 1000000u);
+}
+
+/* No more checks for this row (or none configured): what lists said goes. */
+static void dnsbl_stop(struct slot *sl, int forget)
+{
+	struct dnsbl_verdicts none = { 0 };
+
+	evtimer_del(sl->dnsbl_timer);
+	if (sl->dnsbl)
+		dnsbl_run_abandon(sl->dnsbl);
+	sl->dnsbl = NULL;
+	if (forget)
+		dnsbl_record(sl, &none);
+}
+
+/* --- probes ------------------------------------------------------------------ */
+
 /* Fixed rate: the next slot after now, so a slow probe skips, never piles up. */
 static void on_probe_done(const struct probe_outcome *o, void *arg)
 {
@@ -120,6 +229,11 @@ static void on_probe_done(const struct probe_outcome *o, void *arg)
 	struct record_result r = store_record(sl->sched->store, sl->target, &sl->cfg, o, &after);
 
 	sl->running = NULL;
+	if (o->addr_family) {
+		sl->addr_family = o->addr_family;
+		memcpy(sl->addr, o->addr, sizeof(sl->addr));
+		dnsbl_kick(sl);
+	}
 	report(sl->sched, sl, &r, &after);
 	announce(sl->sched, sl, &r, &after);
 	sl->due_us += interval;
@@ -155,6 +269,7 @@ static void stop_slot(struct slot *sl)
 	if (sl->running)
 		probe_abandon(sl->running);
 	sl->running = NULL;
+	dnsbl_stop(sl, 0);
 }
 
 static void start_slot(struct slot *sl, uint64_t delay_us)
@@ -168,7 +283,10 @@ static void add_slot(struct scheduler *s, struct command *c)
 {
 	struct slot *sl = calloc(1, sizeof(*sl));
 
-	if (!sl || !(sl->timer = evtimer_new(s->base, on_due, sl))) {
+	if (!sl || !(sl->timer = evtimer_new(s->base, on_due, sl)) ||
+	    !(sl->dnsbl_timer = evtimer_new(s->base, on_dnsbl_due, sl))) {
+		if (sl && sl->timer)
+			event_free(sl->timer);
 		free(sl);
 		return;
 	}
@@ -193,8 +311,23 @@ static void update_slot(struct scheduler *s, struct command *c)
 	stop_slot(sl);
 	if (sl->cfg.opt.enabled != c->cfg.opt.enabled)
 		store_set_enabled(s->store, sl->target, c->cfg.opt.enabled);
+	if (strcmp(sl->cfg.host, c->cfg.host) != 0 || sl->cfg.opt.family != c->cfg.opt.family)
+		sl->addr_family = 0;     /* the next probe finds the address to check */
 	sl->cfg = c->cfg;
+	if (!dnsbl_wanted(sl))
+		dnsbl_stop(sl, 1);
 	start_slot(sl, 0);
+}
+
+/* New smtpMonDnsbl zones: every row is checked again at once. */
+static void set_zones(struct scheduler *s, const struct dnsbl_zones *zones)
+{
+	s->zones = *zones;
+	for (struct slot *sl = s->slots; sl; sl = sl->next) {
+		dnsbl_stop(sl, !dnsbl_wanted(sl));
+		if (sl->addr_family)
+			dnsbl_kick(sl);
+	}
 }
 
 static void free_slot(struct scheduler *s, struct slot *sl)
@@ -207,6 +340,7 @@ static void free_slot(struct scheduler *s, struct slot *sl)
 	if (sl->next)
 		sl->next->prev = sl->prev;
 	event_free(sl->timer);
+	event_free(sl->dnsbl_timer);
 	free(sl);
 }
 
@@ -225,6 +359,7 @@ static void run_command(struct scheduler *s, struct command *c)
 	case CMD_UPDATE: update_slot(s, c); break;
 	case CMD_REMOVE: remove_slot(s, c); break;
 	case CMD_HELO: memcpy(s->helo, c->helo, sizeof(s->helo)); break;
+	case CMD_ZONES: set_zones(s, &c->zones); break;
 	}
 }
 
@@ -317,7 +452,40 @@ void scheduler_set_helo(struct scheduler *s, const char *helo)
 	}
 }
 
+void scheduler_set_dnsbl_zones(struct scheduler *s, const struct dnsbl_zones *zones)
+{
+	struct command *c = command(CMD_ZONES, NULL);
+
+	if (c) {
+		c->zones = *zones;
+		post(s, c);
+	}
+}
+
 /* --- life cycle ------------------------------------------------------------ */
+
+/* smtpMonResolver's servers, or /etc/resolv.conf's; /etc/hosts either way.
+ * Without nameservers, literals and /etc/hosts still resolve. */
+static struct evdns_base *make_resolver(struct event_base *base,
+					const struct smtpmon_settings *settings)
+{
+	struct evdns_base *dns;
+
+	if (!settings->nresolvers) {
+		dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
+				     EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+		return dns ? dns : evdns_base_new(base, 0);
+	}
+	dns = evdns_base_new(base, EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+	if (!dns)
+		return NULL;
+	evdns_base_load_hosts(dns, NULL);
+	for (unsigned i = 0; i < settings->nresolvers; i++)
+		if (evdns_base_nameserver_ip_add(dns, settings->resolver[i]) != 0)
+			snmp_log(LOG_ERR, "smtpmon: smtpMonResolver %s: cannot use it\n",
+				 settings->resolver[i]);
+	return dns;
+}
 
 static int make_loop(struct scheduler *s, const struct smtpmon_settings *settings)
 {
@@ -334,11 +502,8 @@ static int make_loop(struct scheduler *s, const struct smtpmon_settings *setting
 	if (!s->base)
 		return -1;
 	s->cmd_event = event_new(s->base, -1, 0, on_commands, s);
-	/* Without nameservers, literals and /etc/hosts still resolve. */
-	s->dns = evdns_base_new(s->base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
-				EVDNS_BASE_DISABLE_WHEN_INACTIVE);
-	if (!s->dns)
-		s->dns = evdns_base_new(s->base, 0);
+	s->dns = make_resolver(s->base, settings);
+	s->zones = settings->dnsbl;
 	s->engine = s->dns ? probe_engine_new(s->base, s->dns, s->tls) : NULL;
 	return s->engine && s->cmd_event ? 0 : -1;
 }

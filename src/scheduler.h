@@ -27,6 +27,8 @@ void scheduler_update(struct scheduler *s, struct target *t, const struct target
 /* T must already be out of the store: the probe thread frees it. */
 void scheduler_remove(struct scheduler *s, struct target *t);
 void scheduler_set_helo(struct scheduler *s, const char *helo);
+struct dnsbl_zones;
+void scheduler_set_dnsbl_zones(struct scheduler *s, const struct dnsbl_zones *zones);
 
 /* Stops the loop and joins the thread; safe to call when not started. */
 void scheduler_stop(struct scheduler *s);

@@ -19,6 +19,11 @@ int status_cert_in_warning(const struct status_params *p, const struct probe_hea
 	return h->have_cert && h->cert_days_left < (int64_t)p->cert_warn_days;
 }
 
+static int degraded(const struct status_params *p, const struct probe_health *h)
+{
+	return status_is_slow(p, h->latency_us) || status_cert_in_warning(p, h) || h->listed;
+}
+
 static enum server_status next_status(const struct status_track *t,
 				      const struct status_params *p,
 				      int success, const struct probe_health *h)
@@ -27,9 +32,18 @@ static enum server_status next_status(const struct status_track *t,
 		return t->consecutive_failures >= p->fail_threshold ? STATUS_DOWN : t->status;
 	if (t->status == STATUS_DOWN && t->consecutive_successes < p->recover_threshold)
 		return STATUS_DOWN;
-	if (status_is_slow(p, h->latency_us) || status_cert_in_warning(p, h))
-		return STATUS_DEGRADED;
-	return STATUS_UP;
+	return degraded(p, h) ? STATUS_DEGRADED : STATUS_UP;
+}
+
+int status_reassess(struct status_track *t, const struct status_params *p,
+		    const struct probe_health *h)
+{
+	enum server_status before = t->status;
+
+	if (before != STATUS_UP && before != STATUS_DEGRADED)
+		return 0;
+	t->status = degraded(p, h) ? STATUS_DEGRADED : STATUS_UP;
+	return t->status != before;
 }
 
 int status_apply(struct status_track *t, const struct status_params *p,

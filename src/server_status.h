@@ -26,6 +26,7 @@ struct probe_health {
 	uint32_t latency_us;
 	int have_cert;
 	int32_t cert_days_left;
+	int listed;                     /* on a DNS blocklist (not from the probe itself) */
 };
 
 struct status_track {
@@ -39,6 +40,12 @@ void status_init(struct status_track *t, int enabled);
 /* Applies one probe's outcome; returns 1 when Status changed. */
 int status_apply(struct status_track *t, const struct status_params *p,
 		 int success, const struct probe_health *h);
+
+/* What changed since the last probe (a DNSBL listing came or went), with
+ * H as it now stands: up and degraded follow it, down and unknown wait
+ * for a probe. Returns 1 when Status changed. */
+int status_reassess(struct status_track *t, const struct status_params *p,
+		    const struct probe_health *h);
 
 int status_is_slow(const struct status_params *p, uint32_t latency_us);
 int status_cert_in_warning(const struct status_params *p, const struct probe_health *h);
@@ -64,6 +71,7 @@ enum status_notification {
 	NOTIFY_SERVER_UP = 2,
 	NOTIFY_SERVER_DEGRADED = 3,
 	NOTIFY_CERT_EXPIRING = 4,
+	NOTIFY_SERVER_LISTED = 5,
 };
 
 /* The notifications a change of Status calls for, in the order to send

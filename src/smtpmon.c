@@ -283,9 +283,15 @@ static void apply_settings(struct smtpmon_settings *fresh)
 		fresh->history_size = SMTPMON_HISTORY_DEFAULT;
 	if (fresh->history_size != cur->history_size)
 		history_set_size(mod.history, mod.store, (unsigned)fresh->history_size);
+	if (memcmp(&fresh->dnsbl, &cur->dnsbl, sizeof(fresh->dnsbl)) != 0)
+		scheduler_set_dnsbl_zones(mod.sched, &fresh->dnsbl);
 	if (strcmp(fresh->ca_file, cur->ca_file) != 0 || strcmp(fresh->ca_path, cur->ca_path) != 0)
 		snmp_log(LOG_WARNING, "smtpmon: new smtpMonCaFile/smtpMonCaPath take effect "
 			 "when smtpmond restarts\n");
+	if (fresh->nresolvers != cur->nresolvers ||
+	    memcmp(fresh->resolver, cur->resolver, sizeof(fresh->resolver)) != 0)
+		snmp_log(LOG_WARNING, "smtpmon: a new smtpMonResolver takes effect when smtpmond "
+			 "restarts\n");
 }
 
 void smtpmon_reload(void)

@@ -4,10 +4,14 @@
 
 #include <limits.h>
 
+#include "dnsbl.h"
 #include "target_config.h"
 
 /* netSnmpPlaypen.25 until the project has its own enterprise number. */
 #define SMTPMON_OID 1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 25
+
+#define SMTPMON_RESOLVERS_MAX 3            /* as resolv.conf's nameserver lines */
+#define SMTPMON_RESOLVER_LEN 56            /* "[IPv6]:PORT" */
 
 /* Global settings from the configuration (smtpMonDefaults, smtpMonHeloName). */
 struct smtpmon_settings {
@@ -18,6 +22,9 @@ struct smtpmon_settings {
 	char ca_path[PATH_MAX];                /* smtpMonCaPath */
 	int globals_by_snmp;                   /* a scalar was SET: persist them */
 	int history_size;                      /* smtpMonHistorySize; -1 unset (10) */
+	struct dnsbl_zones dnsbl;              /* smtpMonDnsbl */
+	char resolver[SMTPMON_RESOLVERS_MAX][SMTPMON_RESOLVER_LEN]; /* smtpMonResolver */
+	unsigned nresolvers;                   /* 0: /etc/resolv.conf */
 };
 
 #define SMTPMON_HISTORY_DEFAULT 10

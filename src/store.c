@@ -1,5 +1,6 @@
 #include "store.h"
 
+#include "dnsbl.h"
 #include "monotime.h"
 
 #include <stdlib.h>
@@ -94,12 +95,13 @@ struct record_result store_record(struct store *s, struct target *t,
 				  const struct probe_outcome *o, struct target_state *after)
 {
 	struct status_params p = status_params_of(cfg);
-	struct probe_health h = { o->latency_us, o->tls.have_cert, o->tls.days_left };
+	struct probe_health h = { o->latency_us, o->tls.have_cert, o->tls.days_left, 0 };
 	int ok = o->result == RESULT_OK;
 	struct record_result r = { .slow = ok && status_is_slow(&p, o->latency_us) };
 
 	pthread_mutex_lock(&s->lock);
 	r.before = t->st.track.status;
+	h.listed = t->st.dnsbl_listings > 0;
 	keep_outcome(&t->st, o);
 	t->st.last_probe_wall_us = o->finished_wall_us;
 	t->st.probes++;
@@ -113,6 +115,39 @@ struct record_result store_record(struct store *s, struct target *t,
 	if (ok && h.have_cert)
 		r.cert_expiring = cert_expiry_due(&t->st.cert, status_cert_in_warning(&p, &h),
 						  o->tls.fingerprint, o->tls.days_left);
+	if (after)
+		*after = t->st;
+	pthread_mutex_unlock(&s->lock);
+	return r;
+}
+
+/* Whether the last probe, as recorded, left reasons to call it degraded. */
+static struct probe_health health_of(const struct target_state *st)
+{
+	struct probe_health h = {
+		st->last.latency_us, st->last.tls.have_cert, st->last.tls.days_left,
+		st->dnsbl_listings > 0,
+	};
+	return h;
+}
+
+struct record_result store_record_dnsbl(struct store *s, struct target *t,
+					const struct target_config *cfg,
+					const struct dnsbl_verdicts *v, struct target_state *after)
+{
+	struct status_params p = status_params_of(cfg);
+	struct record_result r = { 0 };
+	char zones[sizeof(t->st.dnsbl_zones)];
+	struct probe_health h;
+
+	pthread_mutex_lock(&s->lock);
+	r.before = t->st.track.status;
+	t->st.dnsbl_listings = dnsbl_apply(t->st.dnsbl_zones, v, zones, sizeof(zones));
+	r.newly_listed = t->st.dnsbl_listings > 0 && dnsbl_new_listing(t->st.dnsbl_zones, zones);
+	memcpy(t->st.dnsbl_zones, zones, sizeof(zones));
+	h = health_of(&t->st);
+	if (status_reassess(&t->st.track, &p, &h))
+		t->st.last_change_wall_us = walltime_us();
 	if (after)
 		*after = t->st;
 	pthread_mutex_unlock(&s->lock);

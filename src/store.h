@@ -49,6 +49,8 @@ struct target_state {
 	uint64_t last_probe_wall_us;           /* 0: never probed */
 	uint64_t last_change_wall_us;          /* 0: Status never changed */
 	uint32_t probes, failures;             /* Counter32, wrap */
+	unsigned dnsbl_listings;               /* DnsblListings */
+	char dnsbl_zones[STATE_TEXT_MAX + 1];  /* DnsblZones: the lists that list it */
 };
 
 /* StorageType and RowStatus values (SNMPv2-TC) a row can have. */
@@ -95,6 +97,7 @@ struct record_result {
 	enum server_status before;
 	int slow;                              /* above latencyThreshold */
 	int cert_expiring;                     /* smtpMonCertExpiring is due */
+	int newly_listed;                      /* smtpMonServerListed is due */
 };
 
 /* Probe thread: records a finished probe and applies the status rules;
@@ -102,6 +105,14 @@ struct record_result {
 struct record_result store_record(struct store *s, struct target *t,
 				  const struct target_config *cfg,
 				  const struct probe_outcome *o, struct target_state *after);
+
+struct dnsbl_verdicts;
+
+/* Probe thread: records a DNSBL check of the row's address (listings, the
+ * zones, and Status, which a listing makes degraded). */
+struct record_result store_record_dnsbl(struct store *s, struct target *t,
+					const struct target_config *cfg,
+					const struct dnsbl_verdicts *v, struct target_state *after);
 
 /* Agent thread, before the probe thread starts: state carried over from an
  * earlier load of the module (the plugin's reload). */

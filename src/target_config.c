@@ -37,6 +37,8 @@ void target_options_builtin(struct target_options *o)
 	o->tls = TLS_NONE;
 	o->verify_cert = 0;
 	o->cert_warn_days = 14;
+	o->dnsbl = 1;                  /* when zones are set */
+	o->dnsbl_interval_s = 600;
 }
 
 static const struct target_options *pick(unsigned bit,
@@ -70,6 +72,9 @@ void target_options_merge(struct target_options *eff,
 	eff->cert_warn_days = pick(OPT_CERT_WARN_DAYS, e, d, &builtin)->cert_warn_days;
 	memmove(eff->helo, pick(OPT_HELO, e, d, &builtin)->helo, sizeof(eff->helo));
 	memmove(eff->sni, pick(OPT_SNI, e, d, &builtin)->sni, sizeof(eff->sni));
+	memmove(eff->source, pick(OPT_SOURCE, e, d, &builtin)->source, sizeof(eff->source));
+	eff->dnsbl = pick(OPT_DNSBL, e, d, &builtin)->dnsbl;
+	eff->dnsbl_interval_s = pick(OPT_DNSBL_INTERVAL, e, d, &builtin)->dnsbl_interval_s;
 	eff->set = ~0u;
 }
 
@@ -229,12 +234,8 @@ static const struct numeric_key numeric_keys[] = {
 	  offsetof(struct target_options, latency_threshold_ms) },
 	{ "certWarnDays", OPT_CERT_WARN_DAYS, 0, 3650,
 	  offsetof(struct target_options, cert_warn_days) },
-};
-
-/* Keys of DESIGN section 3 that later issues implement: refused, not ignored,
- * so nobody believes a certificate is checked when it is not. */
-static const char *const pending_keys[] = {
-	"source", "dnsbl", "dnsblInterval",
+	{ "dnsblInterval", OPT_DNSBL_INTERVAL, 1, 86400,
+	  offsetof(struct target_options, dnsbl_interval_s) },
 };
 
 static int parse_yes_no(const char *key, const char *value, int *out,
@@ -271,6 +272,26 @@ static int parse_numeric(const struct numeric_key *k, const char *value,
 	return 0;
 }
 
+/* An IPv4 or IPv6 address (brackets optional), kept without brackets. */
+static int parse_source(const char *value, char *out, char *err, size_t errlen)
+{
+	char buf[TARGET_SOURCE_MAX + 3];
+	unsigned char addr[16];
+	size_t len = strlen(value);
+
+	if (len >= sizeof(buf))
+		return fail(err, errlen, "source=%.50s: not an IP address", value);
+	strcpy(buf, value);
+	if (buf[0] == '[' && len > 2 && buf[len - 1] == ']') {
+		buf[len - 1] = '\0';
+		memmove(buf, buf + 1, len - 1);
+	}
+	if (inet_pton(AF_INET, buf, addr) != 1 && inet_pton(AF_INET6, buf, addr) != 1)
+		return fail(err, errlen, "source=%s: not an IPv4 or IPv6 address", value);
+	strcpy(out, buf);
+	return 0;
+}
+
 static int parse_word_key(const char *key, const char *value,
 			  struct target_options *o, char *err, size_t errlen)
 {
@@ -299,6 +320,14 @@ static int parse_word_key(const char *key, const char *value,
 			return fail(err, errlen, "tls=%s: expected none, starttls or implicit", value);
 		o->tls = (enum tls_mode)i;
 		o->set |= OPT_TLS;
+	} else if (strcmp(key, "dnsbl") == 0) {
+		if (parse_yes_no(key, value, &o->dnsbl, err, errlen) != 0)
+			return -1;
+		o->set |= OPT_DNSBL;
+	} else if (strcmp(key, "source") == 0) {
+		if (parse_source(value, o->source, err, errlen) != 0)
+			return -1;
+		o->set |= OPT_SOURCE;
 	} else if (strcmp(key, "family") == 0) {
 		if ((i = word_index(family_names, 3, value)) < 0)
 			return fail(err, errlen, "family=%s: expected any, ipv4 or ipv6", value);
@@ -325,6 +354,10 @@ static unsigned key_bit(const char *key)
 		return OPT_VERIFY_CERT;
 	if (strcmp(key, "tls") == 0)
 		return OPT_TLS;
+	if (strcmp(key, "source") == 0)
+		return OPT_SOURCE;
+	if (strcmp(key, "dnsbl") == 0)
+		return OPT_DNSBL;
 	return strcmp(key, "family") == 0 ? OPT_FAMILY : 0;
 }
 
@@ -347,9 +380,6 @@ static int parse_option(const char *token, struct target_options *o, char *err, 
 	rc = parse_word_key(key, eq + 1, o, err, errlen);
 	if (rc <= 0)
 		return rc;
-	for (size_t i = 0; i < sizeof(pending_keys) / sizeof(pending_keys[0]); i++)
-		if (strcmp(key, pending_keys[i]) == 0)
-			return fail(err, errlen, "'%s' is not supported by this version of smtpmon", key);
 	return fail(err, errlen, "unknown key '%s'", key);
 }
 
@@ -433,7 +463,9 @@ static int options_equal(const struct target_options *a, const struct target_opt
 	       a->latency_threshold_ms == b->latency_threshold_ms &&
 	       a->cert_warn_days == b->cert_warn_days && a->enabled == b->enabled &&
 	       a->verify_cert == b->verify_cert && a->family == b->family && a->tls == b->tls &&
-	       strcmp(a->helo, b->helo) == 0 && strcmp(a->sni, b->sni) == 0;
+	       strcmp(a->helo, b->helo) == 0 && strcmp(a->sni, b->sni) == 0 &&
+	       strcmp(a->source, b->source) == 0 && a->dnsbl == b->dnsbl &&
+	       a->dnsbl_interval_s == b->dnsbl_interval_s;
 }
 
 int target_config_equal(const struct target_config *a, const struct target_config *b)
@@ -485,6 +517,10 @@ int target_options_format(const struct target_options *o, char *buf, size_t size
 		rc |= put(buf, size, &len, " tls=%s", tls_names[o->tls]);
 	if (o->set & OPT_FAMILY)
 		rc |= put(buf, size, &len, " family=%s", family_names[o->family]);
+	if (o->set & OPT_SOURCE)
+		rc |= put(buf, size, &len, " source=%s", o->source);
+	if (o->set & OPT_DNSBL)
+		rc |= put(buf, size, &len, " dnsbl=%s", o->dnsbl ? "yes" : "no");
 	if (len)
 		memmove(buf, buf + 1, len);   /* no leading space */
 	return rc ? -1 : 0;

@@ -27,7 +27,12 @@ enum target_option_bit {
 	OPT_VERIFY_CERT = 1u << 9,
 	OPT_CERT_WARN_DAYS = 1u << 10,
 	OPT_SNI = 1u << 11,
+	OPT_SOURCE = 1u << 12,
+	OPT_DNSBL = 1u << 13,
+	OPT_DNSBL_INTERVAL = 1u << 14,
 };
+
+#define TARGET_SOURCE_MAX 45   /* INET6_ADDRSTRLEN - 1 */
 
 struct target_options {
 	unsigned set;                   /* OPT_* bits */
@@ -37,12 +42,15 @@ struct target_options {
 	uint32_t recover_threshold;
 	uint32_t latency_threshold_ms;
 	uint32_t cert_warn_days;
+	uint32_t dnsbl_interval_s;
 	int enabled;
+	int dnsbl;                      /* check the address in the smtpMonDnsbl zones */
 	int verify_cert;
 	enum addr_family family;
 	enum tls_mode tls;
 	char helo[TARGET_HELO_MAX + 1]; /* empty: the global smtpMonHeloName */
 	char sni[TARGET_HOST_MAX + 1];  /* empty: HOST when it is a name */
+	char source[TARGET_SOURCE_MAX + 1]; /* local address to probe from; empty: any */
 };
 
 struct target_config {

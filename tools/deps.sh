@@ -7,7 +7,7 @@ packages=(
 	build-essential autoconf automake libtool pkg-config
 	libsnmp-dev libevent-dev libssl-dev libcmocka-dev
 	snmp snmpd snmptrapd smitools
-	exim4-daemon-light openssl python3 valgrind procps groff-base
+	exim4-daemon-light openssl python3 valgrind procps groff-base dnsmasq-base
 )
 if [ "${1:-}" = "--demo" ]; then
 	packages=(build-essential autoconf automake libtool pkg-config

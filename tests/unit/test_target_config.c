@@ -140,7 +140,11 @@ static void broken_lines_are_refused_with_a_reason(void **state)
 		{ "mx 127.0.0.1 certWarnDays=-1", "from 0 to 3650" },
 		{ "mx 127.0.0.1 sni=a..b", "not a valid host name" },
 		{ "mx 127.0.0.1 tls=none tls=none", "given twice" },
-		{ "mx 127.0.0.1 dnsbl=yes", "not supported by this version" },
+		{ "mx 127.0.0.1 dnsbl=maybe", "yes or no" },
+		{ "mx 127.0.0.1 dnsblInterval=0", "from 1 to 86400" },
+		{ "mx 127.0.0.1 source=mail.example.org", "not an IPv4 or IPv6 address" },
+		{ "mx 127.0.0.1 source=[::1", "not an IPv4 or IPv6 address" },
+		{ "mx 127.0.0.1 source=::1 source=::1", "given twice" },
 	};
 	struct target_config c;
 
@@ -198,10 +202,13 @@ static void stored_rows_read_back_as_written(void **state)
 
 	(void)state;
 	assert_int_equal(parse("mx [2001:db8::25]:2525 interval=30 helo=mon.example.org tls=starttls "
-			       "verifyCert=yes enabled=no family=ipv6 sni=mx.example.org", &c), 0);
+			       "verifyCert=yes enabled=no family=ipv6 sni=mx.example.org "
+			       "source=[2001:db8::1] dnsbl=no dnsblInterval=900", &c), 0);
+	assert_string_equal(c.opt.source, "2001:db8::1");
 	assert_int_equal(target_config_format(&c, line, sizeof(line)), 0);
-	assert_string_equal(line, "mx [2001:db8::25]:2525 interval=30 helo=mon.example.org "
-			    "sni=mx.example.org enabled=no verifyCert=yes tls=starttls family=ipv6");
+	assert_string_equal(line, "mx [2001:db8::25]:2525 interval=30 dnsblInterval=900 "
+			    "helo=mon.example.org sni=mx.example.org enabled=no verifyCert=yes "
+			    "tls=starttls family=ipv6 source=2001:db8::1 dnsbl=no");
 	assert_int_equal(target_parse_stored(line, &back, err, sizeof(err)), 0);
 	assert_true(target_config_equal(&c, &back));
 	assert_int_equal(back.opt.set, c.opt.set);
