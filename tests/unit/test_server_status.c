@@ -222,6 +222,38 @@ static void cert_expiring_is_sent_once_per_certificate_and_at_expiry(void **stat
 	assert_int_equal(cert_expiry_due(&c, 1, b, 3), 1);
 }
 
+static void a_listing_degrades_an_up_server_and_delisting_clears_it(void **state)
+{
+	struct probe_health listed = { 1000, 0, 0, 1 }, clean = { 1000, 0, 0, 0 };
+	struct status_track t;
+
+	(void)state;
+	status_init(&t, 1);
+	assert_int_equal(status_reassess(&t, &defaults, &listed), 0);   /* unknown waits */
+	status_apply(&t, &defaults, 1, &clean);
+	assert_int_equal(status_reassess(&t, &defaults, &listed), 1);
+	assert_int_equal(t.status, STATUS_DEGRADED);
+	assert_int_equal(status_apply(&t, &defaults, 1, &listed), 0);  /* probes keep it */
+	assert_int_equal(status_reassess(&t, &defaults, &clean), 1);
+	assert_int_equal(t.status, STATUS_UP);
+}
+
+static void a_listing_leaves_a_down_server_down(void **state)
+{
+	struct probe_health listed = { 1000, 0, 0, 1 };
+	struct status_track t;
+
+	(void)state;
+	status_init(&t, 1);
+	status_apply(&t, &defaults, 0, &listed);
+	status_apply(&t, &defaults, 0, &listed);
+	assert_int_equal(t.status, STATUS_DOWN);
+	assert_int_equal(status_reassess(&t, &defaults, &listed), 0);
+	assert_int_equal(t.status, STATUS_DOWN);
+	assert_int_equal(status_apply(&t, &defaults, 1, &listed), 1);  /* recovers degraded */
+	assert_int_equal(t.status, STATUS_DEGRADED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +270,8 @@ int main(void)
 		cmocka_unit_test(down_and_recovery_each_give_one),
 		cmocka_unit_test(slowness_raises_degraded_and_speed_clears_it),
 		cmocka_unit_test(no_change_and_disabling_are_silent),
+		cmocka_unit_test(a_listing_degrades_an_up_server_and_delisting_clears_it),
+		cmocka_unit_test(a_listing_leaves_a_down_server_down),
 	};
 
 	return cmocka_run_group_tests_name("server_status", tests, NULL, NULL);
