@@ -16,6 +16,7 @@
 
 #include <event2/event.h>
 
+#include "agentx_watch.h"
 #include "oneshot.h"
 #include "smtpmon.h"
 
@@ -165,11 +166,13 @@ static int drop_privileges(const char *user)
 	return 0;
 }
 
-static int start(const struct options *o)
+static int start(const struct options *o, struct agentx_watch **watch)
 {
 	init_agent(APP);
 	smtpmon_init();
+	*watch = agentx_watch_start();
 	init_snmp(APP);       /* reads the configuration, connects to the master */
+	agentx_watch_check(*watch);
 	if (!o->foreground && netsnmp_daemonize(1, !o->logging_set) != 0)
 		return -1;
 	if (o->pidfile && write_pidfile(o->pidfile) != 0)
@@ -192,6 +195,7 @@ static int wants_oneshot(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
+	struct agentx_watch *watch = NULL;
 	int rc;
 
 	if (wants_oneshot(argc, argv))
@@ -208,7 +212,7 @@ int main(int argc, char **argv)
 	}
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
 	SOCK_STARTUP;
-	rc = start(&o);
+	rc = start(&o, &watch);
 	if (rc == 0)
 		snmp_log(LOG_INFO, APP " %s started\n", SMTPMON_VERSION);
 	while (rc == 0 && !stopping) {
@@ -221,6 +225,7 @@ int main(int argc, char **argv)
 	}
 	snmp_log(LOG_INFO, APP " stopping\n");
 	smtpmon_shutdown();
+	agentx_watch_stop(watch);
 	snmp_shutdown(APP);      /* stores persistent data: rows created by SET */
 	SOCK_CLEANUP;
 	if (o.pidfile)

@@ -68,10 +68,30 @@ class MasterAbsentAtStart(unittest.TestCase):
         stack.wait_for(lambda: len(stack.fake_events("mx", "accept")) >= 2, 10,
                        "probes while no master runs")
         self.assertIn("Failed to connect to the agentx master agent", stack.read_log())
+        self.assertIn("there is no AgentX socket %s: is snmpd running with 'master agentx'"
+                      % socket_path, stack.read_log())
         stack.snmpd = procs.start_snmpd(snmpd_dir, agentx_socket=socket_path, group=stack.group)
         row = stack.wait_for(lambda: stack.row("mx"), 10, "the row through the new master")
         self.assertGreaterEqual(row["Probes"], 2)
         self.assertEqual(row["Status"], STATUS["up"])
+
+
+@only_for("subagent", "the plugin lives in the master")
+class SocketPermissions(unittest.TestCase):
+    def test_a_socket_smtpmonds_user_may_not_use_is_explained(self):
+        """snmpd's socket is root's, mode 0660; smtpmond runs as nobody."""
+        stack = new_stack()
+        self.addCleanup(stack.close)
+        stack.start_snmpd()
+        os.chmod(stack.dir, 0o777)        # nobody writes its log there
+        os.chmod(stack.snmpd.dir, 0o755)  # and may reach the socket, if it may use it
+        stack.start_smtpmond(["smtpMonServer mx 127.0.0.1:25"], wait_connected=False,
+                             wrapper=["setpriv", "--reuid=65534", "--regid=65534",
+                                      "--clear-groups"])
+        stack.wait_for(lambda: "does not let uid 65534 gid 65534 connect" in stack.read_log(),
+                       10, "the explanation in smtpmond's log")
+        self.assertIn("agentXPerms", stack.read_log())
+        self.assertEqual(stack.read_log().count("does not let uid"), 1)   # said once
 
 
 if __name__ == "__main__":
