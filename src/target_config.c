@@ -190,6 +190,8 @@ static int parse_host(const char *spec, struct target_config *cfg, char *err, si
 		}
 		if (!buf[0])
 			return fail(err, errlen, "empty host");
+		if (strlen(buf) > TARGET_HOST_MAX)
+			return fail(err, errlen, "host is longer than %d characters", TARGET_HOST_MAX);
 		if (looks_numeric(buf) && inet_pton(AF_INET, buf, addr) != 1)
 			return fail(err, errlen, "'%s' is not a valid IPv4 address", buf);
 		if (!looks_numeric(buf) && !target_domain_valid(buf))
@@ -543,7 +545,7 @@ int target_config_format(const struct target_config *spec, char *buf, size_t siz
 
 	if (target_options_format(&spec->opt, opts, sizeof(opts)) != 0)
 		return -1;
-	target_where(spec, 1, where, sizeof(where));
+	target_where(spec, spec->port != 0, where, sizeof(where));   /* 0: the default */
 	n = snprintf(buf, size, "%s %s%s%s%s", spec->name, spec->host[0] ? "" : "-", where,
 		     opts[0] ? " " : "", opts);
 	return n < 0 || (size_t)n >= size ? -1 : 0;

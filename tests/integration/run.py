@@ -46,6 +46,14 @@ class TapResult(unittest.TestResult):
         self._line(False, test)
         self._diag(self.errors[-1][1])
 
+    def addSubTest(self, test, subtest, err):
+        """A failing subtest is a failing test line of its own; passing
+        ones count in their test's line."""
+        super().addSubTest(test, subtest, err)
+        if err is not None:
+            self._line(False, subtest)
+            self._diag((self.failures or self.errors)[-1][1])
+
     def addSkip(self, test, reason):
         super().addSkip(test, reason)
         self._line(True, test, " # SKIP " + reason)

@@ -215,6 +215,19 @@ static void stored_rows_read_back_as_written(void **state)
 	assert_int_equal(target_config_format(&c, line, 20), -1);   /* too small: refused */
 }
 
+static void a_row_without_a_port_is_stored_without_one(void **state)
+{
+	struct target_config c, back;
+	char line[256];
+
+	(void)state;
+	assert_int_equal(parse("mx1 mx1.example.com tls=implicit", &c), 0);
+	assert_int_equal(target_config_format(&c, line, sizeof(line)), 0);
+	assert_string_equal(line, "mx1 mx1.example.com tls=implicit");
+	assert_int_equal(target_parse_stored(line, &back, err, sizeof(err)), 0);
+	assert_true(target_config_equal(&c, &back));
+}
+
 static void stored_row_without_host(void **state)
 {
 	struct target_config c, back;
@@ -257,6 +270,7 @@ int main(void)
 		cmocka_unit_test(explicit_keys_beat_defaults_which_beat_builtins),
 		cmocka_unit_test(defaults_need_keys),
 		cmocka_unit_test(stored_rows_read_back_as_written),
+		cmocka_unit_test(a_row_without_a_port_is_stored_without_one),
 		cmocka_unit_test(stored_row_without_host),
 		cmocka_unit_test(name_and_domain_syntax),
 	};
