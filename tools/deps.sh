@@ -8,6 +8,7 @@ packages=(
 	libsnmp-dev libevent-dev libssl-dev libcmocka-dev
 	snmp snmpd snmptrapd smitools
 	exim4-daemon-light openssl python3 valgrind procps groff-base dnsmasq-base
+	clang libclang-rt-14-dev
 )
 if [ "${1:-}" = "--demo" ]; then
 	packages=(build-essential autoconf automake libtool pkg-config
