@@ -1,9 +1,11 @@
 """Hostile servers do not make smtpmon grow (issue 9): a thousand probes of
 servers that send garbage, a 1 MiB line, an endless 250- reply, resets,
 refusals and worse leave the daemon's resident memory within 1 MiB of what
-it was after warming up, and each kind is still failed for what it is."""
+it was after warming up, each kind is still failed for what it is, and each
+probe is decided within the timeout and half a second."""
 
 import os
+import re
 import time
 import unittest
 
@@ -65,6 +67,12 @@ class HostileMemory(StackCase):
             mode = name.rsplit("-", 1)[0]
             self.assertEqual(row["LastResult"], RESULT[expected[mode]], name)
 
+    def test_every_hostile_probe_is_decided_within_timeout_plus_half_a_second(self):
+        """The log line of each failed probe says when it was decided."""
+        times = [float(ms) for ms in re.findall(r"smtpmon: probe of \S+ .* failed at \w+ after "
+                                               r"([0-9.]+) ms", self.stack.read_log())]
+        self.assertGreater(len(times), 1000)
+        self.assertLess(max(times), 1500, sorted(times)[-5:])
 
 if __name__ == "__main__":
     unittest.main()
