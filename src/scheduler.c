@@ -13,6 +13,7 @@
 #include <net-snmp/net-snmp-includes.h>
 
 #include "dnsbl_check.h"
+#include "lateness.h"
 #include "monotime.h"
 #include "notify_queue.h"
 #include "probe.h"
@@ -63,6 +64,7 @@ struct scheduler {
 	struct event *cmd_event;
 	pthread_t thread;
 	int running;
+	struct lateness late;         /* probe thread; read after it stopped */
 };
 
 static void arm(struct slot *sl)
@@ -247,9 +249,11 @@ static void on_due(evutil_socket_t fd, short what, void *arg)
 	struct slot *sl = arg;
 	struct probe_outcome failed;
 	struct probe *p;
+	uint64_t now = monotime_us();
 
 	(void)fd;
 	(void)what;
+	lateness_record(&sl->sched->late, now > sl->due_us ? now - sl->due_us : 0);
 	if (probe_start(sl->sched->engine, &sl->cfg, sl->sched->helo, on_probe_done, sl, &p) == 0) {
 		sl->running = p;   /* NULL when it was decided at once */
 		return;
@@ -558,6 +562,11 @@ void scheduler_stop(struct scheduler *s)
 	event_base_loopbreak(s->base);
 	pthread_join(s->thread, NULL);
 	s->running = 0;
+	if (s->late.count)
+		snmp_log(LOG_INFO, "smtpmon: %llu probes started %.1f ms (median), %.1f ms (p99), "
+			 "%.1f ms (max) after they were due\n", (unsigned long long)s->late.count,
+			 lateness_percentile(&s->late, 50) / 1000.0,
+			 lateness_percentile(&s->late, 99) / 1000.0, s->late.max_us / 1000.0);
 }
 
 void scheduler_free(struct scheduler *s)
