@@ -55,7 +55,11 @@ class Daemon(unittest.TestCase):
                             "-p", pidfile, "-Lf", log],
                            env=dict(stack.snmpd.env), timeout=30, capture_output=True, text=True)
         self.assertEqual(r.returncode, 0, r.stderr)   # the parent returns at once
-        pid = int(stack.wait_for(lambda: open(pidfile).read().strip(), 10, "pidfile"))
+        try:
+            pid = int(stack.wait_for(lambda: open(pidfile).read().strip(), 20, "pidfile"))
+        except AssertionError:
+            self.fail("no pidfile; the daemon's log:\n%s" % (
+                open(log).read() if os.path.exists(log) else "(none)"))
         self.addCleanup(lambda: _kill(pid))
         row = stack.wait_probes("ok", 2, 15)
         self.assertEqual(row["LastResult"], RESULT["ok"])
