@@ -261,7 +261,8 @@ struct history_table *history_table_register(unsigned size)
 	if (!ht)
 		return NULL;
 	ht->size = size;
-	ht->table = netsnmp_tdata_create_table("smtpMonHistoryTable", 0);
+	/* The index is kept as an OID only: a varbind list per row costs 1 KiB each. */
+	ht->table = netsnmp_tdata_create_table("smtpMonHistoryTable", TDATA_FLAG_NO_STORE_INDEXES);
 	ht->info = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
 	ht->reg = netsnmp_create_handler_registration("smtpMonHistoryTable", handle_history,
 						      table_oid, OID_LENGTH(table_oid),

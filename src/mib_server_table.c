@@ -243,7 +243,8 @@ struct server_table *server_table_register(struct store *store)
 	if (!st)
 		return NULL;
 	st->store = store;
-	st->table = netsnmp_tdata_create_table("smtpMonServerTable", 0);
+	/* The index is kept as an OID only: a varbind list per row costs 1 KiB. */
+	st->table = netsnmp_tdata_create_table("smtpMonServerTable", TDATA_FLAG_NO_STORE_INDEXES);
 	st->reg = netsnmp_create_handler_registration("smtpMonServerTable", handle_server_table,
 						      table_oid, OID_LENGTH(table_oid),
 						      HANDLER_CAN_RWRITE);
