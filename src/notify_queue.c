@@ -66,6 +66,7 @@ void notify_queue_clear_wakeup(struct notify_queue *q)
 void notify_queue_push(struct notify_queue *q, const struct notify_event *e)
 {
 	struct notify_event *copy;
+	int was_empty;
 
 	if (!atomic_load(&q->enabled))
 		return;
@@ -74,6 +75,7 @@ void notify_queue_push(struct notify_queue *q, const struct notify_event *e)
 		return;
 	*copy = *e;
 	pthread_mutex_lock(&q->lock);
+	was_empty = q->count == 0;
 	if (q->count == q->capacity) {
 		free(q->ring[q->head]);
 		q->head = (q->head + 1) % q->capacity;
@@ -83,7 +85,10 @@ void notify_queue_push(struct notify_queue *q, const struct notify_event *e)
 	q->ring[(q->head + q->count) % q->capacity] = copy;
 	q->count++;
 	pthread_mutex_unlock(&q->lock);
-	notify_queue_wakeup(q);
+	/* One wake-up per batch: the consumer empties the pipe, then the queue,
+	 * and wakes itself again while events remain. */
+	if (was_empty)
+		notify_queue_wakeup(q);
 }
 
 int notify_queue_pop(struct notify_queue *q, struct notify_event *out)

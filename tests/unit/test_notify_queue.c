@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "notify_queue.h"
 
@@ -47,6 +48,27 @@ static void events_come_out_in_order_and_wake_the_reader(void **state)
 	assert_int_equal(notify_queue_pop(q, &out), 0);
 	notify_queue_clear_wakeup(q);
 	assert_false(readable(q));
+	notify_queue_free(q);
+}
+
+/* One wake-up per batch, not one write per event: the first push into an
+ * empty queue pokes the reader; pushes while it has not emptied it do not. */
+static void only_the_first_event_of_a_batch_pokes_the_reader(void **state)
+{
+	struct notify_queue *q = notify_queue_new(8);
+	struct notify_event a = event("a", NOTIFY_SERVER_DOWN), out;
+	char buf[8];
+
+	(void)state;
+	for (int i = 0; i < 5; i++)
+		notify_queue_push(q, &a);
+	assert_int_equal(read(notify_queue_fd(q), buf, sizeof(buf)), 1);
+	notify_queue_push(q, &a);                  /* not empty yet: no poke */
+	assert_false(readable(q));
+	while (notify_queue_pop(q, &out))
+		;
+	notify_queue_push(q, &a);                  /* empty again: a poke */
+	assert_true(readable(q));
 	notify_queue_free(q);
 }
 
@@ -111,6 +133,7 @@ int main(void)
 		cmocka_unit_test(when_full_the_oldest_goes_and_is_counted),
 		cmocka_unit_test(disabled_queue_takes_nothing),
 		cmocka_unit_test(many_wakeups_never_block_the_writer),
+		cmocka_unit_test(only_the_first_event_of_a_batch_pokes_the_reader),
 	};
 
 	return cmocka_run_group_tests_name("notify_queue", tests, NULL, NULL);
