@@ -1,0 +1,154 @@
+/* The floor: the least a program can do for one SMTP dialogue (connect,
+ * read the 220, EHLO, read the 250, QUIT, close) on epoll, with CONCURRENCY
+ * dialogues in flight, and nothing else. Its CPU per probe is what
+ * smtpmond's is measured against (bench/run.py).
+ *
+ *   floor_prober -c CONCURRENCY -n PROBES HOST:PORT [HOST:PORT ...]
+ *
+ * Prints "probes N cpu_us_per_probe X wall_s Y". IPv4 loopback only. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+enum step { WAIT_GREETING, WAIT_EHLO };
+
+struct dialogue {
+	int fd;
+	enum step step;
+};
+
+static struct sockaddr_in *targets;
+static int ntargets, next_target;
+
+static int parse_target(const char *spec, struct sockaddr_in *sa)
+{
+	char host[64];
+	int port;
+
+	if (sscanf(spec, "%63[0-9.]:%d", host, &port) != 2)
+		return -1;
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -1;
+}
+
+static int start(int ep, struct dialogue *d)
+{
+	struct sockaddr_in *sa = &targets[next_target++ % ntargets];
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = d };
+
+	d->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (d->fd < 0)
+		return -1;
+	if (connect(d->fd, (struct sockaddr *)sa, sizeof(*sa)) != 0 && errno != EINPROGRESS)
+		return -1;
+	d->step = WAIT_GREETING;
+	return epoll_ctl(ep, EPOLL_CTL_ADD, d->fd, &ev);
+}
+
+/* 1 when the buffer ends with a final reply line ("DDD " ... CRLF). */
+static int final_line(const char *buf, ssize_t n)
+{
+	ssize_t start = n - 2;
+
+	if (n < 6 || buf[n - 1] != '\n')
+		return 0;
+	while (start > 0 && buf[start - 1] != '\n')
+		start--;
+	return buf[start + 3] == ' ';
+}
+
+/* Returns 1 when the dialogue is over. Replies arrive whole on loopback. */
+static int advance(struct dialogue *d)
+{
+	static const char ehlo[] = "EHLO floor.example\r\n", quit[] = "QUIT\r\n";
+	char buf[4096];
+	ssize_t n = read(d->fd, buf, sizeof(buf));
+
+	if (n <= 0 || !final_line(buf, n)) {
+		if (n > 0)
+			return 0;      /* a reply in pieces: wait for the rest */
+		close(d->fd);
+		return 1;
+	}
+	if (d->step == WAIT_GREETING) {
+		if (write(d->fd, ehlo, sizeof(ehlo) - 1) < 0)
+			perror("write");
+		d->step = WAIT_EHLO;
+		return 0;
+	}
+	if (write(d->fd, quit, sizeof(quit) - 1) < 0)
+		perror("write");
+	close(d->fd);
+	return 1;
+}
+
+static double cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+int main(int argc, char **argv)
+{
+	int concurrency = 1, total = 1000, opt, started = 0, done = 0, ep;
+	struct dialogue *d;
+	struct epoll_event events[256];
+	struct timespec t0, t1;
+	double cpu0;
+
+	while ((opt = getopt(argc, argv, "c:n:")) != -1) {
+		if (opt == 'c')
+			concurrency = atoi(optarg);
+		else if (opt == 'n')
+			total = atoi(optarg);
+	}
+	ntargets = argc - optind;
+	if (ntargets < 1 || concurrency < 1 || total < 1) {
+		fprintf(stderr, "usage: floor_prober -c CONCURRENCY -n PROBES HOST:PORT...\n");
+		return 2;
+	}
+	targets = calloc((size_t)ntargets, sizeof(*targets));
+	d = calloc((size_t)concurrency, sizeof(*d));
+	for (int i = 0; i < ntargets; i++)
+		if (parse_target(argv[optind + i], &targets[i]) != 0)
+			return 2;
+	ep = epoll_create1(0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	cpu0 = cpu_s();
+	for (; started < concurrency && started < total; started++)
+		if (start(ep, &d[started]) != 0)
+			return 1;
+	while (done < total) {
+		int n = epoll_wait(ep, events, 256, 5000);
+
+		if (n <= 0)
+			return 1;
+		for (int i = 0; i < n; i++) {
+			struct dialogue *x = events[i].data.ptr;
+
+			if (!advance(x))
+				continue;
+			done++;
+			if (started < total && start(ep, x) == 0)
+				started++;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("probes %d cpu_us_per_probe %.1f wall_s %.2f\n", total,
+	       (cpu_s() - cpu0) * 1e6 / total,
+	       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	return 0;
+}

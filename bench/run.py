@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""smtpmon's benchmark suite (issue 10): sets everything up on loopback and
+prints a results table. A farm of fake SMTP servers (100 listeners spread
+over 127.10.0.0/16), a private snmpd and snmptrapd, and smtpmond watching N
+servers (N = 100, 1,000, 10,000; servers share the listeners).
+
+  bench/run.py --build BUILD_DIR [--sizes 100,1000,10000] [--repeat 3] [--quick]
+
+Figures, each the median of --repeat runs in this session:
+  1. CPU (user+sys) of smtpmond per probe, plain and STARTTLS; the same for
+     monitoring-plugins' check_smtp and for bench/floor_prober.c (the floor:
+     only the syscalls of one dialogue, on epoll) at concurrency 1 and 100.
+  2. RSS of smtpmond per monitored server.
+  3. Schedule lateness p50/p99 (smtpmond's own histogram, logged at exit).
+  4. snmpbulkwalk of the whole table, rows/s, through AgentX and through
+     the plugin; GET latency p50/p99 (in-process client) while probing.
+  5. Notification latency under load: deciding reply to snmptrapd's log.
+"""
+
+import argparse
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(TOP, "tests", "integration"))
+sys.path.insert(0, os.path.join(TOP, "bench"))
+
+from harness import GLOBAL, TABLE, Stack, flap_delays, name_index  # noqa: E402
+import snmp_udp  # noqa: E402
+
+CHECK_SMTP = "/usr/lib/nagios/plugins/check_smtp"
+LISTENERS = 100
+# Probes per second stay comparable across sizes: 100/s, 100/s, 167/s.
+INTERVAL = {100: 1, 1000: 10, 10000: 60}
+
+
+def farm_listeners(tls=False):
+    scenario = "starttls" if tls else "ok"
+    return {"f%03d" % i: (scenario, "127.10.%d.%d" % (i // 200, i % 200 + 1))
+            for i in range(LISTENERS)}
+
+
+def server_lines(n, ports, extra=""):
+    names = sorted(ports)
+    return ["smtpMonServer s%05d 127.10.%d.%d:%d%s" % (
+        i, int(names[i % LISTENERS][1:]) // 200, int(names[i % LISTENERS][1:]) % 200 + 1,
+        ports[names[i % LISTENERS]], extra) for i in range(n)]
+
+
+def proc_cpu_rss(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    with open("/proc/%d/status" % pid) as f:
+        rss = next(int(l.split()[1]) for l in f if l.startswith("VmRSS:"))
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), rss
+
+
+def probes_total(stack):
+    oid = GLOBAL + ".4.0"
+    return stack.get(oid)[oid]
+
+
+def smtpmond_run(build, n, tls=False, frontend="subagent", walk=False, flap=False):
+    """One smtpmond (or plugin) with N servers: CPU/probe over two intervals
+    after one interval of warm-up, RSS, lateness; optionally walk, GETs and
+    notification latency."""
+    interval = INTERVAL[n]
+    stack = Stack(os.path.abspath(build), "bench", frontend)
+    out = {}
+    try:
+        if flap:
+            stack.start_trapd()
+        stack.start_snmpd()
+        ports = stack.start_fake(farm_listeners(tls))
+        lines = ["smtpMonDefaults interval=%d timeout=10" % interval]
+        lines += server_lines(n, ports, " tls=starttls" if tls else "")
+        if flap:
+            fp = stack.start_fake({"flap": ("cycle:3*greet421/3*ok", "127.0.0.1")})
+            lines.append("smtpMonServer flap 127.0.0.1:%d interval=1 failThreshold=2"
+                         % fp["flap"])
+        t_start = time.monotonic()
+        stack.start_smtpmond(lines)
+        out["start_s"] = time.monotonic() - t_start
+        pid = stack.smtpmond.pid
+        time.sleep(interval + 1)                 # every server probed once
+        cpu0, _ = proc_cpu_rss(pid)
+        p0 = probes_total(stack)
+        time.sleep(2 * interval)
+        cpu1, rss = proc_cpu_rss(pid)
+        p1 = probes_total(stack)
+        out["probes"] = p1 - p0
+        out["cpu_us"] = 1e6 * (cpu1 - cpu0) / max(1, p1 - p0)
+        out["cpu_share"] = 100 * (cpu1 - cpu0) / (2 * interval)
+        out["rss_kib"] = rss
+        if walk:
+            out.update(walk_and_get(stack, n))
+        if flap:
+            stack.wait_for(lambda: len(stack.traps("flap")) >= 10, 60, "flap notifications")
+            out["notify_ms"] = [1000 * d for d in flap_delays(stack, "flap", 5)]
+        stack.stop_smtpmond(timeout=60)
+        m = re.search(r"started ([0-9.]+) ms \(median\), ([0-9.]+) ms \(p99\), ([0-9.]+) ms "
+                      r"\(max\) after they were due", stack.read_log())
+        if m:
+            out["late_p50"], out["late_p99"], out["late_max"] = map(float, m.groups())
+    finally:
+        stack.close()
+    return out
+
+
+def walk_and_get(stack, n):
+    t0 = time.monotonic()
+    r = stack.snmp("snmpbulkwalk", "-Cr50", TABLE, check=False, timeout=600)
+    walk_s = time.monotonic() - t0
+    rows = r.stdout.count("\n.%s.20." % TABLE)
+    client = snmp_udp.Client(stack.snmpd.port)
+    oid = "%s.20.%s" % (TABLE, name_index("s%05d" % (n // 2)))
+    rtts = sorted(client.get_rtt(oid) * 1000 for _ in range(300))
+    client.close()
+    return {"walk_rows": rows, "walk_rows_s": rows / walk_s,
+            "get_p50": rtts[len(rtts) // 2], "get_p99": rtts[int(0.99 * (len(rtts) - 1))]}
+
+
+def floor(build_dir, concurrency, ports, probes):
+    exe = os.path.join(build_dir, "floor_prober")
+    targets = ["127.10.%d.%d:%d" % (int(k[1:]) // 200, int(k[1:]) % 200 + 1, p)
+               for k, p in sorted(ports.items())]
+    r = subprocess.run([exe, "-c", str(concurrency), "-n", str(probes)] + targets,
+                       capture_output=True, text=True, timeout=300, check=True)
+    return float(r.stdout.split()[3])
+
+
+def check_smtp_cpu(ports, runs=200):
+    targets = sorted(ports.items())
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    for i in range(runs):
+        k, p = targets[i % len(targets)]
+        subprocess.run([CHECK_SMTP, "-H", "127.10.%d.%d" % (int(k[1:]) // 200,
+                                                            int(k[1:]) % 200 + 1),
+                        "-p", str(p), "-t", "10"], capture_output=True, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return 1e6 * ((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)) / runs
+
+
+def references(build, repeat):
+    """check_smtp and the floor against the same farm."""
+    bench_build = os.path.join(os.path.abspath(build), "bench")
+    os.makedirs(bench_build, exist_ok=True)
+    subprocess.run(["gcc", "-O2", "-Wall", "-o", os.path.join(bench_build, "floor_prober"),
+                    os.path.join(TOP, "bench", "floor_prober.c")], check=True)
+    stack = Stack(os.path.abspath(build), "bench")
+    try:
+        ports = stack.start_fake(farm_listeners())
+        res = {"check_smtp": [], "floor1": [], "floor100": []}
+        for _ in range(repeat):
+            if os.path.exists(CHECK_SMTP):
+                res["check_smtp"].append(check_smtp_cpu(ports))
+            res["floor1"].append(floor(bench_build, 1, ports, 5000))
+            res["floor100"].append(floor(bench_build, 100, ports, 20000))
+    finally:
+        stack.close()
+    return {k: statistics.median(v) for k, v in res.items() if v}
+
+
+def median_of(runs, key):
+    values = [r[key] for r in runs if key in r]
+    return statistics.median(values) if values else float("nan")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--sizes", default="100,1000,10000")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--quick", action="store_true", help="one run each, sizes 100 and 1000")
+    args = ap.parse_args()
+    if args.quick:
+        args.repeat, args.sizes = 1, "100,1000"
+    sizes = [int(x) for x in args.sizes.split(",")]
+    ref = references(args.build, args.repeat)
+    print("reference, CPU per probe (median of %d): check_smtp %.0f us, floor %.1f us at "
+          "concurrency 1, %.1f us at concurrency 100" % (
+              args.repeat, ref.get("check_smtp", float("nan")), ref["floor1"], ref["floor100"]),
+          flush=True)
+    rows = {}
+    for n in sizes:
+        runs = [smtpmond_run(args.build, n, walk=(n == max(sizes)), flap=(n == max(sizes)))
+                for _ in range(args.repeat)]
+        rows[n] = runs
+        print("N=%d: %s" % (n, {k: round(median_of(runs, k), 2) for k in runs[0]
+                                if k != "notify_ms"}), flush=True)
+    tls = [smtpmond_run(args.build, 100, tls=True) for _ in range(args.repeat)]
+    big = max(sizes)
+    plugin = [smtpmond_run(args.build, big, frontend="plugin", walk=True)
+              for _ in range(args.repeat)]
+    report(args, ref, rows, tls, plugin, big)
+
+
+def report(args, ref, rows, tls, plugin, big):
+    plain100 = median_of(rows[min(rows)], "cpu_us")
+    print()
+    print("| figure | value | target |")
+    print("|---|---|---|")
+    for n, runs in rows.items():
+        print("| CPU per plain probe, N=%d (interval %d s) | %.0f us (%.1f %% of a core) | |"
+              % (n, INTERVAL[n], median_of(runs, "cpu_us"), median_of(runs, "cpu_share")))
+    print("| CPU per STARTTLS probe, N=100 | %.0f us | |" % median_of(tls, "cpu_us"))
+    if "check_smtp" in ref:
+        print("| check_smtp CPU per probe | %.0f us | ratio smtpmond/check_smtp %.3f "
+              "(target <= 0.020) |" % (ref["check_smtp"], plain100 / ref["check_smtp"]))
+    print("| floor CPU per probe, concurrency 1 / 100 | %.1f / %.1f us | smtpmond/floor(1) "
+          "%.1f, smtpmond/floor(100) %.1f (target <= 1.5 at the same concurrency) |"
+          % (ref["floor1"], ref["floor100"], plain100 / ref["floor1"],
+             plain100 / ref["floor100"]))
+    for n in (1000, 10000):
+        if n in rows:
+            print("| RSS, N=%d | %.1f MiB, %.2f KiB per server | < 64 MiB at 10,000 |"
+                  % (n, median_of(rows[n], "rss_kib") / 1024,
+                     median_of(rows[n], "rss_kib") / n))
+    print("| CPU share, N=%d | %.1f %% of a core | < 5 %% at 10,000 / 60 s |"
+          % (big, median_of(rows[big], "cpu_share")))
+    print("| schedule lateness, N=%d | p50 %.1f ms, p99 %.1f ms, max %.1f ms | p99 < 100 ms |"
+          % (big, median_of(rows[big], "late_p50"), median_of(rows[big], "late_p99"),
+             median_of(rows[big], "late_max")))
+    print("| snmpbulkwalk -Cr50 of the whole %d-row table | AgentX %.0f rows/s, plugin %.0f rows/s | "
+          "AgentX >= 50 %% of plugin |" % (big, median_of(rows[big], "walk_rows_s"),
+                                            median_of(plugin, "walk_rows_s")))
+    print("| GET while probing, N=%d | AgentX p50 %.2f ms p99 %.2f ms; plugin p50 %.2f ms "
+          "p99 %.2f ms | p99 < 5 ms |" % (big, median_of(rows[big], "get_p50"),
+                                            median_of(rows[big], "get_p99"),
+                                            median_of(plugin, "get_p50"),
+                                            median_of(plugin, "get_p99")))
+    notify = sorted(x for r in rows[big] for x in r.get("notify_ms", []))
+    if notify:
+        print("| notification latency under load (N=%d), %d samples | median %.2f ms, max "
+              "%.2f ms | < 100 ms |" % (big, len(notify), statistics.median(notify), notify[-1]))
+    print("| start-up with N=%d | %.1f s | |" % (big, median_of(rows[big], "start_s")))
+
+
+if __name__ == "__main__":
+    main()
