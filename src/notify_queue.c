@@ -12,10 +12,11 @@ struct notify_queue {
 	struct notify_event **ring;   /* events are allocated only while queued */
 	unsigned capacity, head, count, dropped;
 	atomic_int enabled;
+	int wake;                     /* poke the reader */
 	int pipe[2];                  /* [0] the agent watches, [1] pokes it */
 };
 
-struct notify_queue *notify_queue_new(unsigned capacity)
+struct notify_queue *notify_queue_new(unsigned capacity, int wake)
 {
 	struct notify_queue *q = calloc(1, sizeof(*q));
 
@@ -30,6 +31,7 @@ struct notify_queue *notify_queue_new(unsigned capacity)
 	}
 	pthread_mutex_init(&q->lock, NULL);
 	atomic_init(&q->enabled, 1);
+	q->wake = wake;
 	return q;
 }
 
@@ -87,7 +89,7 @@ void notify_queue_push(struct notify_queue *q, const struct notify_event *e)
 	pthread_mutex_unlock(&q->lock);
 	/* One wake-up per batch: the consumer empties the pipe, then the queue,
 	 * and wakes itself again while events remain. */
-	if (was_empty)
+	if (was_empty && q->wake)
 		notify_queue_wakeup(q);
 }
 

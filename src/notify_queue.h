@@ -21,8 +21,9 @@ struct notify_event {
 
 struct notify_queue;
 
-/* Holds at most CAPACITY events; when full the oldest goes first. */
-struct notify_queue *notify_queue_new(unsigned capacity);
+/* Holds at most CAPACITY events; when full the oldest goes first. WAKE:
+ * poke the reader's fd when events arrive (0: the reader polls). */
+struct notify_queue *notify_queue_new(unsigned capacity, int wake);
 void notify_queue_free(struct notify_queue *q);
 
 /* Any thread. Ignored while disabled; never blocks. */

@@ -276,9 +276,20 @@ static void stop_slot(struct slot *sl)
 	dnsbl_stop(sl, 0);
 }
 
+/* Due times fall on a 20 ms grid: probes still spread over the interval,
+ * but those due close together start on one wake-up of the loop and share
+ * its later ones (a wake-up costs more than the work it does). Intervals are
+ * whole seconds, so a slot stays on the grid. */
+#define GRID_US 20000u
+
+static uint64_t on_grid(uint64_t t_us)
+{
+	return (t_us + GRID_US - 1) / GRID_US * GRID_US;
+}
+
 static void start_slot(struct slot *sl, uint64_t delay_us)
 {
-	sl->due_us = monotime_us() + delay_us;
+	sl->due_us = on_grid(monotime_us() + delay_us);
 	if (sl->cfg.opt.enabled)
 		arm(sl);
 }

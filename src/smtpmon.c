@@ -62,7 +62,7 @@ static int start_activity(unsigned servers)
 
 	if (size < 0)
 		mod.config.settings.history_size = size = SMTPMON_HISTORY_DEFAULT;
-	mod.activity_queue = notify_queue_new(4 * servers + 256);
+	mod.activity_queue = notify_queue_new(4 * servers + 256, 0);
 	mod.history = history_table_register((unsigned)size);
 	if (!mod.activity_queue || !mod.history)
 		return -1;
@@ -72,7 +72,7 @@ static int start_activity(unsigned servers)
 
 static int start_notifications(unsigned servers)
 {
-	mod.notes = notify_queue_new(queue_capacity(servers));
+	mod.notes = notify_queue_new(queue_capacity(servers), 1);
 	if (!mod.notes || !mod.notifier)
 		return -1;
 	notify_queue_set_enabled(mod.notes, mod.config.settings.notifications != 0);

@@ -30,7 +30,7 @@ static int readable(const struct notify_queue *q)
 
 static void events_come_out_in_order_and_wake_the_reader(void **state)
 {
-	struct notify_queue *q = notify_queue_new(8);
+	struct notify_queue *q = notify_queue_new(8, 1);
 	struct notify_event a = event("a", NOTIFY_SERVER_DOWN), b = event("b", NOTIFY_SERVER_UP);
 	struct notify_event out;
 
@@ -55,7 +55,7 @@ static void events_come_out_in_order_and_wake_the_reader(void **state)
  * empty queue pokes the reader; pushes while it has not emptied it do not. */
 static void only_the_first_event_of_a_batch_pokes_the_reader(void **state)
 {
-	struct notify_queue *q = notify_queue_new(8);
+	struct notify_queue *q = notify_queue_new(8, 1);
 	struct notify_event a = event("a", NOTIFY_SERVER_DOWN), out;
 	char buf[8];
 
@@ -72,9 +72,22 @@ static void only_the_first_event_of_a_batch_pokes_the_reader(void **state)
 	notify_queue_free(q);
 }
 
+/* A queue whose reader polls (the activity queue) never writes its fd. */
+static void a_polled_queue_never_pokes(void **state)
+{
+	struct notify_queue *q = notify_queue_new(4, 0);
+	struct notify_event a = event("a", NOTIFY_SERVER_UP), out;
+
+	(void)state;
+	notify_queue_push(q, &a);
+	assert_false(readable(q));
+	assert_int_equal(notify_queue_pop(q, &out), 1);
+	notify_queue_free(q);
+}
+
 static void when_full_the_oldest_goes_and_is_counted(void **state)
 {
-	struct notify_queue *q = notify_queue_new(3);
+	struct notify_queue *q = notify_queue_new(3, 1);
 	struct notify_event out;
 	char name[8];
 
@@ -96,7 +109,7 @@ static void when_full_the_oldest_goes_and_is_counted(void **state)
 
 static void disabled_queue_takes_nothing(void **state)
 {
-	struct notify_queue *q = notify_queue_new(4);
+	struct notify_queue *q = notify_queue_new(4, 1);
 	struct notify_event e = event("x", NOTIFY_SERVER_DEGRADED);
 
 	(void)state;
@@ -113,7 +126,7 @@ static void disabled_queue_takes_nothing(void **state)
 
 static void many_wakeups_never_block_the_writer(void **state)
 {
-	struct notify_queue *q = notify_queue_new(4);
+	struct notify_queue *q = notify_queue_new(4, 1);
 	struct notify_event e = event("x", NOTIFY_SERVER_DOWN), out;
 
 	(void)state;
@@ -134,6 +147,7 @@ int main(void)
 		cmocka_unit_test(disabled_queue_takes_nothing),
 		cmocka_unit_test(many_wakeups_never_block_the_writer),
 		cmocka_unit_test(only_the_first_event_of_a_batch_pokes_the_reader),
+		cmocka_unit_test(a_polled_queue_never_pokes),
 	};
 
 	return cmocka_run_group_tests_name("notify_queue", tests, NULL, NULL);
