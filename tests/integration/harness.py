@@ -384,7 +384,16 @@ class Stack:
         return rows
 
     def history(self):
-        """{server name: [(index, {column: value}), ...]} in OID order."""
+        """{server name: [(index, {column: value}), ...]} in OID order. A walk
+        goes column by column, so a probe recorded during it leaves rows
+        with some columns only: such a walk is taken again."""
+        for _ in range(10):
+            out = self._history_once()
+            if all(len(cols) == 5 for rows in out.values() for _, cols in rows):
+                return out
+        return out
+
+    def _history_once(self):
         prefix = ROOT + ".1.3.1."
         names = {2: "Time", 3: "Result", 4: "ReplyCode", 5: "Latency", 6: "Detail"}
         out = {}
