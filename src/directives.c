@@ -323,6 +323,15 @@ void directives_unregister(void)
 	target_set = NULL;
 }
 
+void config_set_release_rows(struct config_set *set)
+{
+	free(set->servers);
+	free(set->stored);
+	set->servers = NULL;
+	set->stored = NULL;
+	set->count = set->cap = set->nstored = set->capstored = 0;
+}
+
 void config_set_clear(struct config_set *set)
 {
 	free(set->servers);

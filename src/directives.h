@@ -38,6 +38,8 @@ void directives_collect_into(struct config_set *set);
 void directives_unregister(void);
 
 void config_set_clear(struct config_set *set);
+/* The servers and stored rows only: the settings stay. */
+void config_set_release_rows(struct config_set *set);
 
 /* "active", "notInService" or "notReady", as smtpMonStoredServer writes it. */
 const char *directives_row_status_name(int row_status);

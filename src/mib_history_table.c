@@ -22,6 +22,17 @@ struct history_entry {
 	char detail[STATE_TEXT_MAX + 1];
 };
 
+/* What a table row keeps: the same, with the detail at its own length
+ * (most are far shorter than 255 octets, and there are N x size of them). */
+struct history_row {
+	uint32_t index;
+	uint64_t wall_us;
+	enum probe_result result;
+	int reply_code;
+	uint32_t latency_us;
+	char detail[];
+};
+
 /* A server's entries, oldest first; agent thread only. */
 struct history_ring {
 	netsnmp_tdata_row **rows;
@@ -36,7 +47,7 @@ struct history_table {
 	unsigned size;
 };
 
-static void set_value(netsnmp_variable_list *vb, unsigned col, const struct history_entry *e)
+static void set_value(netsnmp_variable_list *vb, unsigned col, const struct history_row *e)
 {
 	unsigned char dt[DATE_AND_TIME_LEN];
 	long v;
@@ -63,7 +74,7 @@ static int handle_history(netsnmp_mib_handler *handler, netsnmp_handler_registra
 	if (reqinfo->mode != MODE_GET)
 		return SNMP_ERR_NOERROR;
 	for (netsnmp_request_info *req = requests; req; req = req->next) {
-		const struct history_entry *e = netsnmp_tdata_extract_entry(req);
+		const struct history_row *e = netsnmp_tdata_extract_entry(req);
 		netsnmp_table_request_info *ti = netsnmp_extract_table_info(req);
 
 		if (req->processed)
@@ -137,7 +148,8 @@ static struct history_ring *ring_of(struct history_table *ht, struct target *t)
 static netsnmp_tdata_row *new_row(const char *name, const struct history_entry *from)
 {
 	netsnmp_tdata_row *row = netsnmp_tdata_create_row();
-	struct history_entry *e = malloc(sizeof(*e));
+	size_t len = strnlen(from->detail, sizeof(from->detail) - 1);
+	struct history_row *e = malloc(sizeof(*e) + len + 1);
 	u_long idx = from->index;
 
 	if (!row || !e) {
@@ -146,7 +158,13 @@ static netsnmp_tdata_row *new_row(const char *name, const struct history_entry *
 			netsnmp_tdata_delete_row(row);
 		return NULL;
 	}
-	*e = *from;
+	e->index = from->index;
+	e->wall_us = from->wall_us;
+	e->result = from->result;
+	e->reply_code = from->reply_code;
+	e->latency_us = from->latency_us;
+	memcpy(e->detail, from->detail, len);
+	e->detail[len] = '\0';
 	row->data = e;
 	netsnmp_tdata_row_add_index(row, ASN_OCTET_STR, name, strlen(name));
 	netsnmp_tdata_row_add_index(row, ASN_UNSIGNED, &idx, sizeof(idx));
@@ -207,8 +225,17 @@ struct history_saved *history_save(const struct target *t)
 		return NULL;
 	h->count = r->count;
 	h->next_index = r->next_index;
-	for (unsigned i = 0; i < r->count; i++)
-		h->entries[i] = *(struct history_entry *)r->rows[(r->head + i) % r->cap]->data;
+	for (unsigned i = 0; i < r->count; i++) {
+		const struct history_row *e = r->rows[(r->head + i) % r->cap]->data;
+		struct history_entry *out = &h->entries[i];
+
+		out->index = e->index;
+		out->wall_us = e->wall_us;
+		out->result = e->result;
+		out->reply_code = e->reply_code;
+		out->latency_us = e->latency_us;
+		snprintf(out->detail, sizeof(out->detail), "%s", e->detail);
+	}
 	return h;
 }
 

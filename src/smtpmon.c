@@ -188,6 +188,7 @@ int smtpmon_start(struct handoff *carried)
 	if (carried)
 		adopt_carried(carried);
 	carried = NULL;
+	config_set_release_rows(&mod.config);   /* the rows have them now */
 	mod.persist = persist_register(mod.store, set);
 	if (scheduler_start(mod.sched) != 0)
 		goto fail;
@@ -313,6 +314,7 @@ void smtpmon_reload(void)
 	for (unsigned i = 0; i < mod.config.count; i++)
 		apply_server(&mod.config.servers[i], &n);
 	rows_apply_defaults(&mod.rows);  /* SET rows follow new defaults too */
+	config_set_release_rows(&mod.config);
 	snmp_log(LOG_INFO, "smtpmon: configuration reloaded: %u added, %u removed, %u changed, "
 		 "%u unchanged\n", n.added, n.removed, n.changed, n.kept);
 }
