@@ -65,29 +65,29 @@ struct dnsbl_run *dnsbl_run_start(struct evdns_base *dns, const struct dnsbl_zon
 				  dnsbl_done_fn *done, void *arg)
 {
 	struct dnsbl_run *r = calloc(1, sizeof(*r));
-	char name[DNSBL_NAME_MAX];
+	char names[DNSBL_ZONES_MAX][DNSBL_NAME_MAX];
 
 	if (!r || !zones->n)
 		return free(r), NULL;
 	r->done = done;
 	r->arg = arg;
 	r->v.n = zones->n;
+	/* Every name first, so that a bad one starts nothing. */
 	for (unsigned i = 0; i < zones->n; i++) {
 		memcpy(r->v.zone[i], zones->zone[i], sizeof(r->v.zone[i]));
-		if (dnsbl_query_name(family, addr, zones->zone[i], name, sizeof(name)) != 0)
+		if (dnsbl_query_name(family, addr, zones->zone[i], names[i], sizeof(names[i])) != 0)
 			return free(r), NULL;
 	}
 	r->pending = zones->n + 1;          /* held until every query is sent */
 	for (unsigned i = 0; i < zones->n; i++) {
 		struct dnsbl_query *q = &r->q[i];
 
-		dnsbl_query_name(family, addr, zones->zone[i], name, sizeof(name));
 		q->run = r;
 		q->index = i;
-		q->req = evdns_base_resolve_ipv4(dns, name, DNS_QUERY_NO_SEARCH, on_answer, q);
-		if (q->answered)           /* evdns answered at once */
+		q->req = evdns_base_resolve_ipv4(dns, names[i], DNS_QUERY_NO_SEARCH, on_answer, q);
+		if (q->answered) {         /* evdns answered at once */
 			q->req = NULL;
-		else if (!q->req) {
+		} else if (!q->req) {
 			record_failure(r, i, DNS_ERR_UNKNOWN);
 			r->pending--;
 		}
