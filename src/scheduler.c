@@ -164,16 +164,10 @@ static void dnsbl_record(struct slot *sl, const struct dnsbl_verdicts *v)
 {
 	struct scheduler *s = sl->sched;
 	struct target_state after;
-	unsigned before = 0;
-	struct record_result r;
-	struct notify_event e;
+	struct record_result r = store_record_dnsbl(s->store, sl->target, &sl->cfg, v, &after);
+	struct notify_event e = { .type = EVENT_DNSBL, .before = r.before };
 
-	store_snapshot(s->store, sl->target, &after);
-	before = after.dnsbl_listings;
-	r = store_record_dnsbl(s->store, sl->target, &sl->cfg, v, &after);
-	if (s->activity && dnsbl_detail(v, &after, r.newly_listed || before != after.dnsbl_listings,
-					e.detail, sizeof(e.detail))) {
-		e.type = EVENT_DNSBL;
+	if (s->activity && dnsbl_detail(v, &after, r.listing_changed, e.detail, sizeof(e.detail))) {
 		e.cfg = sl->cfg;
 		e.st = after;
 		notify_queue_push(s->activity, &e);

@@ -144,6 +144,7 @@ struct record_result store_record_dnsbl(struct store *s, struct target *t,
 	r.before = t->st.track.status;
 	t->st.dnsbl_listings = dnsbl_apply(t->st.dnsbl_zones, v, zones, sizeof(zones));
 	r.newly_listed = t->st.dnsbl_listings > 0 && dnsbl_new_listing(t->st.dnsbl_zones, zones);
+	r.listing_changed = strcmp(t->st.dnsbl_zones, zones) != 0;
 	memcpy(t->st.dnsbl_zones, zones, sizeof(zones));
 	h = health_of(&t->st);
 	if (status_reassess(&t->st.track, &p, &h))

@@ -98,6 +98,7 @@ struct record_result {
 	int slow;                              /* above latencyThreshold */
 	int cert_expiring;                     /* smtpMonCertExpiring is due */
 	int newly_listed;                      /* smtpMonServerListed is due */
+	int listing_changed;                   /* DnsblZones changed */
 };
 
 /* Probe thread: records a finished probe and applies the status rules;
