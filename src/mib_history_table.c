@@ -12,24 +12,25 @@
 
 enum { HCOL_TIME = 2, HCOL_RESULT, HCOL_REPLY_CODE, HCOL_LATENCY, HCOL_DETAIL };
 
-/* One probe as the table shows it. */
-struct history_entry {
+/* One probe as the table shows it, but its detail. */
+struct history_facts {
 	uint32_t index;                /* smtpMonHistoryIndex */
 	uint64_t wall_us;
 	enum probe_result result;
 	int reply_code;
 	uint32_t latency_us;
+};
+
+/* An entry as it is built and carried over a reload. */
+struct history_entry {
+	struct history_facts f;
 	char detail[STATE_TEXT_MAX + 1];
 };
 
-/* What a table row keeps: the same, with the detail at its own length
- * (most are far shorter than 255 octets, and there are N x size of them). */
+/* What a table row keeps: the detail at its own length (most are far
+ * shorter than 255 octets, and there are N x size of them). */
 struct history_row {
-	uint32_t index;
-	uint64_t wall_us;
-	enum probe_result result;
-	int reply_code;
-	uint32_t latency_us;
+	struct history_facts f;
 	char detail[];
 };
 
@@ -54,14 +55,14 @@ static void set_value(netsnmp_variable_list *vb, unsigned col, const struct hist
 
 	switch (col) {
 	case HCOL_TIME:
-		snmp_set_var_typed_value(vb, ASN_OCTET_STR, dt, mib_date_and_time(e->wall_us, dt));
+		snmp_set_var_typed_value(vb, ASN_OCTET_STR, dt, mib_date_and_time(e->f.wall_us, dt));
 		return;
 	case HCOL_DETAIL:
 		snmp_set_var_typed_value(vb, ASN_OCTET_STR, e->detail, strlen(e->detail));
 		return;
-	case HCOL_RESULT: v = e->result; break;
-	case HCOL_REPLY_CODE: v = e->reply_code; break;
-	default: v = e->latency_us; break;
+	case HCOL_RESULT: v = e->f.result; break;
+	case HCOL_REPLY_CODE: v = e->f.reply_code; break;
+	default: v = e->f.latency_us; break;
 	}
 	snmp_set_var_typed_value(vb, col == HCOL_LATENCY ? ASN_UNSIGNED : ASN_INTEGER, &v, sizeof(v));
 }
@@ -150,7 +151,7 @@ static netsnmp_tdata_row *new_row(const char *name, const struct history_entry *
 	netsnmp_tdata_row *row = netsnmp_tdata_create_row();
 	size_t len = strnlen(from->detail, sizeof(from->detail) - 1);
 	struct history_row *e = malloc(sizeof(*e) + len + 1);
-	u_long idx = from->index;
+	u_long idx = from->f.index;
 
 	if (!row || !e) {
 		free(e);
@@ -158,11 +159,7 @@ static netsnmp_tdata_row *new_row(const char *name, const struct history_entry *
 			netsnmp_tdata_delete_row(row);
 		return NULL;
 	}
-	e->index = from->index;
-	e->wall_us = from->wall_us;
-	e->result = from->result;
-	e->reply_code = from->reply_code;
-	e->latency_us = from->latency_us;
+	e->f = from->f;
 	memcpy(e->detail, from->detail, len);
 	e->detail[len] = '\0';
 	row->data = e;
@@ -191,15 +188,15 @@ static void add_entry(struct history_table *ht, struct history_ring *r, const ch
 
 void history_record(struct history_table *ht, struct target *t, const struct probe_outcome *o)
 {
-	struct history_entry e = {
+	struct history_entry e = { .f = {
 		.wall_us = o->finished_wall_us, .result = o->result,
 		.reply_code = o->reply_code, .latency_us = o->latency_us,
-	};
+	} };
 	struct history_ring *r;
 
 	if (!ht->size || !(r = ring_of(ht, t)))
 		return;
-	e.index = r->next_index;
+	e.f.index = r->next_index;
 	r->next_index = r->next_index == UINT32_MAX ? 1 : r->next_index + 1;
 	/* The error, or the last reply line the server sent. */
 	memcpy(e.detail, o->result == RESULT_OK ? o->last_reply : o->error, sizeof(e.detail));
@@ -229,11 +226,7 @@ struct history_saved *history_save(const struct target *t)
 		const struct history_row *e = r->rows[(r->head + i) % r->cap]->data;
 		struct history_entry *out = &h->entries[i];
 
-		out->index = e->index;
-		out->wall_us = e->wall_us;
-		out->result = e->result;
-		out->reply_code = e->reply_code;
-		out->latency_us = e->latency_us;
+		out->f = e->f;
 		snprintf(out->detail, sizeof(out->detail), "%s", e->detail);
 	}
 	return h;
