@@ -24,7 +24,8 @@ struct notify_queue *notify_queue_new(unsigned capacity, int wake)
 		return NULL;
 	q->capacity = capacity ? capacity : 1;
 	q->ring = calloc(q->capacity, sizeof(*q->ring));
-	if (!q->ring || pipe2(q->pipe, O_NONBLOCK | O_CLOEXEC) != 0) {
+	q->pipe[0] = q->pipe[1] = -1;     /* a reader that polls needs none */
+	if (!q->ring || (wake && pipe2(q->pipe, O_NONBLOCK | O_CLOEXEC) != 0)) {
 		free(q->ring);
 		free(q);
 		return NULL;
@@ -43,8 +44,10 @@ void notify_queue_free(struct notify_queue *q)
 		return;
 	while (notify_queue_pop(q, &e))
 		;
-	close(q->pipe[0]);
-	close(q->pipe[1]);
+	if (q->wake) {
+		close(q->pipe[0]);
+		close(q->pipe[1]);
+	}
 	pthread_mutex_destroy(&q->lock);
 	free(q->ring);
 	free(q);

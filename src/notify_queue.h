@@ -31,7 +31,8 @@ void notify_queue_push(struct notify_queue *q, const struct notify_event *e);
 void notify_queue_set_enabled(struct notify_queue *q, int enabled);
 int notify_queue_enabled(struct notify_queue *q);
 
-/* The consumer: readable while events wait. pop returns 0 when empty. */
+/* The consumer: readable while events wait (-1 for a queue that does not
+ * wake its reader). pop returns 0 when empty. */
 int notify_queue_fd(const struct notify_queue *q);
 int notify_queue_pop(struct notify_queue *q, struct notify_event *out);
 unsigned notify_queue_length(struct notify_queue *q);
