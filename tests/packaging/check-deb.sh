@@ -109,7 +109,7 @@ check "dpkg-buildpackage -us -uc -b builds the packages without warnings" build
 check "smtpmond holds the daemon, its unit, man pages, configuration and examples" daemon_package
 check "smtpmond's conffiles, user, started unit and library dependencies" daemon_control
 check "the packaged unit starts /usr/sbin/smtpmond -f as smtpmon; snmpd admits the group" packaged_unit
-check "the packaged smtpmond runs and is version $version" packaged_daemon_runs
+check "the packaged smtpmond runs and reports version ${version%-*}" packaged_daemon_runs
 check "snmpd-smtpmon holds the plugin in snmpd's dlmod directory" \
 	holds snmpd-smtpmon "$arch" "-rw-r--r-- usr/lib/$multiarch/snmp/dlmod/smtpmon.so"
 check "smtpmon-mib holds SMTP-MONITOR-MIB in net-snmp's MIB directory" \
