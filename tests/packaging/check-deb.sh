@@ -29,10 +29,11 @@ version=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version)
 arch=$(dpkg --print-architecture)
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 
-copy_sources() {   # what git tracks or would track; a tarball's tree as it is
+copy_sources() {   # what git tracks or would track, without tools/check's build/
 	mkdir -p "$tmp/src"
 	if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
-		(cd "$top" && git ls-files -co --exclude-standard | tar -T - -cf -) | tar -xf - -C "$tmp/src"
+		(cd "$top" && git ls-files -co --exclude-standard | grep -v '^build/' | tar -T - -cf -) |
+			tar -xf - -C "$tmp/src"
 	else
 		(cd "$top" && tar --exclude=./build --exclude='./build-*' -cf - .) | tar -xf - -C "$tmp/src"
 	fi
