@@ -60,28 +60,62 @@ void store_free(struct store *s)
 	for (unsigned i = 0; i < s->count; i++)
 		target_free(s->targets[i]);
 	free(s->targets);
+	free(s->by_name);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
 
+/* Where NAME is in by_name, or would go. The activity queue looks a row up
+ * by name for every probe, so this must not be linear in the servers. */
+static unsigned name_slot(const struct store *s, const char *name, int *found)
+{
+	unsigned lo = 0, hi = s->count;
+
+	*found = 0;
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+		int c = strcmp(s->by_name[mid]->cfg.name, name);
+
+		if (c == 0) {
+			*found = 1;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 struct target *store_find(struct store *s, const char *name)
 {
-	for (unsigned i = 0; i < s->count; i++)
-		if (strcmp(s->targets[i]->cfg.name, name) == 0)
-			return s->targets[i];
-	return NULL;
+	int found;
+	unsigned i = name_slot(s, name, &found);
+
+	return found ? s->by_name[i] : NULL;
 }
 
 static int store_grow(struct store *s)
 {
 	unsigned cap = s->cap ? s->cap * 2 : 16;
 	struct target **t = realloc(s->targets, cap * sizeof(*t));
+	struct target **n;
 
 	if (!t)
 		return -1;
 	s->targets = t;
+	n = realloc(s->by_name, cap * sizeof(*n));
+	if (!n)
+		return -1;
+	s->by_name = n;
 	s->cap = cap;
 	return 0;
+}
+
+static void unlist(struct target **list, unsigned count, unsigned i)
+{
+	memmove(&list[i], &list[i + 1], (count - i - 1) * sizeof(*list));
 }
 
 struct target *store_add(struct store *s, const struct target_config *spec,
@@ -89,8 +123,10 @@ struct target *store_add(struct store *s, const struct target_config *spec,
 {
 	struct target_state st = { 0 };
 	struct target *t;
+	int found;
+	unsigned at = name_slot(s, cfg->name, &found);
 
-	if (store_find(s, cfg->name) || (s->count == s->cap && store_grow(s) != 0))
+	if (found || (s->count == s->cap && store_grow(s) != 0))
 		return NULL;
 	t = calloc(1, sizeof(*t));
 	if (!t)
@@ -104,6 +140,8 @@ struct target *store_add(struct store *s, const struct target_config *spec,
 		return NULL;
 	}
 	pthread_mutex_lock(&s->lock);
+	memmove(&s->by_name[at + 1], &s->by_name[at], (s->count - at) * sizeof(*s->by_name));
+	s->by_name[at] = t;
 	s->targets[s->count++] = t;
 	pthread_mutex_unlock(&s->lock);
 	return t;
@@ -208,11 +246,15 @@ struct record_result store_record_dnsbl(struct store *s, struct target *t,
 
 void store_remove(struct store *s, struct target *t)
 {
+	int found;
+	unsigned at = name_slot(s, t->cfg.name, &found);
+
 	pthread_mutex_lock(&s->lock);
 	for (unsigned i = 0; i < s->count; i++) {
 		if (s->targets[i] == t) {
-			memmove(&s->targets[i], &s->targets[i + 1],
-				(s->count - i - 1) * sizeof(*s->targets));
+			unlist(s->targets, s->count, i);
+			if (found)
+				unlist(s->by_name, s->count, at);
 			s->count--;
 			break;
 		}

@@ -80,6 +80,7 @@ struct store_totals {
 struct store {
 	pthread_mutex_t lock;
 	struct target **targets;               /* in configuration order */
+	struct target **by_name;               /* the same, sorted by name (store_find) */
 	unsigned count, cap;
 	uint64_t probes_total, failures_total;
 };
