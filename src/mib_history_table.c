@@ -36,17 +36,123 @@ struct history_row {
 
 /* A server's entries, oldest first; agent thread only. */
 struct history_ring {
-	netsnmp_tdata_row **rows;
+	struct target *target;
+	struct history_row **rows;
 	unsigned cap, count, head;
 	uint32_t next_index;           /* 1, 2, ... 4294967295, 1, ... */
 };
 
+/* The rings are listed in the table's order (the OID of each server's name)
+ * and answered from there: a tdata container of every entry cost a memmove
+ * of the whole table for each probe, tens of microseconds at 10,000
+ * servers with full histories. */
 struct history_table {
-	netsnmp_tdata *table;
 	netsnmp_handler_registration *reg;
 	netsnmp_table_registration_info *info;
 	unsigned size;
+	struct history_ring **rings;   /* sorted by name_cmp */
+	unsigned nrings, caprings;
 };
+
+/* --- the order of the index ------------------------------------------- */
+
+/* Compares NAME's index (its length, then its octets) with the OID X of
+ * XLEN sub-identifiers, as snmp_oid_compare would. */
+static int name_cmp(const char *name, const oid *x, size_t xlen)
+{
+	size_t len = strlen(name);
+
+	for (size_t k = 0; k <= len; k++) {
+		oid mine = k ? (unsigned char)name[k - 1] : len;
+
+		if (k == xlen)
+			return 1;              /* X is a prefix of the name's index */
+		if (mine != x[k])
+			return mine < x[k] ? -1 : 1;
+	}
+	return len + 1 == xlen ? 0 : -1;
+}
+
+/* The first ring whose name's index is >= X (nrings if none). */
+static unsigned ring_lower_bound(const struct history_table *ht, const oid *x, size_t xlen)
+{
+	unsigned lo = 0, hi = ht->nrings;
+
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (name_cmp(ht->rings[mid]->target->cfg.name, x, xlen) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The ring whose name's index is exactly the first sub-identifiers of X. */
+static struct history_ring *ring_named(const struct history_table *ht, const oid *x,
+				       size_t xlen)
+{
+	size_t plen;
+	unsigned i;
+
+	if (!xlen || x[0] > TARGET_NAME_MAX || xlen < x[0] + 1)
+		return NULL;
+	plen = x[0] + 1;
+	i = ring_lower_bound(ht, x, plen);
+	if (i < ht->nrings && name_cmp(ht->rings[i]->target->cfg.name, x, plen) == 0)
+		return ht->rings[i];
+	return NULL;
+}
+
+/* R's entry with the least index above AFTER (indexes wrap, so by value). */
+static const struct history_row *entry_after(const struct history_ring *r, uint64_t after)
+{
+	const struct history_row *best = NULL;
+
+	for (unsigned i = 0; i < r->count; i++) {
+		const struct history_row *e = r->rows[(r->head + i) % r->cap];
+
+		if (e->f.index > after && (!best || e->f.index < best->f.index))
+			best = e;
+	}
+	return best;
+}
+
+/* The first row after index X in the table's order; its ring in *RP. A ring
+ * whose name is a strict prefix of X holds rows after X only above X's
+ * history index; every ring from X on (in order) holds only rows after X. */
+static const struct history_row *row_after(const struct history_table *ht, const oid *x,
+					   size_t xlen, const struct history_ring **rp)
+{
+	const struct history_ring *r = ring_named(ht, x, xlen);
+	const struct history_row *e = NULL;
+
+	if (r && xlen > x[0] + 1)
+		e = entry_after(r, x[x[0] + 1]);
+	for (unsigned i = ring_lower_bound(ht, x, xlen); !e && i < ht->nrings; i++) {
+		r = ht->rings[i];
+		e = entry_after(r, 0);
+	}
+	*rp = r;
+	return e;
+}
+
+/* The row at index X exactly. */
+static const struct history_row *row_at(const struct history_table *ht, const oid *x,
+					size_t xlen)
+{
+	const struct history_ring *r = ring_named(ht, x, xlen);
+
+	if (!r || xlen != x[0] + 2)
+		return NULL;
+	for (unsigned i = 0; i < r->count; i++)
+		if (r->rows[(r->head + i) % r->cap]->f.index == x[xlen - 1])
+			return r->rows[(r->head + i) % r->cap];
+	return NULL;
+}
+
+/* --- the handler --------------------------------------------------------- */
 
 static void set_value(netsnmp_variable_list *vb, unsigned col, const struct history_row *e)
 {
@@ -67,35 +173,82 @@ static void set_value(netsnmp_variable_list *vb, unsigned col, const struct hist
 	snmp_set_var_typed_value(vb, col == HCOL_LATENCY ? ASN_UNSIGNED : ASN_INTEGER, &v, sizeof(v));
 }
 
+/* The request now names table.1.COL.NAME.INDEX of the row it answers. */
+static void name_the_row(netsnmp_handler_registration *reg, netsnmp_variable_list *vb,
+			 unsigned col, const struct history_ring *r, const struct history_row *e)
+{
+	oid name[MAX_OID_LEN];
+	size_t n = reg->rootoid_len, len = strlen(r->target->cfg.name);
+
+	memcpy(name, reg->rootoid, n * sizeof(oid));
+	name[n++] = 1;
+	name[n++] = col;
+	name[n++] = len;
+	for (size_t k = 0; k < len; k++)
+		name[n++] = (unsigned char)r->target->cfg.name[k];
+	name[n++] = e->f.index;
+	snmp_set_var_objid(vb, name, n);
+}
+
+static void answer(struct history_table *ht, netsnmp_handler_registration *reg,
+		   netsnmp_agent_request_info *reqinfo, netsnmp_request_info *req)
+{
+	netsnmp_table_request_info *ti = netsnmp_extract_table_info(req);
+	const struct history_ring *r = NULL;
+	const struct history_row *e;
+
+	if (!ti)
+		return;
+	if (reqinfo->mode == MODE_GET) {
+		e = row_at(ht, ti->index_oid, ti->index_oid_len);
+		if (e)
+			set_value(req->requestvb, ti->colnum, e);
+		else
+			netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHINSTANCE);
+		return;
+	}
+	e = row_after(ht, ti->index_oid, ti->index_oid_len, &r);
+	if (!e) {
+		req->requestvb->type = SNMP_NOSUCHOBJECT;   /* the next column, if any */
+		return;
+	}
+	name_the_row(reg, req->requestvb, ti->colnum, r, e);
+	set_value(req->requestvb, ti->colnum, e);
+}
+
 static int handle_history(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
 			  netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
-	(void)handler;
-	(void)reginfo;
-	if (reqinfo->mode != MODE_GET)
-		return SNMP_ERR_NOERROR;
-	for (netsnmp_request_info *req = requests; req; req = req->next) {
-		const struct history_row *e = netsnmp_tdata_extract_entry(req);
-		netsnmp_table_request_info *ti = netsnmp_extract_table_info(req);
+	struct history_table *ht = handler->myvoid;
 
-		if (req->processed)
-			continue;
-		if (!e || !ti)
-			netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHINSTANCE);
-		else
-			set_value(req->requestvb, ti->colnum, e);
-	}
+	if (reqinfo->mode != MODE_GET && reqinfo->mode != MODE_GETNEXT)
+		return SNMP_ERR_NOERROR;
+	for (netsnmp_request_info *req = requests; req; req = req->next)
+		if (!req->processed)
+			answer(ht, reginfo, reqinfo, req);
 	return SNMP_ERR_NOERROR;
 }
 
-static void drop_oldest(struct history_table *ht, struct history_ring *r)
-{
-	netsnmp_tdata_row *row = r->rows[r->head];
+/* --- the rings --------------------------------------------------------- */
 
-	free(netsnmp_tdata_remove_and_delete_row(ht->table, row));
+static void drop_oldest(struct history_ring *r)
+{
+	free(r->rows[r->head]);
 	r->rows[r->head] = NULL;
 	r->head = (r->head + 1) % r->cap;
 	r->count--;
+}
+
+static void unlist_ring(struct history_table *ht, const struct history_ring *r)
+{
+	for (unsigned i = 0; i < ht->nrings; i++) {
+		if (ht->rings[i] == r) {
+			memmove(&ht->rings[i], &ht->rings[i + 1],
+				(ht->nrings - i - 1) * sizeof(*ht->rings));
+			ht->nrings--;
+			return;
+		}
+	}
 }
 
 static void free_ring(struct history_table *ht, struct target *t)
@@ -104,20 +257,21 @@ static void free_ring(struct history_table *ht, struct target *t)
 
 	if (!r)
 		return;
+	unlist_ring(ht, r);
 	while (r->count)
-		drop_oldest(ht, r);
+		drop_oldest(r);
 	free(r->rows);
 	free(r);
 	t->history = NULL;
 }
 
 /* Keeps the newest SIZE entries, in a ring of exactly that size. */
-static int resize_ring(struct history_table *ht, struct history_ring *r, unsigned size)
+static int resize_ring(struct history_ring *r, unsigned size)
 {
-	netsnmp_tdata_row **rows;
+	struct history_row **rows;
 
 	while (r->count > size)
-		drop_oldest(ht, r);
+		drop_oldest(r);
 	rows = calloc(size ? size : 1, sizeof(*rows));
 	if (!rows)
 		return -1;
@@ -130,6 +284,33 @@ static int resize_ring(struct history_table *ht, struct history_ring *r, unsigne
 	return 0;
 }
 
+/* Lists R in the table's order. */
+static int list_ring(struct history_table *ht, struct history_ring *r)
+{
+	oid x[TARGET_NAME_MAX + 1];
+	const char *name = r->target->cfg.name;
+	size_t len = strlen(name);
+	unsigned at;
+
+	if (ht->nrings == ht->caprings) {
+		unsigned cap = ht->caprings ? 2 * ht->caprings : 16;
+		struct history_ring **rings = realloc(ht->rings, cap * sizeof(*rings));
+
+		if (!rings)
+			return -1;
+		ht->rings = rings;
+		ht->caprings = cap;
+	}
+	x[0] = len;
+	for (size_t k = 0; k < len; k++)
+		x[k + 1] = (unsigned char)name[k];
+	at = ring_lower_bound(ht, x, len + 1);
+	memmove(&ht->rings[at + 1], &ht->rings[at], (ht->nrings - at) * sizeof(*ht->rings));
+	ht->rings[at] = r;
+	ht->nrings++;
+	return 0;
+}
+
 static struct history_ring *ring_of(struct history_table *ht, struct target *t)
 {
 	struct history_ring *r = t->history;
@@ -137,52 +318,35 @@ static struct history_ring *ring_of(struct history_table *ht, struct target *t)
 	if (r)
 		return r;
 	r = calloc(1, sizeof(*r));
-	if (!r || resize_ring(ht, r, ht->size) != 0) {
+	if (!r || resize_ring(r, ht->size) != 0) {
 		free(r);
 		return NULL;
 	}
+	r->target = t;
 	r->next_index = 1;
+	if (list_ring(ht, r) != 0) {
+		free(r->rows);
+		free(r);
+		return NULL;
+	}
 	t->history = r;
 	return r;
 }
 
-static netsnmp_tdata_row *new_row(const char *name, const struct history_entry *from)
+/* E becomes the newest entry of the ring; the oldest goes if it is full. */
+static void add_entry(struct history_ring *r, const struct history_entry *from)
 {
-	netsnmp_tdata_row *row = netsnmp_tdata_create_row();
 	size_t len = strnlen(from->detail, sizeof(from->detail) - 1);
 	struct history_row *e = malloc(sizeof(*e) + len + 1);
-	u_long idx = from->f.index;
 
-	if (!row || !e) {
-		free(e);
-		if (row)
-			netsnmp_tdata_delete_row(row);
-		return NULL;
-	}
+	if (!e)
+		return;
 	e->f = from->f;
 	memcpy(e->detail, from->detail, len);
 	e->detail[len] = '\0';
-	row->data = e;
-	netsnmp_tdata_row_add_index(row, ASN_OCTET_STR, name, strlen(name));
-	netsnmp_tdata_row_add_index(row, ASN_UNSIGNED, &idx, sizeof(idx));
-	return row;
-}
-
-/* E becomes the newest entry of T's ring; the oldest goes if it is full. */
-static void add_entry(struct history_table *ht, struct history_ring *r, const char *name,
-		      const struct history_entry *e)
-{
-	netsnmp_tdata_row *row = new_row(name, e);
-
-	if (!row)
-		return;
 	if (r->count == r->cap)
-		drop_oldest(ht, r);
-	if (netsnmp_tdata_add_row(ht->table, row) != SNMPERR_SUCCESS) {
-		free(netsnmp_tdata_delete_row(row));
-		return;
-	}
-	r->rows[(r->head + r->count) % r->cap] = row;
+		drop_oldest(r);
+	r->rows[(r->head + r->count) % r->cap] = e;
 	r->count++;
 }
 
@@ -200,7 +364,7 @@ void history_record(struct history_table *ht, struct target *t, const struct pro
 	r->next_index = r->next_index == UINT32_MAX ? 1 : r->next_index + 1;
 	/* The error, or the last reply line the server sent. */
 	memcpy(e.detail, o->result == RESULT_OK ? o->last_reply : o->error, sizeof(e.detail));
-	add_entry(ht, r, t->cfg.name, &e);
+	add_entry(r, &e);
 }
 
 /* Entries as plain data: the tdata rows go with the table they are in. */
@@ -223,7 +387,7 @@ struct history_saved *history_save(const struct target *t)
 	h->count = r->count;
 	h->next_index = r->next_index;
 	for (unsigned i = 0; i < r->count; i++) {
-		const struct history_row *e = r->rows[(r->head + i) % r->cap]->data;
+		const struct history_row *e = r->rows[(r->head + i) % r->cap];
 		struct history_entry *out = &h->entries[i];
 
 		out->f = e->f;
@@ -239,7 +403,7 @@ void history_restore(struct history_table *ht, struct target *t, struct history_
 	if (saved && ht->size && (r = ring_of(ht, t))) {
 		r->next_index = saved->next_index;
 		for (unsigned i = 0; i < saved->count; i++)
-			add_entry(ht, r, t->cfg.name, &saved->entries[i]);
+			add_entry(r, &saved->entries[i]);
 	}
 	free(saved);
 }
@@ -264,7 +428,7 @@ void history_set_size(struct history_table *ht, struct store *store, unsigned si
 		if (!size)
 			free_ring(ht, t);
 		else if (t->history)
-			resize_ring(ht, t->history, size);
+			resize_ring(t->history, size);
 	}
 }
 
@@ -281,20 +445,19 @@ struct history_table *history_table_register(unsigned size)
 	if (!ht)
 		return NULL;
 	ht->size = size;
-	/* The index is kept as an OID only: a varbind list per row costs 1 KiB each. */
-	ht->table = netsnmp_tdata_create_table("smtpMonHistoryTable", TDATA_FLAG_NO_STORE_INDEXES);
 	ht->info = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
 	ht->reg = netsnmp_create_handler_registration("smtpMonHistoryTable", handle_history,
 						      table_oid, OID_LENGTH(table_oid),
 						      HANDLER_CAN_RONLY);
-	if (!ht->table || !ht->info || !ht->reg) {
+	if (!ht->info || !ht->reg) {
 		snmp_log(LOG_ERR, "smtpmon: cannot register smtpMonHistoryTable\n");
 		return ht;   /* history off; the rest works */
 	}
+	ht->reg->handler->myvoid = ht;
 	netsnmp_table_helper_add_indexes(ht->info, ASN_OCTET_STR, ASN_UNSIGNED, 0);
 	ht->info->min_column = HCOL_TIME;
 	ht->info->max_column = HCOL_DETAIL;
-	if (netsnmp_tdata_register(ht->reg, ht->table, ht->info) != MIB_REGISTERED_OK)
+	if (netsnmp_register_table(ht->reg, ht->info) != MIB_REGISTERED_OK)
 		ht->reg = NULL;
 	return ht;
 }
@@ -307,8 +470,7 @@ void history_table_unregister(struct history_table *ht, struct store *store)
 		free_ring(ht, store->targets[i]);
 	if (ht->reg)
 		netsnmp_unregister_handler(ht->reg);
-	if (ht->table)
-		netsnmp_tdata_delete_table(ht->table);
 	netsnmp_table_registration_info_free(ht->info);
+	free(ht->rings);
 	SNMP_FREE(ht);
 }

@@ -5,7 +5,7 @@ for every failed probe and every change of Status."""
 import time
 import unittest
 
-from harness import GLOBAL, RESULT, StackCase
+from harness import GLOBAL, RESULT, ROOT, StackCase, name_index, parse_walk
 
 
 def decis(dt):
@@ -13,21 +13,30 @@ def decis(dt):
     return dt[4] * 3600 + dt[5] * 60 + dt[6] + dt[7] / 10.0
 
 
+def oid_tuple(oid):
+    return tuple(int(x) for x in oid.strip(".").split("."))
+
+
+HISTORY_RESULT = ROOT + ".1.3.1.3"        # smtpMonHistoryResult
+
+
 class History(StackCase):
     @classmethod
     def prepare(cls, stack):
         stack.start_snmpd()
         p = stack.start_fake({"h": ("cycle:3*ok/2*greet554", "127.0.0.1"),
-                              "other": ("ok", "127.0.0.1")})
+                              "other": ("ok", "127.0.0.1"), "zz": ("ok", "127.0.0.1")})
         stack.start_smtpmond([
             "smtpMonHistorySize 10",
             "smtpMonServer h 127.0.0.1:%d interval=1 failThreshold=2" % p["h"],
             "smtpMonServer other 127.0.0.1:%d interval=1" % p["other"],
+            "smtpMonServer zz 127.0.0.1:%d interval=1" % p["zz"],
         ])
         stack.wait_probes("h", 15, 30)
         cls.probes = stack.row("h")["Probes"]
         cls.hist = stack.history()
         cls.after = stack.row("h")["Probes"]
+        cls.walked = [oid_tuple(o) for o in stack.walk(ROOT + ".1.3")]
 
     def entries(self):
         return self.hist["h"]
@@ -75,6 +84,36 @@ class History(StackCase):
                       "bannerRejected, reply 554" % port, log)
         self.assertIn("is now up (was down): ok, reply 250", log)
         self.assertNotIn("probe of other", log)
+
+    def test_a_walk_is_in_index_order_shorter_names_first(self):
+        self.assertEqual(list(self.hist), ["h", "zz", "other"])
+        self.assertEqual(self.walked, sorted(set(self.walked)))
+
+    def getnext(self, oid):
+        r = self.stack.snmp("snmpgetnext", oid)
+        (got, value), = parse_walk(r.stdout).items()
+        return got, value
+
+    def test_getnext_goes_from_any_point_to_the_next_row(self):
+        hist = self.stack.history()
+        zz = {i for i, _ in hist["zz"]}
+        h_last = hist["h"][-1][0]
+        for start in ("%s.%s.%d" % (HISTORY_RESULT, name_index("h"), h_last),
+                      "%s.%s.4294967295" % (HISTORY_RESULT, name_index("h")),
+                      HISTORY_RESULT + ".2",                 # a name's length alone
+                      HISTORY_RESULT + ".1.104.4294967295.7"):
+            got, value = self.getnext(start)
+            prefix = "%s.%s." % (HISTORY_RESULT, name_index("zz"))
+            self.assertTrue(got.startswith(prefix.lstrip(".")), (start, got))
+            self.assertIn(int(got.rsplit(".", 1)[1]), zz | {max(zz) + 1, max(zz) + 2})
+            self.assertEqual(value, RESULT["ok"])
+        # After the last row of a column comes the first row of the next.
+        got, _ = self.getnext("%s.%s.4294967295" % (HISTORY_RESULT, name_index("other")))
+        self.assertTrue(got.startswith(("%s.4.%s." % (ROOT + ".1.3.1", name_index("h")))
+                                       .lstrip(".")), got)
+        r = self.stack.snmp("snmpget", "%s.%s.4294967295" % (HISTORY_RESULT, name_index("h")),
+                            check=False)
+        self.assertIn("No Such Instance", r.stdout)
 
     def test_size_can_be_changed_and_zero_turns_history_off(self):
         stack = self.stack
