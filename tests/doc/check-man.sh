@@ -6,18 +6,7 @@ top=${SMTPMON_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 failed=0
 n=0
 
-check() {   # NAME, then a command that succeeds when the check passes
-	local name=$1
-	shift
-	n=$((n + 1))
-	if out=$("$@" 2>&1); then
-		echo "ok $n - $name"
-	else
-		echo "not ok $n - $name"
-		printf '%s\n' "$out" | sed 's/^/# /'
-		failed=1
-	fi
-}
+. "$top/tests/lib/tap.sh"
 
 renders_cleanly() {
 	local warnings
@@ -80,5 +69,4 @@ check "smtpmond.8 has options, signals, exit status, environment, files, example
 check "smtpmond.conf.5 has directives, keys, net-snmp directives, example, files" \
 	has_sections "$top/doc/smtpmond.conf.5" DIRECTIVES KEYS "NET-SNMP DIRECTIVES" EXAMPLE FILES
 check "smtpmond.conf.5 gives every key's default" every_key_has_default
-echo "1..$n"
-exit $failed
+tap_done

@@ -6,22 +6,9 @@
 #   tests/packaging/check-deb.sh
 set -u
 top=${SMTPMON_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-n=0
-failed=0
 
-check() {   # NAME, then a command that succeeds when the check passes
-	local name=$1
-	shift
-	n=$((n + 1))
-	if out=$("$@" 2>&1); then
-		echo "ok $n - $name"
-		[ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/# /'
-	else
-		echo "not ok $n - $name"
-		printf '%s\n' "$out" | sed 's/^/# /'
-		failed=1
-	fi
-}
+TAP_VERBOSE=1   # the package checks show what they found
+. "$top/tests/lib/tap.sh"
 
 tmp=$(mktemp -d /tmp/smtpmon-deb.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -119,5 +106,4 @@ check "smtpmon-alert holds the alert script and the snmptrapd.conf example" \
 	holds smtpmon-alert all "-rwxr-xr-x usr/share/smtpmon/smtpmon-alert" \
 	"-rw-r--r-- usr/share/doc/smtpmon-alert/examples/snmptrapd.conf"
 check "lintian reports no error (warnings listed)" lintian_clean
-echo "1..$n"
-exit $failed
+tap_done

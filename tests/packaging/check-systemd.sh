@@ -8,21 +8,8 @@
 set -u
 top=${SMTPMON_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=$(cd "${1:?usage: check-systemd.sh BUILD_DIR}" && pwd)
-n=0
-failed=0
 
-check() {   # NAME, then a command that succeeds when the check passes
-	local name=$1
-	shift
-	n=$((n + 1))
-	if out=$("$@" 2>&1); then
-		echo "ok $n - $name"
-	else
-		echo "not ok $n - $name"
-		printf '%s\n' "$out" | sed 's/^/# /'
-		failed=1
-	fi
-}
+. "$top/tests/lib/tap.sh"
 
 tmp=$(mktemp -d /tmp/smtpmon-unit.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -79,5 +66,4 @@ check "make install installs the unit with its sbindir, and the man pages" insta
 check "systemd-analyze verify accepts smtpmond.service (binary, man pages)" verify
 check "the unit runs smtpmond -f as smtpmon after snmpd, restarts it, and is hardened" hardened
 check "systemd-analyze security rates the unit's exposure 2.0 or lower" exposure
-echo "1..$n"
-exit $failed
+tap_done
