@@ -35,15 +35,24 @@ static void a_full_configuration(struct target_config *c)
 	strcpy(c->host, "mx1.example.net");
 }
 
+/* A full configuration and its packed copy. */
+static struct packed *packed_full(struct target_config *c)
+{
+	struct packed *p;
+
+	a_full_configuration(c);
+	p = pack(&target_config_layout, c);
+	assert_non_null(p);
+	return p;
+}
+
 static void configuration_round_trips(void **state)
 {
 	struct target_config c, back;
 	struct packed *p;
 
 	(void)state;
-	a_full_configuration(&c);
-	p = pack(&target_config_layout, &c);
-	assert_non_null(p);
+	p = packed_full(&c);
 	memset(&back, 0x5a, sizeof(back));
 	unpack(&target_config_layout, p, &back);
 	assert_memory_equal(&c, &back, sizeof(c));
@@ -58,9 +67,7 @@ static void only_the_texts_are_kept_short(void **state)
 		       strlen("::1") + strlen("mx1") + strlen("mx1.example.net") + 5;
 
 	(void)state;
-	a_full_configuration(&c);
-	p = pack(&target_config_layout, &c);
-	assert_non_null(p);
+	p = packed_full(&c);
 	assert_int_equal(packed_size(&target_config_layout, p),
 			 offsetof(struct target_config, opt.helo) + texts);
 	assert_true(packed_size(&target_config_layout, p) < sizeof(c) / 4);
@@ -89,9 +96,7 @@ static void numbers_open_without_the_texts(void **state)
 	struct packed *p;
 
 	(void)state;
-	a_full_configuration(&c);
-	p = pack(&target_config_layout, &c);
-	assert_non_null(p);
+	p = packed_full(&c);
 	memset(&back, 0, sizeof(back));
 	unpack_numbers(&target_config_layout, p, &back);
 	assert_int_equal(back.port, 2525);

@@ -64,20 +64,27 @@ static void a_removed_row_is_gone_and_the_others_stay(void **state)
 	store_free(s);
 }
 
+static struct probe_outcome outcome(enum probe_result result, const char *banner)
+{
+	struct probe_outcome o;
+
+	memset(&o, 0, sizeof(o));
+	o.result = result;
+	snprintf(o.banner, sizeof(o.banner), "%s", banner);
+	return o;
+}
+
 static void a_probe_is_kept_as_recorded(void **state)
 {
 	struct store *s = store_new();
 	struct target *t = add(s, "mx");
-	struct probe_outcome o;
+	struct probe_outcome o = outcome(RESULT_OK, "220 mx.example ESMTP");
 	struct target_state st;
 
 	(void)state;
-	memset(&o, 0, sizeof(o));
-	o.result = RESULT_OK;
 	o.reply_code = 250;
 	o.latency_us = 1234;
 	o.finished_wall_us = 42;
-	strcpy(o.banner, "220 mx.example ESMTP");
 	strcpy(o.last_reply, "250 SIZE 1000");
 	strcpy(o.ehlo_keywords, "SIZE PIPELINING");
 	o.tls.have_cert = 1;
@@ -103,18 +110,14 @@ static void a_refused_probe_keeps_the_banner_and_certificate(void **state)
 {
 	struct store *s = store_new();
 	struct target *t = add(s, "mx");
-	struct probe_outcome o;
+	struct probe_outcome o = outcome(RESULT_OK, "220 first");
 	struct target_state st;
 
 	(void)state;
-	memset(&o, 0, sizeof(o));
-	o.result = RESULT_OK;
-	strcpy(o.banner, "220 first");
 	o.tls.have_cert = 1;
 	strcpy(o.tls.subject, "CN=mx.example");
 	store_record(s, t, &t->cfg, &o, NULL);
-	memset(&o, 0, sizeof(o));
-	o.result = RESULT_CONNECT_REFUSED;
+	o = outcome(RESULT_CONNECT_REFUSED, "");
 	strcpy(o.error, "connect: connection refused");
 	store_record(s, t, &t->cfg, &o, &st);
 	assert_string_equal(st.last.banner, "220 first");
