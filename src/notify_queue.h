@@ -4,6 +4,7 @@
 #ifndef SMTPMON_NOTIFY_QUEUE_H
 #define SMTPMON_NOTIFY_QUEUE_H
 
+#include "roundtrip_status.h"
 #include "store.h"
 
 /* What the agent thread is told: a notification to send, or (on the
@@ -17,6 +18,7 @@ struct notify_event {
 	struct target_config cfg;       /* the row, as it was when decided */
 	struct target_state st;
 	char detail[STATE_TEXT_MAX + 1]; /* EVENT_DNSBL: what the lists said */
+	struct roundtrip_note rt;       /* NOTIFY_ROUNDTRIP_*: the check, not a server row */
 };
 
 struct notify_queue;
