@@ -1,0 +1,192 @@
+"""smtpMonRoundTrip end to end (issue 12): test messages sent through a real
+Exim that delivers to Maildirs, read back from a real Dovecot over IMAP and
+POP3, with smtpMonRoundTripTable and its notifications as an NMS sees them.
+
+One stack: five checks run side by side, each into its own mailbox. A second
+Exim, whose queue is frozen at first, is the MTA that accepts but does not
+deliver; the test thaws it once the failure was announced."""
+
+import os
+import sys
+import unittest
+
+from harness import ROOT, STATUS, TOP, new_stack, parse_value, procs
+
+sys.path.insert(0, os.path.join(TOP, "tests", "fixtures"))
+import dovecot  # noqa: E402
+import exim  # noqa: E402
+
+RT_TABLE = ROOT + ".1.4.1"
+RT_COLUMNS = {2: "Server", 3: "Mailbox", 4: "Status", 5: "LastResult", 6: "LastError",
+              7: "SendTime", 8: "DeliveryTime", 9: "LastSuccess", 10: "Probes",
+              11: "Failures"}
+RT_RESULT = {"none": 1, "ok": 2, "sendFailed": 3, "smtpAuthFailed": 4, "messageRejected": 5,
+             "mailboxUnreachable": 6, "mailboxLoginFailed": 7, "deliveryTimeout": 8,
+             "internalError": 9}
+FAILED = ROOT + ".0.6"
+RECOVERED = ROOT + ".0.7"
+
+# Every secret of the configuration: none may leave smtpmon.
+SECRETS = {"imapbox": "Imap-S3cret-41", "popbox": "Pop-S3cret-42",
+           "badbox": "Right-S3cret-43", "stuckbox": "Stuck-S3cret-44",
+           "rejbox": "Rej-S3cret-45"}
+WRONG_PASSWORD = "Wrong-S3cret-46"
+
+stack = None
+mail_root = None
+freeze = None
+
+
+def setUpModule():
+    global stack, mail_root, freeze
+    stack = new_stack()
+    try:
+        _prepare()
+    except BaseException:
+        stack.close()
+        raise
+
+
+def _prepare():
+    global mail_root, freeze
+    uid, gid = exim._ids()
+    mail_root = os.path.join(stack.dir, "mail")
+    os.makedirs(mail_root)
+    os.chown(mail_root, uid, gid)
+    os.chmod(mail_root, 0o700)
+    freeze = os.path.join(stack.dir, "stuck-frozen")
+    open(freeze, "w").close()
+    stack.start_trapd()
+    stack.start_snmpd()
+    good = exim.start(os.path.join(stack.dir, "exim"), group=stack.group, mail_root=mail_root,
+                      freeze_file=os.path.join(stack.dir, "never-frozen"))
+    stuck = exim.start(os.path.join(stack.dir, "exim-stuck"), group=stack.group,
+                       mail_root=mail_root, freeze_file=freeze)
+    exim._make_searchable(mail_root, uid, gid)
+    imap = dovecot.start(os.path.join(stack.dir, "dovecot"), mail_root, SECRETS, stack.group)
+    stack.dovecot = imap
+    i, p = imap.imap_port, imap.pop3_port
+    stack.start_smtpmond([
+        "smtpMonServer mta 127.0.0.1:%d interval=600" % good.port,
+        "smtpMonServer stuckmta 127.0.0.1:%d interval=600" % stuck.port,
+        _check("imap", "mta", "imap://127.0.0.1:%d" % i, "imapbox", 10),
+        _check("stuck", "stuckmta", "imap://127.0.0.1:%d" % i, "stuckbox", 4, timeout=2),
+        _check("rejected", "mta", "imap://127.0.0.1:%d" % i, "rejbox", 10,
+               to="nobody@elsewhere.example"),
+        _check("badlogin", "mta", "pop3://127.0.0.1:%d" % p, "badbox", 10,
+               password=WRONG_PASSWORD),
+        _check("pop", "mta", "pop3://127.0.0.1:%d" % p, "popbox", 10),
+    ])
+
+
+def _check(name, server, url, box, interval, timeout=5, to=None, password=None):
+    return ("smtpMonRoundTrip %s %s %s from=monitor@smtpmon.test to=%s user=%s password=%s "
+            "interval=%d timeout=%d" % (name, server, url, to or box + "@smtpmon.test", box,
+                                        password or SECRETS[box], interval, timeout))
+
+
+def tearDownModule():
+    stack.close()
+
+
+def rows():
+    """{check name: {column: value}} from a walk of smtpMonRoundTripTable."""
+    out = {}
+    for oid, value in stack.walk(ROOT + ".1.4").items():
+        parts = [int(x) for x in oid[len(RT_TABLE) + 1:].split(".")]
+        out.setdefault(bytes(parts[2:]).decode(), {})[RT_COLUMNS[parts[0]]] = value
+    return out
+
+
+def finished(name, count=1):
+    return stack.wait_for(lambda: rows()[name]["Probes"] >= count and rows()[name], 30,
+                          "round trip %s to finish %d check(s)" % (name, count))
+
+
+def roundtrip_traps(name):
+    """smtpMonRoundTripFailed/Recovered for check NAME: [(trap oid, {column: value})]."""
+    out = []
+    for _, line in list(stack.trap_watch.lines):
+        fields = line.split("\t")
+        vbs = [procs._parse_varbind(vb) for vb in fields[2:]]
+        trap_oid = next((v.lstrip(".") for o, _, v in vbs if o == ".1.3.6.1.6.3.1.1.4.1.0"), None)
+        if trap_oid not in (FAILED, RECOVERED):
+            continue
+        objs = {}
+        for oid, kind, value in vbs:
+            oid = oid.lstrip(".")
+            if oid.startswith(RT_TABLE + "."):
+                parts = [int(x) for x in oid[len(RT_TABLE) + 1:].split(".")]
+                if bytes(parts[2:]).decode() == name:
+                    objs[RT_COLUMNS[parts[0]]] = parse_value(kind or None, value)
+        if objs:
+            out.append((trap_oid, objs))
+    return out
+
+
+class RoundTrip(unittest.TestCase):
+    def test_imap_check_delivers_and_empties_the_mailbox(self):
+        row = finished("imap")
+        self.assertEqual(row["LastResult"], RT_RESULT["ok"], row["LastError"])
+        self.assertEqual(row["Status"], STATUS["up"])
+        self.assertGreater(row["DeliveryTime"], 0)
+        self.assertGreater(row["SendTime"], 0)
+        self.assertEqual(row["Server"], "mta")
+        self.assertEqual(row["Mailbox"], "imap://127.0.0.1:%d" % stack.dovecot.imap_port)
+        self.assertEqual(len(row["LastSuccess"]), 11)
+        self.assertEqual(dovecot.maildir_messages(os.path.join(mail_root, "imapbox", "Maildir")),
+                         [])
+
+    def test_pop3_check_delivers_and_empties_the_mailbox(self):
+        row = finished("pop")
+        self.assertEqual(row["LastResult"], RT_RESULT["ok"], row["LastError"])
+        self.assertGreater(row["DeliveryTime"], 0)
+        self.assertEqual(row["Failures"], 0)
+        self.assertEqual(dovecot.maildir_messages(os.path.join(mail_root, "popbox", "Maildir")),
+                         [])
+
+    def test_recipient_refused_by_the_mta_is_message_rejected(self):
+        row = finished("rejected")
+        self.assertEqual(row["LastResult"], RT_RESULT["messageRejected"])
+        self.assertIn("RCPT TO", row["LastError"])
+        self.assertIn("relay not permitted", row["LastError"])
+        self.assertEqual(row["Status"], STATUS["down"])
+        self.assertEqual(row["SendTime"], 0)
+
+    def test_wrong_mailbox_password_is_mailbox_login_failed(self):
+        row = finished("badlogin")
+        self.assertEqual(row["LastResult"], RT_RESULT["mailboxLoginFailed"], row["LastError"])
+        self.assertIn("PASS", row["LastError"])
+
+    def test_frozen_queue_times_out_then_recovers_with_one_notification_each(self):
+        row = finished("stuck")
+        self.assertEqual(row["LastResult"], RT_RESULT["deliveryTimeout"], row["LastError"])
+        self.assertEqual(row["Status"], STATUS["down"])
+        failed = stack.wait_for(lambda: roundtrip_traps("stuck"), 10, "smtpMonRoundTripFailed")
+        self.assertEqual(failed[0][0], FAILED)
+        self.assertEqual(failed[0][1], {"Server": "stuckmta",
+                                        "LastResult": RT_RESULT["deliveryTimeout"],
+                                        "LastError": row["LastError"]})
+        os.unlink(freeze)
+        stack.wait_for(lambda: rows()["stuck"]["LastResult"] == RT_RESULT["ok"], 20,
+                       "the thawed MTA to deliver")
+        traps = stack.wait_for(lambda: len(roundtrip_traps("stuck")) >= 2 and
+                               roundtrip_traps("stuck"), 10, "smtpMonRoundTripRecovered")
+        self.assertEqual([t for t, _ in traps], [FAILED, RECOVERED])
+        self.assertEqual(traps[1][1]["Server"], "stuckmta")
+        self.assertGreater(traps[1][1]["DeliveryTime"], 0)
+
+    def test_no_password_in_the_mib_the_log_or_a_notification(self):
+        finished("badlogin")
+        finished("imap")
+        walk = stack.snmp("snmpwalk", "1.3.6.1.4.1.8072.9999.9999.25", check=False).stdout
+        texts = {"snmpwalk": walk, "log": stack.read_log() + stack.read_stderr(),
+                 "notifications": "\n".join(line for _, line in stack.trap_watch.lines)}
+        self.assertIn(RT_TABLE + ".6.", walk)  # the walk reached the LastError column
+        for where, text in texts.items():
+            for secret in list(SECRETS.values()) + [WRONG_PASSWORD]:
+                self.assertNotIn(secret, text, "a password in the %s" % where)
+
+
+if __name__ == "__main__":
+    unittest.main()
