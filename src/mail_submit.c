@@ -52,6 +52,14 @@ static void submit_free(struct mail_submit *m)
 	free(m);
 }
 
+/* The dialogue is over: no more callbacks; the owner frees M. */
+static void hang_up(struct mail_submit *m)
+{
+	line_conn_close(m->conn);
+	m->conn = NULL;
+	evtimer_del(m->timer);
+}
+
 /* Hands the outcome over; QUIT follows as a courtesy while the owner goes on. */
 static void finish(struct mail_submit *m, enum roundtrip_result r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -73,7 +81,7 @@ static void finish(struct mail_submit *m, enum roundtrip_result r, const char *f
 	if (done)
 		done(&m->out, m->arg);
 	if (!m->conn || m->stage == SUB_TLS || m->stage == SUB_GREETING) {
-		submit_free(m);
+		hang_up(m);
 		return;
 	}
 	m->stage = SUB_QUIT;
@@ -258,7 +266,7 @@ static void on_reply(struct mail_submit *m)
 	case SUB_MAIL: ok ? send_cmd(m, SUB_RCPT, "RCPT TO:<%s>", m->check.to) : refused(m); break;
 	case SUB_RCPT: ok ? send_cmd(m, SUB_DATA, "DATA") : refused(m); break;
 	case SUB_DATA: case SUB_BODY: on_data_reply(m, code); break;
-	case SUB_QUIT: submit_free(m); break;
+	case SUB_QUIT: hang_up(m); break;
 	case SUB_TLS: break;
 	}
 }
@@ -271,7 +279,7 @@ static void on_line(void *arg, const char *line, size_t len)
 	enum smtp_line_status s = smtp_reply_feed(&m->reply, line, len, &text, &tlen);
 
 	if (m->stage == SUB_QUIT && s != SMTP_LINE_FINAL && s != SMTP_LINE_MORE) {
-		submit_free(m);
+		hang_up(m);
 		return;
 	}
 	if (s != SMTP_LINE_MORE && s != SMTP_LINE_FINAL) {
@@ -300,7 +308,7 @@ static void on_failed(void *arg, enum line_conn_error err, const char *why)
 
 	(void)err;
 	if (m->stage == SUB_QUIT) {
-		submit_free(m);
+		hang_up(m);
 		return;
 	}
 	finish(m, m->stage >= SUB_MAIL ? RT_MESSAGE_REJECTED : RT_SEND_FAILED,
@@ -316,7 +324,7 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	if (m->stage == SUB_QUIT)
-		submit_free(m);
+		hang_up(m);
 	else
 		finish(m, RT_SEND_FAILED, "SMTP %s: no answer within %u s",
 		       stage_names[m->stage], m->server.opt.timeout_s);

@@ -34,13 +34,15 @@ struct submit_request {
 	const char *message;                  /* ready for DATA, ends in CRLF.CRLF */
 };
 
-/* DONE runs once from the loop (never inside this call). The request is
- * copied. NULL when out of memory. */
+/* DONE runs once from the loop (never inside this call) and must not free
+ * the handle: QUIT may still be on its way. The request is copied. NULL
+ * when out of memory. */
 struct mail_submit *mail_submit_start(struct event_base *base, struct evdns_base *dns,
 				      SSL_CTX *tls, const struct submit_request *req,
 				      submit_done_fn done, void *arg);
 
-/* DONE will not run; the connection closes now. */
+/* Frees M, done or not (DONE will not run); its connection closes now.
+ * The owner always calls it, NULL allowed. */
 void mail_submit_abandon(struct mail_submit *m);
 
 #endif

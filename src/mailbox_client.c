@@ -51,6 +51,14 @@ static void client_free(struct mailbox_client *c)
 	free(c);
 }
 
+/* The session is over: no more callbacks; the owner frees C. */
+static void hang_up(struct mailbox_client *c)
+{
+	line_conn_close(c->conn);
+	c->conn = NULL;
+	evtimer_del(c->timer);
+}
+
 /* A server's text may echo what we sent: the password never goes further. */
 static void redact(char *text, const char *secret)
 {
@@ -93,7 +101,7 @@ static void decide(struct mailbox_client *c, enum mailbox_verdict v, const char 
 	if (done)
 		done(&c->out, c->arg);
 	if (v == MB_UNREACHABLE || c->stage == MBS_GREETING || c->stage == MBS_LOGOUT)
-		client_free(c);
+		hang_up(c);
 	else
 		send_logout(c);
 }
@@ -198,7 +206,7 @@ static void imap_line(struct mailbox_client *c, const char *line, size_t len)
 	imap_parse_line(line, len, c->tag[0] ? c->tag : "*", &l);
 	if (c->stage == MBS_LOGOUT) {
 		if (l.kind == IMAP_TAGGED_OK || l.kind == IMAP_INVALID)
-			client_free(c);
+			hang_up(c);
 		return;
 	}
 	if (c->stage == MBS_GREETING && l.kind == IMAP_GREETING_OK)
@@ -302,7 +310,7 @@ static void pop3_line(struct mailbox_client *c, const char *line, size_t len)
 	if (c->stage == MBS_LOGOUT && c->deleting && c->out.deleted && k == POP3_OK)
 		decide(c, MB_FOUND, "%s", "");      /* the deletions are done */
 	else if (c->stage == MBS_LOGOUT)
-		client_free(c);
+		hang_up(c);
 	else if (k == POP3_OK)
 		pop3_ok(c, line, len);
 	else if (k == POP3_ERR && (c->stage == MBS_USER || c->stage == MBS_PASS))
@@ -336,7 +344,7 @@ static void on_failed(void *arg, enum line_conn_error err, const char *why)
 
 	(void)err;
 	if (c->stage == MBS_LOGOUT && !c->done) {
-		client_free(c);
+		hang_up(c);
 		return;
 	}
 	decide(c, MB_UNREACHABLE, "%s %s: %s", c->check.proto == MAILBOX_IMAP ? "IMAP" : "POP3",
@@ -352,7 +360,7 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	if (!c->done)
-		client_free(c);   /* the logout's grace is over */
+		hang_up(c);   /* the logout's grace is over */
 	else
 		decide(c, MB_UNREACHABLE, "%s %s: no answer in time",
 		       c->check.proto == MAILBOX_IMAP ? "IMAP" : "POP3", stage_names[c->stage]);

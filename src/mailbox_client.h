@@ -35,14 +35,16 @@ struct mailbox_outcome {
 typedef void (*mailbox_done_fn)(const struct mailbox_outcome *o, void *arg);
 
 /* Looks for TOKEN in the mailbox of CHECK (copied); the whole session
- * must end within TIMEOUT_S. DONE runs once, from the loop. NULL when out
- * of memory. */
+ * must end within TIMEOUT_S. DONE runs once, from the loop, and must not
+ * free the handle: the logout may still be on its way. NULL when out of
+ * memory. */
 struct mailbox_client *mailbox_look(struct event_base *base, struct evdns_base *dns,
 				    SSL_CTX *tls, const struct roundtrip_config *check,
 				    const char *token, uint32_t timeout_s,
 				    mailbox_done_fn done, void *arg);
 
-/* DONE will not run; the connection closes now. */
+/* Frees C, done or not (DONE will not run); its connection closes now.
+ * The owner always calls it, NULL allowed. */
 void mailbox_abandon(struct mailbox_client *c);
 
 #endif

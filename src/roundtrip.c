@@ -28,8 +28,8 @@ struct rt_run {
 	uint64_t due_us;
 	enum rt_phase phase;
 	char token[RT_TOKEN_LEN + 1];
-	struct mail_submit *submit;
-	struct mailbox_client *look;
+	struct mail_submit *submit;   /* kept until the next check: QUIT may still be out */
+	struct mailbox_client *look;  /* kept until the next look: LOGOUT may still be out */
 	uint32_t send_us;
 	uint64_t data_end_us, deadline_us, poll_wait_us;
 };
@@ -122,6 +122,7 @@ static void on_poll(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	r->phase = PHASE_LOOKING;
+	mailbox_abandon(r->look);   /* the last look, logged out by now */
 	r->look = mailbox_look(r->set->base, r->set->dns, r->set->tls, &r->check->cfg, r->token,
 			       (uint32_t)(left_s < SESSION_MAX_S ? left_s + 1 : SESSION_MAX_S),
 			       on_looked, r);
@@ -155,7 +156,6 @@ static void on_looked(const struct mailbox_outcome *o, void *arg)
 	struct rt_run *r = arg;
 	uint64_t seen;
 
-	r->look = NULL;
 	switch (o->verdict) {
 	case MB_FOUND:
 		seen = o->seen_us > r->data_end_us ? o->seen_us - r->data_end_us : 1;
@@ -176,7 +176,6 @@ static void on_sent(const struct submit_outcome *o, void *arg)
 {
 	struct rt_run *r = arg;
 
-	r->submit = NULL;
 	if (o->result != RT_OK) {
 		record(r, o->result, o->error, 0);
 		return;
@@ -203,6 +202,9 @@ static int start_send(struct rt_run *r)
 		return -1;
 	r->send_us = 0;
 	r->phase = PHASE_SENDING;
+	mail_submit_abandon(r->submit);   /* the last check's, QUIT said by now */
+	mailbox_abandon(r->look);
+	r->look = NULL;
 	r->submit = mail_submit_start(r->set->base, r->set->dns, r->set->tls, &req, on_sent, r);
 	return r->submit ? 0 : -1;
 }
