@@ -34,10 +34,11 @@ static int append(struct roundtrip_list *l, const struct roundtrip_config *rc)
 
 		if (!grown)
 			return -1;
-		if (l->count)
+		if (l->items) {
 			memcpy(grown, l->items, l->count * sizeof(*grown));
-		explicit_bzero(l->items, l->cap * sizeof(*grown));
-		free(l->items);
+			explicit_bzero(l->items, l->cap * sizeof(*grown));
+			free(l->items);
+		}
 		l->items = grown;
 		l->cap = cap;
 	}

@@ -8,9 +8,11 @@ deliver; the test thaws it once the failure was announced."""
 
 import os
 import sys
+import time
 import unittest
 
-from harness import ROOT, STATUS, TOP, new_stack, parse_value, procs
+from harness import (ROOT, SANITIZER_REPORT, STATUS, STOPPED, TOP, new_stack, parse_value,
+                     procs)
 
 sys.path.insert(0, os.path.join(TOP, "tests", "fixtures"))
 import dovecot  # noqa: E402
@@ -186,6 +188,20 @@ class RoundTrip(unittest.TestCase):
         for where, text in texts.items():
             for secret in list(SECRETS.values()) + [WRONG_PASSWORD]:
                 self.assertNotIn(secret, text, "a password in the %s" % where)
+
+
+class Shutdown(unittest.TestCase):
+    """Runs last (after RoundTrip): checks may be mid-dialogue when it stops."""
+
+    def test_sigterm_stops_cleanly_without_sanitizer_reports(self):
+        t0 = time.monotonic()
+        rc = stack.stop_smtpmond()
+        elapsed = time.monotonic() - t0
+        err = stack.read_stderr()
+        self.assertIsNone(SANITIZER_REPORT.search(err), err[-4000:])
+        self.assertEqual(rc, 0, err[-4000:])
+        self.assertLess(elapsed, 3.0)
+        self.assertIn(STOPPED, stack.read_log())
 
 
 if __name__ == "__main__":
