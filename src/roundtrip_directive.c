@@ -46,21 +46,26 @@ static int append(struct roundtrip_list *l, const struct roundtrip_config *rc)
 	return 0;
 }
 
-/* An inline password sits in the file given with -c: others must not read it. */
-static void warn_if_config_readable(void)
+/* An inline password sits in a configuration file: others must not read
+ * it. net-snmp does not tell a directive which file it is in, so the file
+ * given with -c is the one checked; said once per reading of the files. */
+static void warn_if_config_readable(struct roundtrip_list *l)
 {
 	const char *files = netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID,
 						  NETSNMP_DS_LIB_OPTIONALCONFIG);
-	char path[4096];
+	char path[4096], msg[4096 + 128];
 	struct stat st;
 
-	if (!files)
+	if (!files || l->warned)
 		return;
 	snprintf(path, sizeof(path), "%s", files[0] == '-' ? files + 1 : files);
 	path[strcspn(path, ",")] = '\0';
-	if (stat(path, &st) == 0 && (st.st_mode & S_IROTH))
-		config_pwarn("smtpMonRoundTrip: this file holds a password and others can read it "
-			     "(chmod o-r, or use passwordFile=)");
+	if (stat(path, &st) != 0 || !(st.st_mode & S_IROTH))
+		return;
+	l->warned = 1;
+	snprintf(msg, sizeof(msg), "smtpMonRoundTrip: a password= is in the configuration, and "
+		 "others can read %.3800s (chmod o-r, or use passwordFile=)", path);
+	config_pwarn(msg);
 }
 
 static void parse_roundtrip(const char *token, char *line)
@@ -84,7 +89,7 @@ static void parse_roundtrip(const char *token, char *line)
 		config_pwarn("smtpMonRoundTrip: the passwordFile can be read by others "
 			     "(chmod o-r)");
 	else if (!rc.password_file[0] || rc.smtp_password[0])
-		warn_if_config_readable();
+		warn_if_config_readable(target_list);
 	explicit_bzero(&rc, sizeof(rc));
 	if (line)
 		explicit_bzero(line, strlen(line));   /* net-snmp's copy of the line */

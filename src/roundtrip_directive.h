@@ -8,6 +8,7 @@
 struct roundtrip_list {
 	struct roundtrip_config *items;    /* in file order; holds passwords */
 	unsigned count, cap;
+	int warned;                        /* about a readable -c file, once a read */
 };
 
 /* Lines write into LIST until roundtrip_directive_unregister(). */

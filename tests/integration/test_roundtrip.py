@@ -11,7 +11,7 @@ import sys
 import time
 import unittest
 
-from harness import (ROOT, SANITIZER_REPORT, STATUS, STOPPED, TOP, new_stack, parse_value,
+from harness import (FRONTEND, ROOT, SANITIZER_REPORT, STATUS, STOPPED, TOP, new_stack, parse_value,
                      procs)
 
 sys.path.insert(0, os.path.join(TOP, "tests", "fixtures"))
@@ -66,9 +66,13 @@ def _prepare():
                        mail_root=mail_root, freeze_file=freeze)
     exim._make_searchable(mail_root, uid, gid)
     imap = dovecot.start(os.path.join(stack.dir, "dovecot"), mail_root, SECRETS, stack.group)
+    # What a crash leaves behind, and a user's own mail that must stay.
+    _plant("imapbox", "left", "smtpmon=imap=00000000000000000000000000000000@old.example")
+    _plant("imapbox", "mine", "12345@friend.example")
+    _plant("popbox", "left", "smtpmon=pop=00000000000000000000000000000000@old.example")
     stack.dovecot = imap
     i, p = imap.imap_port, imap.pop3_port
-    stack.start_smtpmond([
+    stack.conf_lines = [
         "smtpMonServer mta 127.0.0.1:%d interval=600" % good.port,
         "smtpMonServer stuckmta 127.0.0.1:%d interval=600" % stuck.port,
         _check("imap", "mta", "imap://127.0.0.1:%d" % i, "imapbox", 10),
@@ -77,14 +81,44 @@ def _prepare():
                to="nobody@elsewhere.example"),
         _check("badlogin", "mta", "pop3://127.0.0.1:%d" % p, "badbox", 10,
                password=WRONG_PASSWORD),
-        _check("pop", "mta", "pop3://127.0.0.1:%d" % p, "popbox", 10),
-    ])
+        _check("pop", "mta", "pop3://127.0.0.1:%d" % p, "popbox", 10,
+               password_file=_password_file("popbox", 0o644)),
+    ]
+    stack.start_smtpmond(stack.conf_lines)
 
 
-def _check(name, server, url, box, interval, timeout=5, to=None, password=None):
-    return ("smtpMonRoundTrip %s %s %s from=monitor@smtpmon.test to=%s user=%s password=%s "
+def _plant(box, fname, message_id):
+    """A message already in BOX's Maildir, delivered as Exim would."""
+    uid, gid = exim._ids()
+    new = os.path.join(mail_root, box, "Maildir", "new")
+    for d in (os.path.dirname(new), new, os.path.join(os.path.dirname(new), "cur"),
+              os.path.join(os.path.dirname(new), "tmp")):
+        os.makedirs(d, exist_ok=True)
+        os.chown(d, uid, gid)
+        os.chmod(d, 0o700)
+    path = os.path.join(new, "1700000000.%s.old.example" % fname)
+    with open(path, "w") as f:
+        f.write("From: <someone@old.example>\nTo: <%s@smtpmon.test>\nSubject: old\n"
+                "Message-ID: <%s>\n\nold\n" % (box, message_id))
+    os.chown(path, uid, gid)
+    os.chmod(path, 0o600)
+
+
+def _password_file(box, mode):
+    path = os.path.join(stack.dir, box + ".pw")
+    with open(path, "w") as f:
+        f.write(SECRETS[box] + "\n")
+    os.chmod(path, mode)
+    return path
+
+
+def _check(name, server, url, box, interval, timeout=5, to=None, password=None,
+           password_file=None):
+    secret = ("passwordFile=" + password_file if password_file else
+              "password=" + (password or SECRETS[box]))
+    return ("smtpMonRoundTrip %s %s %s from=monitor@smtpmon.test to=%s user=%s %s "
             "interval=%d timeout=%d" % (name, server, url, to or box + "@smtpmon.test", box,
-                                        password or SECRETS[box], interval, timeout))
+                                        secret, interval, timeout))
 
 
 def tearDownModule():
@@ -136,14 +170,17 @@ class RoundTrip(unittest.TestCase):
         self.assertEqual(row["Server"], "mta")
         self.assertEqual(row["Mailbox"], "imap://127.0.0.1:%d" % stack.dovecot.imap_port)
         self.assertEqual(len(row["LastSuccess"]), 11)
-        self.assertEqual(dovecot.maildir_messages(os.path.join(mail_root, "imapbox", "Maildir")),
-                         [])
+        # The test message and the one left over went; the user's own stays.
+        left = dovecot.maildir_messages(os.path.join(mail_root, "imapbox", "Maildir"))
+        self.assertEqual([os.path.basename(p).split(":")[0] for p in left],
+                         ["1700000000.mine.old.example"])
 
     def test_pop3_check_delivers_and_empties_the_mailbox(self):
         row = finished("pop")
         self.assertEqual(row["LastResult"], RT_RESULT["ok"], row["LastError"])
         self.assertGreater(row["DeliveryTime"], 0)
         self.assertEqual(row["Failures"], 0)
+        # The test message and the one left over from a crash are both gone.
         self.assertEqual(dovecot.maildir_messages(os.path.join(mail_root, "popbox", "Maildir")),
                          [])
 
@@ -163,6 +200,8 @@ class RoundTrip(unittest.TestCase):
     def test_frozen_queue_times_out_then_recovers_with_one_notification_each(self):
         row = finished("stuck")
         self.assertEqual(row["LastResult"], RT_RESULT["deliveryTimeout"], row["LastError"])
+        self.assertIn("did not arrive within 2 s", row["LastError"])
+        self.assertGreater(row["SendTime"], 0)    # the MTA took it
         self.assertEqual(row["Status"], STATUS["down"])
         failed = stack.wait_for(lambda: roundtrip_traps("stuck"), 10, "smtpMonRoundTripFailed")
         self.assertEqual(failed[0][0], FAILED)
@@ -188,6 +227,31 @@ class RoundTrip(unittest.TestCase):
         for where, text in texts.items():
             for secret in list(SECRETS.values()) + [WRONG_PASSWORD]:
                 self.assertNotIn(secret, text, "a password in the %s" % where)
+
+
+class Credentials(unittest.TestCase):
+    def test_a_password_others_can_read_is_warned_about_once(self):
+        log = stack.read_log()
+        self.assertEqual(log.count("a password= is in the configuration, and others can read %s"
+                                   % stack.smtpmond_conf), 1, log)
+        self.assertIn("smtpMonRoundTrip: the passwordFile can be read by others", log)
+
+
+class RoundTripReload(unittest.TestCase):
+    """Runs after RoundTrip: SIGHUP with one check fewer."""
+
+    def test_sighup_removes_a_dropped_check_and_keeps_the_others(self):
+        before = finished("imap")
+        stack.reload_smtpmond([l for l in stack.conf_lines if " rejected " not in l])
+        after = stack.wait_for(lambda: "rejected" not in rows() and rows(), 10,
+                               "the dropped check's row to go")
+        self.assertEqual(sorted(after), ["badlogin", "imap", "pop", "stuck"])
+        self.assertEqual(after["imap"]["Server"], "mta")
+        if FRONTEND == "subagent":   # the plugin's reload starts every check anew
+            # stuck failed once before it was thawed (RoundTrip ran first) and
+            # cannot fail again: a Failures of 0 would mean its row restarted.
+            self.assertGreaterEqual(after["stuck"]["Failures"], 1)
+            self.assertGreaterEqual(after["imap"]["Probes"], before["Probes"])
 
 
 class Shutdown(unittest.TestCase):
