@@ -2,9 +2,10 @@
 Exim that delivers to Maildirs, read back from a real Dovecot over IMAP and
 POP3, with smtpMonRoundTripTable and its notifications as an NMS sees them.
 
-One stack: five checks run side by side, each into its own mailbox. A second
-Exim, whose queue is frozen at first, is the MTA that accepts but does not
-deliver; the test thaws it once the failure was announced."""
+One stack: eight checks run side by side, each into its own mailbox (the
+three AUTH checks share one). The Exim offers STARTTLS and AUTH over TLS; a
+second Exim, whose queue is frozen at first, is the MTA that accepts but
+does not deliver; the test thaws it once the failure was announced."""
 
 import os
 import sys
@@ -15,6 +16,7 @@ from harness import (FRONTEND, ROOT, SANITIZER_REPORT, STATUS, STOPPED, TOP, new
                      procs)
 
 sys.path.insert(0, os.path.join(TOP, "tests", "fixtures"))
+import certs  # noqa: E402
 import dovecot  # noqa: E402
 import exim  # noqa: E402
 
@@ -31,8 +33,9 @@ RECOVERED = ROOT + ".0.7"
 # Every secret of the configuration: none may leave smtpmon.
 SECRETS = {"imapbox": "Imap-S3cret-41", "popbox": "Pop-S3cret-42",
            "badbox": "Right-S3cret-43", "stuckbox": "Stuck-S3cret-44",
-           "rejbox": "Rej-S3cret-45"}
+           "rejbox": "Rej-S3cret-45", "authbox": "Auth-S3cret-47"}
 WRONG_PASSWORD = "Wrong-S3cret-46"
+SMTP_SECRET = "Smtp-S3cret-48"
 
 stack = None
 mail_root = None
@@ -60,8 +63,11 @@ def _prepare():
     open(freeze, "w").close()
     stack.start_trapd()
     stack.start_snmpd()
+    ca = certs.CA(os.path.join(stack.dir, "ca"))
+    cert, key = ca.issue("mta", "mta.smtpmon.test")
     good = exim.start(os.path.join(stack.dir, "exim"), group=stack.group, mail_root=mail_root,
-                      freeze_file=os.path.join(stack.dir, "never-frozen"))
+                      freeze_file=os.path.join(stack.dir, "never-frozen"),
+                      tls_cert=cert, tls_key=key, auth=("submitter", SMTP_SECRET))
     stuck = exim.start(os.path.join(stack.dir, "exim-stuck"), group=stack.group,
                        mail_root=mail_root, freeze_file=freeze)
     exim._make_searchable(mail_root, uid, gid)
@@ -75,14 +81,23 @@ def _prepare():
     stack.conf_lines = [
         "smtpMonServer mta 127.0.0.1:%d interval=600" % good.port,
         "smtpMonServer stuckmta 127.0.0.1:%d interval=600" % stuck.port,
+        "smtpMonServer mtatls 127.0.0.1:%d interval=600 tls=starttls" % good.port,
+        # First runs are spread over each interval (i/n of it): the checks
+        # that must not run twice during the tests come first, with 10 s.
         _check("imap", "mta", "imap://127.0.0.1:%d" % i, "imapbox", 10),
-        _check("stuck", "stuckmta", "imap://127.0.0.1:%d" % i, "stuckbox", 4, timeout=2),
-        _check("rejected", "mta", "imap://127.0.0.1:%d" % i, "rejbox", 10,
-               to="nobody@elsewhere.example"),
-        _check("badlogin", "mta", "pop3://127.0.0.1:%d" % p, "badbox", 10,
-               password=WRONG_PASSWORD),
         _check("pop", "mta", "pop3://127.0.0.1:%d" % p, "popbox", 10,
                password_file=_password_file("popbox", 0o644)),
+        _check("stuck", "stuckmta", "imap://127.0.0.1:%d" % i, "stuckbox", 4, timeout=2),
+        _check("rejected", "mta", "imap://127.0.0.1:%d" % i, "rejbox", 3,
+               to="nobody@elsewhere.example"),
+        _check("badlogin", "mta", "pop3://127.0.0.1:%d" % p, "badbox", 3,
+               password=WRONG_PASSWORD),
+        _check("auth", "mtatls", "imap://127.0.0.1:%d" % i, "authbox", 3,
+               smtp="smtpUser=submitter smtpPassword=" + SMTP_SECRET),
+        _check("authbad", "mtatls", "imap://127.0.0.1:%d" % i, "authbox", 3,
+               smtp="smtpUser=submitter smtpPassword=" + WRONG_PASSWORD),
+        _check("authplain", "mta", "imap://127.0.0.1:%d" % i, "authbox", 3,
+               smtp="smtpUser=submitter smtpPassword=" + SMTP_SECRET),
     ]
     stack.start_smtpmond(stack.conf_lines)
 
@@ -113,12 +128,12 @@ def _password_file(box, mode):
 
 
 def _check(name, server, url, box, interval, timeout=5, to=None, password=None,
-           password_file=None):
+           password_file=None, smtp=""):
     secret = ("passwordFile=" + password_file if password_file else
               "password=" + (password or SECRETS[box]))
     return ("smtpMonRoundTrip %s %s %s from=monitor@smtpmon.test to=%s user=%s %s "
-            "interval=%d timeout=%d" % (name, server, url, to or box + "@smtpmon.test", box,
-                                        secret, interval, timeout))
+            "interval=%d timeout=%d %s" % (name, server, url, to or box + "@smtpmon.test", box,
+                                           secret, interval, timeout, smtp))
 
 
 def tearDownModule():
@@ -192,6 +207,22 @@ class RoundTrip(unittest.TestCase):
         self.assertEqual(row["Status"], STATUS["down"])
         self.assertEqual(row["SendTime"], 0)
 
+    def test_auth_over_starttls_delivers(self):
+        row = finished("auth")
+        self.assertEqual(row["LastResult"], RT_RESULT["ok"], row["LastError"])
+        self.assertGreater(row["DeliveryTime"], 0)
+
+    def test_wrong_smtp_password_is_smtp_auth_failed(self):
+        row = finished("authbad")
+        self.assertEqual(row["LastResult"], RT_RESULT["smtpAuthFailed"], row["LastError"])
+        self.assertIn("535", row["LastError"])
+
+    def test_credentials_are_never_sent_without_tls(self):
+        row = finished("authplain")
+        self.assertEqual(row["LastResult"], RT_RESULT["smtpAuthFailed"])
+        self.assertIn("never sent in clear", row["LastError"])
+        self.assertEqual(row["SendTime"], 0)
+
     def test_wrong_mailbox_password_is_mailbox_login_failed(self):
         row = finished("badlogin")
         self.assertEqual(row["LastResult"], RT_RESULT["mailboxLoginFailed"], row["LastError"])
@@ -225,7 +256,7 @@ class RoundTrip(unittest.TestCase):
                  "notifications": "\n".join(line for _, line in stack.trap_watch.lines)}
         self.assertIn(RT_TABLE + ".6.", walk)  # the walk reached the LastError column
         for where, text in texts.items():
-            for secret in list(SECRETS.values()) + [WRONG_PASSWORD]:
+            for secret in list(SECRETS.values()) + [WRONG_PASSWORD, SMTP_SECRET]:
                 self.assertNotIn(secret, text, "a password in the %s" % where)
 
 
@@ -245,7 +276,8 @@ class RoundTripReload(unittest.TestCase):
         stack.reload_smtpmond([l for l in stack.conf_lines if " rejected " not in l])
         after = stack.wait_for(lambda: "rejected" not in rows() and rows(), 10,
                                "the dropped check's row to go")
-        self.assertEqual(sorted(after), ["badlogin", "imap", "pop", "stuck"])
+        self.assertEqual(sorted(after), ["auth", "authbad", "authplain", "badlogin", "imap", "pop",
+                                         "stuck"])
         self.assertEqual(after["imap"]["Server"], "mta")
         if FRONTEND == "subagent":   # the plugin's reload starts every check anew
             # stuck failed once before it was thawed (RoundTrip ran first) and
