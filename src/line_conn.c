@@ -36,6 +36,7 @@ struct line_conn {
 	int depth;               /* inside a callback or a resolver call */
 	int closed;              /* the owner let go: free when depth is 0 */
 	int inline_answer;       /* the resolver answered inside its call */
+	int inline_err;          /* ... with this error */
 	char *buf;               /* one line */
 	uint16_t port;
 	struct event *kick;      /* starts the resolution from the loop */
@@ -236,7 +237,7 @@ static void on_resolved(int err, struct evutil_addrinfo *ai, void *arg)
 	if (c->depth > 0 && !c->inline_answer) {   /* inside evdns_getaddrinfo() */
 		c->inline_answer = 1;
 		c->ai_list = ai;
-		c->connecting = err;   /* borrowed until resolve() reads it */
+		c->inline_err = err;
 		return;
 	}
 	c->depth++;
@@ -264,11 +265,9 @@ static void resolve(evutil_socket_t fd, short what, void *arg)
 	req = evdns_getaddrinfo(c->dns, c->host, service, &hints, on_resolved, c);
 	if (c->inline_answer) {
 		struct evutil_addrinfo *ai = c->ai_list;
-		int err = c->connecting;
 
 		c->ai_list = NULL;
-		c->connecting = 0;
-		resolved(c, err, ai);
+		resolved(c, c->inline_err, ai);
 	} else {
 		c->dns_req = req;
 	}
