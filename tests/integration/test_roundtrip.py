@@ -35,6 +35,7 @@ SECRETS = {"imapbox": "Imap-S3cret-41", "popbox": "Pop-S3cret-42",
            "badbox": "Right-S3cret-43", "stuckbox": "Stuck-S3cret-44",
            "rejbox": "Rej-S3cret-45", "authbox": "Auth-S3cret-47"}
 WRONG_PASSWORD = "Wrong-S3cret-46"
+BROKEN_PASSWORD = "Broken-S3cret-49"
 SMTP_SECRET = "Smtp-S3cret-48"
 
 stack = None
@@ -99,6 +100,19 @@ def _prepare():
         _check("authplain", "mta", "imap://127.0.0.1:%d" % i, "authbox", 3,
                smtp="smtpUser=submitter smtpPassword=" + SMTP_SECRET),
     ]
+    stack.broken = [   # (line, what the log says), each skipped, none fatal
+        ("smtpMonRoundTrip colour mta imap://127.0.0.1:%d from=m@smtpmon.test "
+         "to=imapbox@smtpmon.test password=%s colour=blue" % (i, BROKEN_PASSWORD),
+         "Error: smtpMonRoundTrip: unknown key 'colour'"),
+        ("smtpMonRoundTrip web mta http://127.0.0.1 from=m@smtpmon.test "
+         "to=imapbox@smtpmon.test password=%s" % BROKEN_PASSWORD,
+         "Error: smtpMonRoundTrip: the mailbox URL must start with imap://"),
+        (_check("imap", "mta", "imap://127.0.0.1:%d" % i, "imapbox", 10),
+         "Error: smtpMonRoundTrip: a round trip of this name is already defined"),
+    ]
+    stack.conf_lines += [line for line, _ in stack.broken] + [
+        "smtpMonRoundTrip orphan nosuchserver imap://127.0.0.1:%d from=m@smtpmon.test "
+        "to=imapbox@smtpmon.test password=%s" % (i, BROKEN_PASSWORD)]
     stack.start_smtpmond(stack.conf_lines)
 
 
@@ -256,8 +270,29 @@ class RoundTrip(unittest.TestCase):
                  "notifications": "\n".join(line for _, line in stack.trap_watch.lines)}
         self.assertIn(RT_TABLE + ".6.", walk)  # the walk reached the LastError column
         for where, text in texts.items():
-            for secret in list(SECRETS.values()) + [WRONG_PASSWORD, SMTP_SECRET]:
+            for secret in list(SECRETS.values()) + [WRONG_PASSWORD, SMTP_SECRET,
+                                                    BROKEN_PASSWORD]:
                 self.assertNotIn(secret, text, "a password in the %s" % where)
+
+
+class BadLines(unittest.TestCase):
+    def test_each_bad_line_is_reported_with_file_and_line_and_skipped(self):
+        log = stack.read_log()
+        for line, why in stack.broken:
+            with self.subTest(why=why):
+                self.assertIn("%s: line %d: %s" % (stack.smtpmond_conf, _line_number(line), why),
+                              log)
+        self.assertIn("round trip orphan: no smtpMonServer named nosuchserver", log)
+        self.assertNotIn("colour", rows())
+        self.assertNotIn("web", rows())
+        self.assertNotIn("orphan", rows())
+
+
+def _line_number(line):
+    """The last line of the configuration file in use that is LINE."""
+    with open(stack.smtpmond_conf) as f:
+        lines = f.read().splitlines()
+    return len(lines) - lines[::-1].index(line)
 
 
 class Credentials(unittest.TestCase):
