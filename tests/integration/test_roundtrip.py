@@ -18,6 +18,7 @@ from harness import (FRONTEND, ROOT, SANITIZER_REPORT, STATUS, STOPPED, TOP, new
 sys.path.insert(0, os.path.join(TOP, "tests", "fixtures"))
 import certs  # noqa: E402
 import dovecot  # noqa: E402
+import fakemailbox  # noqa: E402
 import exim  # noqa: E402
 
 RT_TABLE = ROOT + ".1.4.1"
@@ -33,7 +34,8 @@ RECOVERED = ROOT + ".0.7"
 # Every secret of the configuration: none may leave smtpmon.
 SECRETS = {"imapbox": "Imap-S3cret-41", "popbox": "Pop-S3cret-42",
            "badbox": "Right-S3cret-43", "stuckbox": "Stuck-S3cret-44",
-           "rejbox": "Rej-S3cret-45", "authbox": "Auth-S3cret-47"}
+           "rejbox": "Rej-S3cret-45", "authbox": "Auth-S3cret-47",
+           "hostilebox": "Hostile-S3cret-50"}
 WRONG_PASSWORD = "Wrong-S3cret-46"
 BROKEN_PASSWORD = "Broken-S3cret-49"
 SMTP_SECRET = "Smtp-S3cret-48"
@@ -100,6 +102,12 @@ def _prepare():
         _check("authplain", "mta", "imap://127.0.0.1:%d" % i, "authbox", 3,
                smtp="smtpUser=submitter smtpPassword=" + SMTP_SECRET),
     ]
+    stack.hostile = fakemailbox.FakeMailboxes({"silent": "silent", "longline": "longline",
+                                               "garbage": "garbage", "bye": "bye"})
+    for name in ("silent", "longline", "garbage", "bye"):
+        proto = "pop3" if name == "garbage" else "imap"
+        stack.conf_lines.append(_check(name, "mta", "%s://127.0.0.1:%d" % (
+            proto, stack.hostile.port(name)), "hostilebox", 3, timeout=1))
     stack.broken = [   # (line, what the log says), each skipped, none fatal
         ("smtpMonRoundTrip colour mta imap://127.0.0.1:%d from=m@smtpmon.test "
          "to=imapbox@smtpmon.test password=%s colour=blue" % (i, BROKEN_PASSWORD),
@@ -152,6 +160,8 @@ def _check(name, server, url, box, interval, timeout=5, to=None, password=None,
 
 def tearDownModule():
     stack.close()
+    if getattr(stack, "hostile", None):
+        stack.hostile.close()
 
 
 def rows():
@@ -303,6 +313,31 @@ class Credentials(unittest.TestCase):
         self.assertIn("smtpMonRoundTrip: the passwordFile can be read by others", log)
 
 
+class HostileMailbox(unittest.TestCase):
+    """Mailbox servers that misbehave: each check ends in time, says why."""
+
+    def test_a_silent_server_is_no_answer_in_time(self):
+        row = finished("silent")
+        self.assertEqual(row["LastResult"], RT_RESULT["deliveryTimeout"], row["LastError"])
+        self.assertIn("IMAP greeting: no answer in time", row["LastError"])
+
+    def test_an_overlong_line_is_refused(self):
+        row = finished("longline")
+        self.assertEqual(row["LastResult"], RT_RESULT["mailboxUnreachable"], row["LastError"])
+        self.assertIn("a line longer than the protocol allows", row["LastError"])
+
+    def test_binary_bytes_are_not_pop3(self):
+        row = finished("garbage")
+        self.assertEqual(row["LastResult"], RT_RESULT["mailboxUnreachable"], row["LastError"])
+        self.assertIn("POP3 greeting: unexpected answer", row["LastError"])
+        self.assertTrue(all(32 <= ord(ch) < 127 for ch in row["LastError"]))
+
+    def test_a_bye_greeting_is_unreachable(self):
+        row = finished("bye")
+        self.assertEqual(row["LastResult"], RT_RESULT["mailboxUnreachable"], row["LastError"])
+        self.assertIn("BYE too busy", row["LastError"])
+
+
 class RoundTripReload(unittest.TestCase):
     """Runs after RoundTrip: SIGHUP with one check fewer."""
 
@@ -311,7 +346,8 @@ class RoundTripReload(unittest.TestCase):
         stack.reload_smtpmond([l for l in stack.conf_lines if " rejected " not in l])
         after = stack.wait_for(lambda: "rejected" not in rows() and rows(), 10,
                                "the dropped check's row to go")
-        self.assertEqual(sorted(after), ["auth", "authbad", "authplain", "badlogin", "imap", "pop",
+        self.assertEqual(sorted(after), ["auth", "authbad", "authplain", "badlogin", "bye",
+                                         "garbage", "imap", "longline", "pop", "silent",
                                          "stuck"])
         self.assertEqual(after["imap"]["Server"], "mta")
         if FRONTEND == "subagent":   # the plugin's reload starts every check anew
