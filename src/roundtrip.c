@@ -28,18 +28,20 @@ struct rt_run {
 	uint64_t due_us;
 	enum rt_phase phase;
 	char token[RT_TOKEN_LEN + 1];
+	struct target_config server;   /* the sending row, as the agent last told */
 	struct mail_submit *submit;   /* kept until the next check: QUIT may still be out */
 	struct mailbox_client *look;  /* kept until the next look: LOGOUT may still be out */
 	uint32_t send_us;
 	uint64_t data_end_us, deadline_us, poll_wait_us;
 };
 
-enum rt_command_kind { RT_CMD_ADD, RT_CMD_REMOVE };
+enum rt_command_kind { RT_CMD_ADD, RT_CMD_SERVER, RT_CMD_REMOVE };
 
 struct rt_command {
 	enum rt_command_kind kind;
 	struct roundtrip_check *check;
 	uint64_t delay_us;
+	struct target_config server;      /* ADD, SERVER */
 	struct rt_command *next;
 };
 
@@ -192,7 +194,7 @@ static int start_send(struct rt_run *r)
 	unsigned char raw[16];
 	char message[2048];
 	const struct roundtrip_config *cfg = &r->check->cfg;
-	struct submit_request req = { &r->check->server, r->set->helo, cfg, message };
+	struct submit_request req = { &r->server, r->set->helo, cfg, message };
 
 	if (RAND_bytes(raw, sizeof(raw)) != 1)
 		return -1;
@@ -248,7 +250,42 @@ static void run_free(struct rt_run *r)
 	free(r);
 }
 
-static void start_check(struct roundtrips *set, struct roundtrip_check *c, uint64_t delay_us)
+/* Status disabled while the sending row is; unknown again when it comes back. */
+static void set_disabled(struct rt_run *r, int disabled)
+{
+	pthread_mutex_lock(&r->set->lock);
+	r->check->st.track.status = disabled ? STATUS_DISABLED : STATUS_UNKNOWN;
+	r->check->st.track.consecutive_failures = 0;
+	pthread_mutex_unlock(&r->set->lock);
+}
+
+static void arm_first(struct rt_run *r, uint64_t delay_us)
+{
+	r->due_us = monotime_us() + delay_us - (uint64_t)r->check->cfg.interval_s * 1000000u;
+	arm_us(r->due_timer, delay_us);
+}
+
+/* The sending row changed (SET or reload): the next check uses it; a
+ * disabled row stops the check, an enabled one starts it again. */
+static void server_changed(struct roundtrip_check *c, const struct target_config *server)
+{
+	struct rt_run *r = c->run;
+	int was = r ? r->server.opt.enabled : 0;
+
+	if (!r)
+		return;
+	r->server = *server;
+	if (was && !server->opt.enabled) {
+		run_stop(r);
+		set_disabled(r, 1);
+	} else if (!was && server->opt.enabled) {
+		set_disabled(r, 0);
+		arm_first(r, 0);
+	}
+}
+
+static void start_check(struct roundtrips *set, struct roundtrip_check *c, uint64_t delay_us,
+			const struct target_config *server)
 {
 	struct rt_run *r = calloc(1, sizeof(*r));
 
@@ -261,9 +298,10 @@ static void start_check(struct roundtrips *set, struct roundtrip_check *c, uint6
 	}
 	r->set = set;
 	r->check = c;
+	r->server = *server;
 	c->run = r;
-	r->due_us = monotime_us() + delay_us - (uint64_t)c->cfg.interval_s * 1000000u;
-	arm_us(r->due_timer, delay_us);
+	if (server->opt.enabled)
+		arm_first(r, delay_us);
 }
 
 static void free_check(struct roundtrip_check *c)
@@ -293,7 +331,9 @@ static void on_commands(evutil_socket_t fd, short what, void *arg)
 	for (struct rt_command *c = take_commands(set), *next; c; c = next) {
 		next = c->next;
 		if (c->kind == RT_CMD_ADD)
-			start_check(set, c->check, c->delay_us);
+			start_check(set, c->check, c->delay_us, &c->server);
+		else if (c->kind == RT_CMD_SERVER)
+			server_changed(c->check, &c->server);
 		else
 			free_check(c->check);
 		free(c);
@@ -310,6 +350,7 @@ static void post(struct roundtrips *set, enum rt_command_kind kind, struct round
 	c->kind = kind;
 	c->check = check;
 	c->delay_us = delay_us;
+	c->server = check->server;
 	pthread_mutex_lock(&set->cmd_lock);
 	if (set->cmd_tail)
 		set->cmd_tail->next = c;
@@ -356,16 +397,22 @@ struct roundtrip_check *roundtrips_add(struct roundtrips *set, const struct roun
 	roundtrip_mailbox_url(cfg, c->mailbox, sizeof(c->mailbox));
 	roundtrip_track_init(&c->st.track);
 	c->st.result = RT_NONE;
+	if (!server->opt.enabled)
+		c->st.track.status = STATUS_DISABLED;
 	if (set->last)
 		set->last->next = c;
 	else
 		set->checks = c;
 	set->last = c;
-	if (server->opt.enabled)
-		post(set, RT_CMD_ADD, c, delay_us);
-	else
-		c->st.track.status = STATUS_DISABLED;
+	post(set, RT_CMD_ADD, c, delay_us);
 	return c;
+}
+
+void roundtrips_set_server(struct roundtrips *set, struct roundtrip_check *c,
+			   const struct target_config *server)
+{
+	c->server = *server;
+	post(set, RT_CMD_SERVER, c, 0);
 }
 
 void roundtrips_remove(struct roundtrips *set, struct roundtrip_check *c)

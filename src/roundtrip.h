@@ -34,7 +34,7 @@ struct rt_run;
 
 struct roundtrip_check {
 	struct roundtrip_config cfg;           /* fixed while the check lives */
-	struct target_config server;           /* the sending row, as it was when added */
+	struct target_config server;           /* agent thread: the sending row, as last told */
 	char mailbox[RT_URL_MAX + 1];          /* the Mailbox column */
 	struct roundtrip_state st;             /* guarded by the set's lock */
 	void *mib_row;                         /* agent thread only */
@@ -53,6 +53,11 @@ struct roundtrips *roundtrips_new(struct event_base *base, struct evdns_base *dn
  * after DELAY_US; disabled when the server is. NULL when out of memory. */
 struct roundtrip_check *roundtrips_add(struct roundtrips *set, const struct roundtrip_config *cfg,
 				       const struct target_config *server, uint64_t delay_us);
+
+/* Agent thread: the sending row is now SERVER (a SET or a reload changed
+ * it); disabled, the check stops and shows disabled until it is enabled. */
+void roundtrips_set_server(struct roundtrips *set, struct roundtrip_check *c,
+			   const struct target_config *server);
 
 /* Agent thread: unlists C; the probe thread stops and frees it. */
 void roundtrips_remove(struct roundtrips *set, struct roundtrip_check *c);

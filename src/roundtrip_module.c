@@ -16,33 +16,58 @@ void roundtrip_module_init(struct roundtrip_module *m)
 	roundtrip_directive_register(&m->config);
 }
 
-/* The sending server's row as probes see it, or NULL (logged). */
-static const struct target *sender(struct store *store, const struct roundtrip_config *rc)
+/* The sending server's row as probes see it; while there is none (a row
+ * an NMS may create later), a disabled stand-in. */
+static struct target_config sender(struct store *store, const struct roundtrip_config *rc)
 {
 	const struct target *t = store_find(store, rc->server);
+	struct target_config none;
 
-	if (!t)
-		snmp_log(LOG_ERR, "smtpmon: round trip %s: no smtpMonServer named %s; the check "
-			 "does not run\n", rc->name, rc->server);
-	else if (rc->smtp_user[0] && t->cfg.opt.tls == TLS_NONE)
+	if (t && rc->smtp_user[0] && t->cfg.opt.tls == TLS_NONE)
 		snmp_log(LOG_WARNING, "smtpmon: round trip %s: smtpUser is set but server %s has "
 			 "tls=none; credentials are never sent without TLS, so the check will fail\n",
 			 rc->name, rc->server);
-	return t;
+	if (t)
+		return t->cfg;
+	snmp_log(LOG_WARNING, "smtpmon: round trip %s: no smtpMonServer named %s; the check is "
+		 "disabled until there is one\n", rc->name, rc->server);
+	memset(&none, 0, sizeof(none));
+	snprintf(none.name, sizeof(none.name), "%s", rc->server);
+	return none;
 }
 
 /* Checks spread over their interval, as servers are. */
 static void add_check(struct roundtrip_module *m, struct store *store,
 		      const struct roundtrip_config *rc, unsigned i, unsigned n)
 {
-	const struct target *t = sender(store, rc);
+	struct target_config server = sender(store, rc);
 	struct roundtrip_check *c;
 
-	if (!t)
-		return;
-	c = roundtrips_add(m->set, rc, &t->cfg, (uint64_t)rc->interval_s * 1000000u * i / n);
+	c = roundtrips_add(m->set, rc, &server, (uint64_t)rc->interval_s * 1000000u * i / n);
 	if (!c || roundtrip_table_add(m->table, c) != 0)
 		snmp_log(LOG_ERR, "smtpmon: round trip %s: out of memory\n", rc->name);
+}
+
+/* A sending row changed by SET (or gone): the check follows it. Rows have
+ * no change callback, and comparing a few rows each second costs nothing. */
+static void follow_servers(struct roundtrip_module *m)
+{
+	for (struct roundtrip_check *c = roundtrips_first(m->set); c; c = c->next) {
+		const struct target *t = store_find(m->store, c->cfg.server);
+		struct target_config now = t ? t->cfg : c->server;
+
+		if (!t)
+			now.opt.enabled = 0;    /* its row is gone: nothing to send through */
+		if (!target_config_equal(&now, &c->server) ||
+		    now.opt.enabled != c->server.opt.enabled)
+			roundtrips_set_server(m->set, c, &now);
+	}
+}
+
+static void on_alarm(unsigned int reg, void *arg)
+{
+	(void)reg;
+	follow_servers(arg);
 }
 
 int roundtrip_module_start(struct roundtrip_module *m, struct scheduler *sched,
@@ -57,9 +82,12 @@ int roundtrip_module_start(struct roundtrip_module *m, struct scheduler *sched,
 	m->table = m->set ? roundtrip_table_register(m->set) : NULL;
 	if (!m->table)
 		return -1;
+	m->store = store;
 	for (unsigned i = 0; i < m->config.count; i++)
 		add_check(m, store, &m->config.items[i], i, m->config.count);
 	roundtrip_list_clear(&m->config);   /* the checks have them now */
+	if (roundtrips_first(m->set))
+		m->alarm = snmp_alarm_register(1, SA_REPEAT, on_alarm, m);
 	return 0;
 }
 
@@ -69,16 +97,13 @@ void roundtrip_module_reload_begin(struct roundtrip_module *m)
 	roundtrip_directive_collect_into(&m->fresh);
 }
 
-/* The check C still is as the fresh lines and its server's row say. */
-static int unchanged(const struct roundtrip_check *c, const struct roundtrip_list *fresh,
-		     struct store *store)
+/* The check C's line is still there as it was (a change of its server's
+ * row is followed without a restart). */
+static int unchanged(const struct roundtrip_check *c, const struct roundtrip_list *fresh)
 {
-	const struct target *t = store_find(store, c->cfg.server);
-
-	for (unsigned i = 0; t && i < fresh->count; i++)
+	for (unsigned i = 0; i < fresh->count; i++)
 		if (roundtrip_config_equal(&c->cfg, &fresh->items[i]))
-			return target_config_equal(&c->server, &t->cfg) &&
-			       c->server.opt.enabled == t->cfg.opt.enabled;
+			return 1;
 	return 0;
 }
 
@@ -92,7 +117,7 @@ void roundtrip_module_reload_end(struct roundtrip_module *m, struct store *store
 		return;
 	for (c = roundtrips_first(m->set); c; c = next) {
 		next = c->next;
-		if (unchanged(c, &m->fresh, store))
+		if (unchanged(c, &m->fresh))
 			continue;
 		roundtrip_table_remove(m->table, c);
 		roundtrips_remove(m->set, c);
@@ -101,10 +126,15 @@ void roundtrip_module_reload_end(struct roundtrip_module *m, struct store *store
 		if (!roundtrips_find(m->set, m->fresh.items[i].name))
 			add_check(m, store, &m->fresh.items[i], i, n);
 	roundtrip_list_clear(&m->fresh);
+	follow_servers(m);
+	if (!m->alarm && roundtrips_first(m->set))
+		m->alarm = snmp_alarm_register(1, SA_REPEAT, on_alarm, m);
 }
 
 void roundtrip_module_free(struct roundtrip_module *m)
 {
+	if (m->alarm)
+		snmp_alarm_unregister(m->alarm);
 	roundtrip_table_unregister(m->table);
 	roundtrips_free(m->set);
 	roundtrip_directive_unregister();

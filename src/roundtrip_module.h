@@ -16,6 +16,8 @@ struct roundtrip_module {
 	struct roundtrip_list fresh;        /* a reload's lines */
 	struct roundtrips *set;
 	struct roundtrip_table *table;
+	struct store *store;                /* the sending rows */
+	unsigned int alarm;                 /* follows changes of those rows */
 };
 
 /* Before the configuration is read: registers smtpMonRoundTrip. */

@@ -12,7 +12,7 @@ import sys
 import time
 import unittest
 
-from harness import (FRONTEND, ROOT, SANITIZER_REPORT, STATUS, STOPPED, TOP, new_stack, parse_value,
+from harness import (COLUMNS, FRONTEND, ROOT, TABLE, name_index, SANITIZER_REPORT, STATUS, STOPPED, TOP, new_stack, parse_value,
                      procs)
 
 sys.path.insert(0, os.path.join(TOP, "tests", "fixtures"))
@@ -35,7 +35,7 @@ RECOVERED = ROOT + ".0.7"
 SECRETS = {"imapbox": "Imap-S3cret-41", "popbox": "Pop-S3cret-42",
            "badbox": "Right-S3cret-43", "stuckbox": "Stuck-S3cret-44",
            "rejbox": "Rej-S3cret-45", "authbox": "Auth-S3cret-47",
-           "hostilebox": "Hostile-S3cret-50"}
+           "hostilebox": "Hostile-S3cret-50", "latebox": "Late-S3cret-51"}
 WRONG_PASSWORD = "Wrong-S3cret-46"
 BROKEN_PASSWORD = "Broken-S3cret-49"
 SMTP_SECRET = "Smtp-S3cret-48"
@@ -102,6 +102,9 @@ def _prepare():
         _check("authplain", "mta", "imap://127.0.0.1:%d" % i, "authbox", 3,
                smtp="smtpUser=submitter smtpPassword=" + SMTP_SECRET),
     ]
+    # Through a server row an NMS creates later with SET.
+    stack.conf_lines.append(_check("late", "setmta", "imap://127.0.0.1:%d" % i, "latebox", 3))
+    stack.mta_port = good.port
     stack.hostile = fakemailbox.FakeMailboxes({"silent": "silent", "longline": "longline",
                                                "garbage": "garbage", "bye": "bye"})
     for name in ("silent", "longline", "garbage", "bye"):
@@ -162,6 +165,11 @@ def tearDownModule():
     stack.close()
     if getattr(stack, "hostile", None):
         stack.hostile.close()
+
+
+def col(name, row):
+    """An instance of a smtpMonServerTable column."""
+    return "%s.%d.%s" % (TABLE, COLUMNS[name], name_index(row))
 
 
 def rows():
@@ -292,10 +300,12 @@ class BadLines(unittest.TestCase):
             with self.subTest(why=why):
                 self.assertIn("%s: line %d: %s" % (stack.smtpmond_conf, _line_number(line), why),
                               log)
-        self.assertIn("round trip orphan: no smtpMonServer named nosuchserver", log)
+        self.assertIn("round trip orphan: no smtpMonServer named nosuchserver; the check is "
+                      "disabled until there is one", log)
         self.assertNotIn("colour", rows())
         self.assertNotIn("web", rows())
-        self.assertNotIn("orphan", rows())
+        self.assertEqual(rows()["orphan"]["Status"], STATUS["disabled"])
+        self.assertEqual(rows()["orphan"]["Probes"], 0)
 
 
 def _line_number(line):
@@ -343,18 +353,45 @@ class RoundTripReload(unittest.TestCase):
 
     def test_sighup_removes_a_dropped_check_and_keeps_the_others(self):
         before = finished("imap")
-        stack.reload_smtpmond([l for l in stack.conf_lines if " rejected " not in l])
+        stack.reload_smtpmond([l.replace(" interval=600", " interval=600 enabled=no")
+                               if l.startswith("smtpMonServer stuckmta ") else l
+                               for l in stack.conf_lines if " rejected " not in l])
         after = stack.wait_for(lambda: "rejected" not in rows() and rows(), 10,
                                "the dropped check's row to go")
         self.assertEqual(sorted(after), ["auth", "authbad", "authplain", "badlogin", "bye",
-                                         "garbage", "imap", "longline", "pop", "silent",
-                                         "stuck"])
+                                         "garbage", "imap", "late", "longline", "orphan", "pop",
+                                         "silent", "stuck"])
+        # Its server disabled by the new file: the check stops, shown disabled.
+        stuck = stack.wait_for(lambda: rows()["stuck"]["Status"] == STATUS["disabled"] and
+                               rows()["stuck"], 5, "stuck to show its server disabled")
         self.assertEqual(after["imap"]["Server"], "mta")
         if FRONTEND == "subagent":   # the plugin's reload starts every check anew
             # stuck failed once before it was thawed (RoundTrip ran first) and
             # cannot fail again: a Failures of 0 would mean its row restarted.
-            self.assertGreaterEqual(after["stuck"]["Failures"], 1)
+            self.assertGreaterEqual(stuck["Failures"], 1)
             self.assertGreaterEqual(after["imap"]["Probes"], before["Probes"])
+
+
+class ServerRowBySet(unittest.TestCase):
+    """A check through a server row that an NMS creates, then disables."""
+
+    def set(self, *args):
+        r = stack.snmp("snmpset", *args, community="private", check=False)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+    def test_the_check_waits_for_its_row_runs_with_it_and_stops_with_it(self):
+        self.assertEqual(rows()["late"]["Status"], STATUS["disabled"])
+        self.assertEqual(rows()["late"]["Probes"], 0)
+        self.set(col("RowStatus", "setmta"), "i", 4, col("Host", "setmta"), "s", "127.0.0.1",
+                 col("Port", "setmta"), "u", stack.mta_port, col("Interval", "setmta"), "u", 600)
+        row = finished("late")
+        self.assertEqual(row["LastResult"], RT_RESULT["ok"], row["LastError"])
+        self.set(col("AdminStatus", "setmta"), "i", 2)
+        stack.wait_for(lambda: rows()["late"]["Status"] == STATUS["disabled"], 5,
+                       "the check to stop with its server")
+        count = rows()["late"]["Probes"]
+        time.sleep(3.5)       # more than its interval
+        self.assertEqual(rows()["late"]["Probes"], count)
 
 
 class Shutdown(unittest.TestCase):
