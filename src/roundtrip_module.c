@@ -3,12 +3,23 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "mib_roundtrip_table.h"
 #include "roundtrip.h"
 #include "scheduler.h"
 #include "store.h"
+
+/* What the plugin's reload carries: each check's line (passwords included,
+ * wiped when freed) and state. */
+struct roundtrip_carry {
+	unsigned count;
+	struct carried_check {
+		struct roundtrip_config cfg;
+		struct roundtrip_state st;
+	} checks[];
+};
 
 void roundtrip_module_init(struct roundtrip_module *m)
 {
@@ -36,14 +47,32 @@ static struct target_config sender(struct store *store, const struct roundtrip_c
 	return none;
 }
 
+/* The same line before the plugin's reload: its counters and Status go on. */
+static void adopt(struct roundtrip_check *c, const struct roundtrip_carry *carry)
+{
+	for (unsigned i = 0; carry && i < carry->count; i++) {
+		if (!roundtrip_config_equal(&c->cfg, &carry->checks[i].cfg))
+			continue;
+		c->st = carry->checks[i].st;
+		if (!c->server.opt.enabled)
+			c->st.track.status = STATUS_DISABLED;
+		else if (c->st.track.status == STATUS_DISABLED)
+			c->st.track.status = STATUS_UNKNOWN;
+		return;
+	}
+}
+
 /* Checks spread over their interval, as servers are. */
 static void add_check(struct roundtrip_module *m, struct store *store,
-		      const struct roundtrip_config *rc, unsigned i, unsigned n)
+		      const struct roundtrip_config *rc, unsigned i, unsigned n,
+		      const struct roundtrip_carry *carry)
 {
 	struct target_config server = sender(store, rc);
 	struct roundtrip_check *c;
 
 	c = roundtrips_add(m->set, rc, &server, (uint64_t)rc->interval_s * 1000000u * i / n);
+	if (c)
+		adopt(c, carry);   /* the probe thread has not started */
 	if (!c || roundtrip_table_add(m->table, c) != 0)
 		snmp_log(LOG_ERR, "smtpmon: round trip %s: out of memory\n", rc->name);
 }
@@ -71,7 +100,8 @@ static void on_alarm(unsigned int reg, void *arg)
 }
 
 int roundtrip_module_start(struct roundtrip_module *m, struct scheduler *sched,
-			   struct store *store, struct notify_queue *notes, const char *helo)
+			   struct store *store, struct notify_queue *notes, const char *helo,
+			   struct roundtrip_carry *carried)
 {
 	struct event_base *base;
 	struct evdns_base *dns;
@@ -80,11 +110,14 @@ int roundtrip_module_start(struct roundtrip_module *m, struct scheduler *sched,
 	scheduler_loop_parts(sched, &base, &dns, &tls);
 	m->set = roundtrips_new(base, dns, tls, notes, helo);
 	m->table = m->set ? roundtrip_table_register(m->set) : NULL;
-	if (!m->table)
+	if (!m->table) {
+		roundtrip_carry_free(carried);
 		return -1;
+	}
 	m->store = store;
 	for (unsigned i = 0; i < m->config.count; i++)
-		add_check(m, store, &m->config.items[i], i, m->config.count);
+		add_check(m, store, &m->config.items[i], i, m->config.count, carried);
+	roundtrip_carry_free(carried);
 	roundtrip_list_clear(&m->config);   /* the checks have them now */
 	if (roundtrips_first(m->set))
 		m->alarm = snmp_alarm_register(1, SA_REPEAT, on_alarm, m);
@@ -124,11 +157,35 @@ void roundtrip_module_reload_end(struct roundtrip_module *m, struct store *store
 	}
 	for (unsigned i = 0; i < n; i++)
 		if (!roundtrips_find(m->set, m->fresh.items[i].name))
-			add_check(m, store, &m->fresh.items[i], i, n);
+			add_check(m, store, &m->fresh.items[i], i, n, NULL);
 	roundtrip_list_clear(&m->fresh);
 	follow_servers(m);
 	if (!m->alarm && roundtrips_first(m->set))
 		m->alarm = snmp_alarm_register(1, SA_REPEAT, on_alarm, m);
+}
+
+struct roundtrip_carry *roundtrip_module_save(struct roundtrip_module *m)
+{
+	struct roundtrip_carry *carry;
+	unsigned n = 0;
+
+	for (struct roundtrip_check *c = roundtrips_first(m->set); c; c = c->next)
+		n++;
+	if (!n || !(carry = calloc(1, sizeof(*carry) + n * sizeof(carry->checks[0]))))
+		return NULL;
+	for (struct roundtrip_check *c = roundtrips_first(m->set); c; c = c->next) {
+		carry->checks[carry->count].cfg = c->cfg;
+		roundtrips_snapshot(m->set, c, &carry->checks[carry->count++].st);
+	}
+	return carry;
+}
+
+void roundtrip_carry_free(struct roundtrip_carry *carry)
+{
+	if (!carry)
+		return;
+	explicit_bzero(carry, sizeof(*carry) + carry->count * sizeof(carry->checks[0]));
+	free(carry);
 }
 
 void roundtrip_module_free(struct roundtrip_module *m)

@@ -23,10 +23,19 @@ struct roundtrip_module {
 /* Before the configuration is read: registers smtpMonRoundTrip. */
 void roundtrip_module_init(struct roundtrip_module *m);
 
-/* After the servers are in STORE, before the probe thread starts. Returns
- * 0, or -1 (logged). */
+struct roundtrip_carry;
+
+/* After the servers are in STORE, before the probe thread starts. CARRIED
+ * (the plugin's reload; NULL otherwise, freed here) gives checks whose line
+ * is unchanged their state from before. Returns 0, or -1 (logged). */
 int roundtrip_module_start(struct roundtrip_module *m, struct scheduler *sched,
-			   struct store *store, struct notify_queue *notes, const char *helo);
+			   struct store *store, struct notify_queue *notes, const char *helo,
+			   struct roundtrip_carry *carried);
+
+/* The plugin's reload, the probe thread stopped: every check's line and
+ * state, for the next start. NULL when there is none or no memory. */
+struct roundtrip_carry *roundtrip_module_save(struct roundtrip_module *m);
+void roundtrip_carry_free(struct roundtrip_carry *carry);
 
 /* A reload: begin before the files are read again, end after the servers
  * were applied. Unchanged checks keep their state; others restart. */

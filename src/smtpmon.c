@@ -171,6 +171,8 @@ static void adopt_carried(struct handoff *carried)
 int smtpmon_start(struct handoff *carried)
 {
 	struct smtpmon_settings *set = &mod.config.settings;
+	struct roundtrip_carry *rt_carried = handoff_detach_roundtrips(carried);
+	int rc;
 
 	apply_stored_globals(set, &mod.config.globals);
 	if (!set->helo[0])
@@ -193,14 +195,17 @@ int smtpmon_start(struct handoff *carried)
 	carried = NULL;
 	config_set_release_rows(&mod.config);   /* the rows have them now */
 	mod.persist = persist_register(mod.store, set);
-	if (roundtrip_module_start(&mod.roundtrips, mod.sched, mod.store, mod.notes, set->helo) != 0 ||
-	    scheduler_start(mod.sched) != 0)
+	rc = roundtrip_module_start(&mod.roundtrips, mod.sched, mod.store, mod.notes, set->helo,
+				    rt_carried);
+	rt_carried = NULL;   /* taken */
+	if (rc != 0 || scheduler_start(mod.sched) != 0)
 		goto fail;
 	snmp_log(LOG_INFO, "smtpmon: monitoring %u server%s, EHLO name %s\n",
 		 mod.store->count, mod.store->count == 1 ? "" : "s", set->helo);
 	return 0;
 fail:
 	snmp_log(LOG_ERR, "smtpmon: cannot start the MIB module or the probe thread\n");
+	roundtrip_carry_free(rt_carried);
 	handoff_free(carried);
 	smtpmon_shutdown();
 	return -1;
@@ -363,8 +368,10 @@ struct handoff *smtpmon_unload(int reloading)
 	struct handoff *h = NULL;
 
 	stop_probing();
-	if (reloading && mod.store)
+	if (reloading && mod.store) {
 		h = handoff_save(mod.store, mod.history);
+		handoff_attach_roundtrips(h, roundtrip_module_save(&mod.roundtrips));
+	}
 	persist_unregister(mod.persist);
 	free_module();
 	return h;
