@@ -3,7 +3,13 @@
  * dialogues in flight, and nothing else. Its CPU per probe is what
  * smtpmond's is measured against (bench/run.py).
  *
- *   floor_prober -c CONCURRENCY -n PROBES HOST:PORT [HOST:PORT ...]
+ *   floor_prober [-d] -c CONCURRENCY -n PROBES HOST:PORT [HOST:PORT ...]
+ *
+ * -d does the dialogue as DESIGN section 5 has smtpmond do it, which the
+ * bare one skips: it waits for the connect to complete (ConnectTime) and
+ * asks for its error, and after QUIT half-closes and waits for the server's
+ * answer or close before closing (the courtesy). That is 15 system calls
+ * instead of 10.
  *
  * Prints "probes N cpu_us_per_probe X wall_s Y". IPv4 loopback only. */
 #include <arpa/inet.h>
@@ -18,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum step { WAIT_GREETING, WAIT_EHLO };
+enum step { WAIT_CONNECT, WAIT_GREETING, WAIT_EHLO, WAIT_QUIT };
 
 struct dialogue {
 	int fd;
@@ -26,7 +32,7 @@ struct dialogue {
 };
 
 static struct sockaddr_in *targets;
-static int ntargets, next_target;
+static int ntargets, next_target, design;
 
 static int parse_target(const char *spec, struct sockaddr_in *sa)
 {
@@ -44,14 +50,14 @@ static int parse_target(const char *spec, struct sockaddr_in *sa)
 static int start(int ep, struct dialogue *d)
 {
 	struct sockaddr_in *sa = &targets[next_target++ % ntargets];
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = d };
+	struct epoll_event ev = { .events = design ? EPOLLOUT : EPOLLIN, .data.ptr = d };
 
 	d->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	if (d->fd < 0)
 		return -1;
 	if (connect(d->fd, (struct sockaddr *)sa, sizeof(*sa)) != 0 && errno != EINPROGRESS)
 		return -1;
-	d->step = WAIT_GREETING;
+	d->step = design ? WAIT_CONNECT : WAIT_GREETING;
 	return epoll_ctl(ep, EPOLL_CTL_ADD, d->fd, &ev);
 }
 
@@ -67,12 +73,36 @@ static int final_line(const char *buf, ssize_t n)
 	return buf[start + 3] == ' ';
 }
 
+/* -d: the connect completed; now wait for the greeting. */
+static int connected(int ep, struct dialogue *d)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = d };
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(d->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err ||
+	    epoll_ctl(ep, EPOLL_CTL_MOD, d->fd, &ev) != 0) {
+		close(d->fd);
+		return 1;
+	}
+	d->step = WAIT_GREETING;
+	return 0;
+}
+
 /* Returns 1 when the dialogue is over. Replies arrive whole on loopback. */
-static int advance(struct dialogue *d)
+static int advance(int ep, struct dialogue *d)
 {
 	static const char ehlo[] = "EHLO floor.example\r\n", quit[] = "QUIT\r\n";
 	char buf[4096];
-	ssize_t n = read(d->fd, buf, sizeof(buf));
+	ssize_t n;
+
+	if (d->step == WAIT_CONNECT)
+		return connected(ep, d);
+	n = read(d->fd, buf, sizeof(buf));
+	if (d->step == WAIT_QUIT) {
+		close(d->fd);
+		return 1;
+	}
 
 	if (n <= 0 || !final_line(buf, n)) {
 		if (n > 0)
@@ -88,6 +118,11 @@ static int advance(struct dialogue *d)
 	}
 	if (write(d->fd, quit, sizeof(quit) - 1) < 0)
 		perror("write");
+	if (design) {
+		shutdown(d->fd, SHUT_WR);
+		d->step = WAIT_QUIT;
+		return 0;
+	}
 	close(d->fd);
 	return 1;
 }
@@ -109,15 +144,17 @@ int main(int argc, char **argv)
 	struct timespec t0, t1;
 	double cpu0;
 
-	while ((opt = getopt(argc, argv, "c:n:")) != -1) {
-		if (opt == 'c')
+	while ((opt = getopt(argc, argv, "dc:n:")) != -1) {
+		if (opt == 'd')
+			design = 1;
+		else if (opt == 'c')
 			concurrency = atoi(optarg);
 		else if (opt == 'n')
 			total = atoi(optarg);
 	}
 	ntargets = argc - optind;
 	if (ntargets < 1 || concurrency < 1 || total < 1) {
-		fprintf(stderr, "usage: floor_prober -c CONCURRENCY -n PROBES HOST:PORT...\n");
+		fprintf(stderr, "usage: floor_prober [-d] -c CONCURRENCY -n PROBES HOST:PORT...\n");
 		return 2;
 	}
 	targets = calloc((size_t)ntargets, sizeof(*targets));
@@ -139,7 +176,7 @@ int main(int argc, char **argv)
 		for (int i = 0; i < n; i++) {
 			struct dialogue *x = events[i].data.ptr;
 
-			if (!advance(x))
+			if (!advance(ep, x))
 				continue;
 			done++;
 			if (started < total && start(ep, x) == 0)

@@ -9,8 +9,10 @@ servers (N = 100, 1,000, 10,000; servers share the listeners).
 Figures, each the median of --repeat runs in this session:
   1. CPU (user+sys) of smtpmond per probe, plain and STARTTLS; the same for
      monitoring-plugins' check_smtp and for bench/floor_prober.c (the floor:
-     only the syscalls of one dialogue, on epoll) at concurrency 1 and 100.
-  2. RSS of smtpmond per monitored server.
+     only the syscalls of one dialogue, on epoll) at concurrency 1 and 100,
+     bare and with -d (the dialogue as DESIGN section 5 has it).
+  2. RSS of smtpmond per monitored server, after a few probes and with every
+     server's history full (N servers at a 5 s interval for 11 intervals).
   3. Schedule lateness p50/p99 (smtpmond's own histogram, logged at exit).
   4. snmpbulkwalk of the whole table, rows/s, through AgentX and through
      the plugin; GET latency p50/p99 (in-process client) while probing.
@@ -125,11 +127,12 @@ def walk_and_get(stack, n):
             "get_p50": rtts[len(rtts) // 2], "get_p99": rtts[int(0.99 * (len(rtts) - 1))]}
 
 
-def floor(build_dir, concurrency, ports, probes):
+def floor(build_dir, concurrency, ports, probes, design=False):
     exe = os.path.join(build_dir, "floor_prober")
     targets = ["127.10.%d.%d:%d" % (int(k[1:]) // 200, int(k[1:]) % 200 + 1, p)
                for k, p in sorted(ports.items())]
-    r = subprocess.run([exe, "-c", str(concurrency), "-n", str(probes)] + targets,
+    r = subprocess.run([exe] + (["-d"] if design else []) +
+                       ["-c", str(concurrency), "-n", str(probes)] + targets,
                        capture_output=True, text=True, timeout=300, check=True)
     return float(r.stdout.split()[3])
 
@@ -155,15 +158,36 @@ def references(build, repeat):
     stack = Stack(os.path.abspath(build), "bench")
     try:
         ports = stack.start_fake(farm_listeners())
-        res = {"check_smtp": [], "floor1": [], "floor100": []}
+        res = {"check_smtp": [], "floor1": [], "floor100": [], "design1": [], "design100": []}
         for _ in range(repeat):
             if os.path.exists(CHECK_SMTP):
                 res["check_smtp"].append(check_smtp_cpu(ports))
             res["floor1"].append(floor(bench_build, 1, ports, 5000))
             res["floor100"].append(floor(bench_build, 100, ports, 20000))
+            res["design1"].append(floor(bench_build, 1, ports, 5000, design=True))
+            res["design100"].append(floor(bench_build, 100, ports, 20000, design=True))
     finally:
         stack.close()
     return {k: statistics.median(v) for k, v in res.items() if v}
+
+
+def full_history_rss(build, n, interval=5, history=10):
+    """RSS once every server's history is full: N servers probed every
+    INTERVAL seconds for HISTORY + 1 intervals."""
+    stack = Stack(os.path.abspath(build), "bench")
+    try:
+        stack.start_snmpd()
+        ports = stack.start_fake(farm_listeners())
+        lines = ["smtpMonHistorySize %d" % history,
+                 "smtpMonDefaults interval=%d timeout=10" % interval] + server_lines(n, ports)
+        stack.start_smtpmond(lines)
+        time.sleep(interval * (history + 1))
+        probes = probes_total(stack)
+        _, rss = proc_cpu_rss(stack.smtpmond.pid)
+        stack.stop_smtpmond(timeout=60)
+    finally:
+        stack.close()
+    return {"rss_kib": rss, "probes": probes}
 
 
 def median_of(runs, key):
@@ -183,9 +207,9 @@ def main():
     sizes = [int(x) for x in args.sizes.split(",")]
     ref = references(args.build, args.repeat)
     print("reference, CPU per probe (median of %d): check_smtp %.0f us, floor %.1f us at "
-          "concurrency 1, %.1f us at concurrency 100" % (
-              args.repeat, ref.get("check_smtp", float("nan")), ref["floor1"], ref["floor100"]),
-          flush=True)
+          "concurrency 1, %.1f us at concurrency 100; floor -d %.1f / %.1f us" % (
+              args.repeat, ref.get("check_smtp", float("nan")), ref["floor1"], ref["floor100"],
+              ref["design1"], ref["design100"]), flush=True)
     rows = {}
     for n in sizes:
         runs = [smtpmond_run(args.build, n, walk=(n == max(sizes)), flap=(n == max(sizes)))
@@ -197,10 +221,12 @@ def main():
     big = max(sizes)
     plugin = [smtpmond_run(args.build, big, frontend="plugin", walk=True)
               for _ in range(args.repeat)]
-    report(args, ref, rows, tls, plugin, big)
+    full = full_history_rss(args.build, big)
+    print("N=%d with full histories: %s" % (big, full), flush=True)
+    report(args, ref, rows, tls, plugin, big, full)
 
 
-def report(args, ref, rows, tls, plugin, big):
+def report(args, ref, rows, tls, plugin, big, full):
     plain100 = median_of(rows[min(rows)], "cpu_us")
     print()
     print("| figure | value | target |")
@@ -216,11 +242,17 @@ def report(args, ref, rows, tls, plugin, big):
           "%.1f, smtpmond/floor(100) %.1f (target <= 1.5 at the same concurrency) |"
           % (ref["floor1"], ref["floor100"], plain100 / ref["floor1"],
              plain100 / ref["floor100"]))
+    print("| floor -d (DESIGN's dialogue: connect wait, QUIT courtesy), concurrency 1 / 100 | "
+          "%.1f / %.1f us | smtpmond/floor -d(1) %.1f |"
+          % (ref["design1"], ref["design100"], plain100 / ref["design1"]))
     for n in (1000, 10000):
         if n in rows:
             print("| RSS, N=%d | %.1f MiB, %.2f KiB per server | < 64 MiB at 10,000 |"
                   % (n, median_of(rows[n], "rss_kib") / 1024,
                      median_of(rows[n], "rss_kib") / n))
+    print("| RSS, N=%d, every history full (10 entries, after %d probes) | %.1f MiB, %.2f KiB "
+          "per server | < 64 MiB at 10,000 |" % (big, full["probes"], full["rss_kib"] / 1024,
+                                                 full["rss_kib"] / big))
     print("| CPU share, N=%d | %.1f %% of a core | < 5 %% at 10,000 / 60 s |"
           % (big, median_of(rows[big], "cpu_share")))
     print("| schedule lateness, N=%d | p50 %.1f ms, p99 %.1f ms, max %.1f ms | p99 < 100 ms |"

@@ -42,7 +42,7 @@ struct handoff *handoff_save(struct store *store, struct history_table *history)
 		const struct target *t = store->targets[i];
 		struct carried_row *c = &h->rows[h->count++];
 
-		c->spec = t->spec;
+		target_spec(t, &c->spec);
 		c->cfg = t->cfg;
 		c->storage = t->storage;
 		c->row_status = t->row_status;

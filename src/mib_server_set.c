@@ -73,7 +73,7 @@ static struct pending *pending_for(struct set_txn *txn, const char *name, struct
 	p->t = t;
 	p->anchor = req;
 	if (t) {
-		p->spec = t->spec;
+		target_spec(t, &p->spec);
 		p->storage = t->storage;
 	} else {
 		new_spec(&p->spec, name);

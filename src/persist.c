@@ -50,14 +50,16 @@ static void emit(struct sink *out, const char *line)
 static void store_rows(const struct store *s, struct sink *out)
 {
 	char spec[2048], line[2200];
+	struct target_config row;
 
 	for (unsigned i = 0; i < s->count; i++) {
 		const struct target *t = s->targets[i];
 
 		if (t->storage != STORAGE_NONVOLATILE)
 			continue;
-		if (target_config_format(&t->spec, spec, sizeof(spec)) != 0) {
-			snmp_log(LOG_ERR, "smtpmon: row %s is too long to store\n", t->spec.name);
+		target_spec(t, &row);
+		if (target_config_format(&row, spec, sizeof(spec)) != 0) {
+			snmp_log(LOG_ERR, "smtpmon: row %s is too long to store\n", row.name);
 			continue;
 		}
 		snprintf(line, sizeof(line), "smtpMonStoredServer %s %s\n",

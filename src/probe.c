@@ -15,13 +15,12 @@
 #include <openssl/ssl.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
-#include <event2/bufferevent_ssl.h>
 #include <event2/dns.h>
 #include <event2/event.h>
 #include <event2/util.h>
 
 #include "monotime.h"
+#include "probe_conn.h"
 #include "smtp_reply.h"
 #include "text.h"
 #include "tls.h"
@@ -47,7 +46,7 @@ struct probe {
 	struct evutil_addrinfo *inline_ai;
 	struct evdns_getaddrinfo_request *dns_req;
 	struct evutil_addrinfo *ai_list, *ai_cur;
-	struct bufferevent *bev;
+	struct probe_conn *conn;
 	struct event *timer;                   /* deadline, then QUIT grace */
 	struct smtp_reply reply;
 	char detail[STATE_TEXT_MAX + 1];       /* LastError when not the generic one */
@@ -107,13 +106,12 @@ static void probe_free(struct probe *p)
 		return;
 	}
 	unlink_probe(p);
-	if (p->bev)
-		bufferevent_free(p->bev);
+	probe_conn_free(p->conn);
 	if (p->timer)
 		event_free(p->timer);
 	if (p->ai_list)
 		evutil_freeaddrinfo(p->ai_list);
-	p->bev = NULL;
+	p->conn = NULL;
 	p->timer = NULL;
 	p->ai_list = NULL;
 	if (p->holding)
@@ -145,7 +143,7 @@ static void record_address(struct probe *p)
 }
 
 static void close_after_quit(struct probe *p);
-static void on_event(struct bufferevent *bev, short what, void *arg);
+static void on_event(struct probe_conn *c, short what, void *arg);
 static void fail_protocol(struct probe *p, const char *why);
 
 /* Fixes the result, hands it over, then closes politely or at once. */
@@ -179,7 +177,7 @@ static void decide(struct probe *p, enum probe_result result, int err)
 	if (p->done)
 		p->done(&p->out, p->done_arg);
 	p->done = NULL;
-	if (p->bev && (result == RESULT_OK || result == RESULT_BANNER_REJECTED ||
+	if (p->conn && (result == RESULT_OK || result == RESULT_BANNER_REJECTED ||
 		       result == RESULT_HELO_REJECTED || result == RESULT_TLS_UNAVAILABLE ||
 		       result == RESULT_CERT_INVALID))
 		close_after_quit(p);
@@ -205,65 +203,31 @@ static void decide_because(struct probe *p, enum probe_result result, const char
 
 /* --- QUIT: send, half-close, short grace, close ------------------------ */
 
-static void quit_read(struct bufferevent *bev, void *arg)
+/* QUIT is a courtesy (DESIGN section 5): after it, whatever the server says
+ * or its closing ends the probe; so does the grace timer. */
+static void quit_read(struct probe_conn *c, void *arg)
 {
-	(void)arg;
-	evbuffer_drain(bufferevent_get_input(bev), evbuffer_get_length(bufferevent_get_input(bev)));
-}
-
-static void quit_event(struct bufferevent *bev, short what, void *arg)
-{
-	(void)bev;
-	(void)what;
+	(void)c;
 	probe_free(arg);
 }
 
-/* QUIT is out: end TLS with a close_notify, or TCP with a half-close; the
- * server then closes, or the grace timer ends it. */
-static void quit_write(struct bufferevent *bev, void *arg)
+static void quit_event(struct probe_conn *c, short what, void *arg)
 {
-	SSL *ssl = bufferevent_openssl_get_ssl(bev);
-
-	if (ssl)
-		SSL_shutdown(ssl);
-	else
-		shutdown(bufferevent_getfd(bev), SHUT_WR);
-	bufferevent_setcb(bev, quit_read, NULL, quit_event, arg);
-}
-
-/* A command on a plain connection goes out with one send() when nothing
- * waits before it, instead of arming and disarming a write event: the
- * syscalls around it are most of what a probe costs. Whatever does not go
- * at once (or any TLS) goes the bufferevent's way. Returns 1 when all went. */
-static int send_data(struct probe *p, const char *data, size_t len)
-{
-	ssize_t n = -1;
-
-	if (!bufferevent_openssl_get_ssl(p->bev) &&
-	    !evbuffer_get_length(bufferevent_get_output(p->bev)))
-		n = send(bufferevent_getfd(p->bev), data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-	if (n == (ssize_t)len)
-		return 1;
-	if (n < 0)
-		n = 0;
-	bufferevent_write(p->bev, data + n, len - (size_t)n);
-	return 0;
+	(void)c;
+	(void)what;
+	probe_free(arg);
 }
 
 static void close_after_quit(struct probe *p)
 {
 	struct timeval grace = { 0, QUIT_GRACE_US };
+	struct evbuffer *in = probe_conn_input(p->conn);
 
-	bufferevent_setcb(p->bev, quit_read, quit_write, quit_event, p);
-	evbuffer_drain(bufferevent_get_input(p->bev),
-		       evbuffer_get_length(bufferevent_get_input(p->bev)));
+	evbuffer_drain(in, evbuffer_get_length(in));
+	probe_conn_setcb(p->conn, quit_read, quit_event, p);
 	evtimer_add(p->timer, &grace);
-	if (send_data(p, "QUIT\r\n", 6)) {
-		bufferevent_enable(p->bev, EV_READ);
-		quit_write(p->bev, p);
-	} else {
-		bufferevent_enable(p->bev, EV_READ | EV_WRITE);
-	}
+	if (probe_conn_write_last(p->conn, "QUIT\r\n", 6) != 0)
+		probe_free(p);
 }
 
 /* --- the dialogue ------------------------------------------------------ */
@@ -273,7 +237,7 @@ static void send_line(struct probe *p, const char *line, enum probe_stage stage)
 	char buf[TARGET_HELO_MAX + 16];
 	int n = snprintf(buf, sizeof(buf), "%s\r\n", line);
 
-	send_data(p, buf, n > 0 && (size_t)n < sizeof(buf) ? (size_t)n : 0);
+	probe_conn_write(p->conn, buf, n > 0 && (size_t)n < sizeof(buf) ? (size_t)n : 0);
 	smtp_reply_reset(&p->reply);
 	p->stage = stage;
 	p->t_command = monotime_us();
@@ -424,10 +388,10 @@ static int read_line(struct evbuffer *in, char *line, size_t *len)
 	return 1;
 }
 
-static void on_read(struct bufferevent *bev, void *arg)
+static void on_read(struct probe_conn *c, void *arg)
 {
 	struct probe *p = arg;
-	struct evbuffer *in = bufferevent_get_input(bev);
+	struct evbuffer *in = probe_conn_input(c);
 	char line[SMTP_LINE_MAX];
 	size_t len;
 	int rc;
@@ -455,10 +419,8 @@ static void on_read(struct bufferevent *bev, void *arg)
 /* The current address failed to connect: go on with the next one. */
 static void try_next_address(struct probe *p, int err)
 {
-	if (p->bev) {
-		bufferevent_free(p->bev);
-		p->bev = NULL;
-	}
+	probe_conn_free(p->conn);
+	p->conn = NULL;
 	if (p->ai_cur->ai_next) {
 		p->ai_cur = p->ai_cur->ai_next;
 		start_connect(p);
@@ -475,27 +437,19 @@ static void try_next_address(struct probe *p, int err)
 static void start_tls(struct probe *p)
 {
 	SSL *ssl = tls_session_new(p->eng->tls, &p->cfg);
-	struct bufferevent *f;
 
 	p->stage = STAGE_TLS;
 	p->t_tls_start = monotime_us();
-	f = ssl ? bufferevent_openssl_filter_new(p->eng->base, p->bev, ssl,
-						 BUFFEREVENT_SSL_CONNECTING,
-						 BEV_OPT_CLOSE_ON_FREE) : NULL;
-	if (!f) {
+	if (!ssl || probe_conn_start_tls(p->conn, ssl) != 0) {
 		if (ssl)
 			SSL_free(ssl);
 		decide(p, RESULT_INTERNAL_ERROR, ENOMEM);
-		return;
 	}
-	p->bev = f;
-	bufferevent_setcb(f, on_read, NULL, on_event, p);
-	bufferevent_enable(f, EV_READ | EV_WRITE);
 }
 
 static void tls_established(struct probe *p)
 {
-	SSL *ssl = bufferevent_openssl_get_ssl(p->bev);
+	SSL *ssl = probe_conn_ssl(p->conn);
 	char why[256];
 
 	p->out.tls_us = elapsed_us(p->t_tls_start, monotime_us());
@@ -518,7 +472,7 @@ static void tls_failed(struct probe *p, int err)
 	unsigned long e, first = 0;
 	char why[256];
 
-	while ((e = bufferevent_get_openssl_error(p->bev)) != 0)
+	while ((e = probe_conn_tls_error(p->conn)) != 0)
 		if (!first)
 			first = e;
 	if (!first && err) {
@@ -541,12 +495,12 @@ static void on_connected(struct probe *p)
 	p->t_greeting_wait = p->t_connected;
 }
 
-static void on_event(struct bufferevent *bev, short what, void *arg)
+static void on_event(struct probe_conn *c, short what, void *arg)
 {
 	struct probe *p = arg;
 	int err = EVUTIL_SOCKET_ERROR();
 
-	(void)bev;
+	(void)c;
 	if (what & BEV_EVENT_CONNECTED) {
 		if (p->stage == STAGE_TLS)
 			tls_established(p);
@@ -621,16 +575,11 @@ static void start_connect(struct probe *p)
 		try_next_address(p, err);
 		return;
 	}
-	p->bev = bufferevent_socket_new(p->eng->base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (!p->bev) {
+	p->conn = probe_conn_new(p->eng->base, fd, on_read, on_event, p);
+	if (!p->conn) {
 		close(fd);
 		decide(p, RESULT_INTERNAL_ERROR, ENOMEM);
-		return;
 	}
-	bufferevent_setcb(p->bev, on_read, NULL, on_event, p);
-	bufferevent_enable(p->bev, EV_READ | EV_WRITE);
-	if (bufferevent_socket_connect(p->bev, NULL, 0) != 0)
-		try_next_address(p, errno);
 }
 
 /* --- resolution and deadline ------------------------------------------- */
@@ -803,8 +752,8 @@ void probe_engine_free(struct probe_engine *e)
 		probe_free(p);
 	}
 	/* Cancelled DNS requests answer from the loop, and a freed TLS
-	 * bufferevent releases its socket bufferevent in a finalizer that runs
-	 * from the loop too: let them, or event_base_free() leaks the latter. */
+	 * bufferevent finishes in a finalizer that runs from the loop too: let
+	 * them, or event_base_free() leaks what they hold. */
 	for (int i = 0; i < 10; i++)
 		event_base_loop(e->base, EVLOOP_NONBLOCK);
 	free(e);

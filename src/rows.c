@@ -36,10 +36,9 @@ struct target *rows_add(struct rows *r, const struct target_config *spec, int st
 	struct target *t;
 
 	rows_effective(r, spec, &cfg);
-	t = store_add(r->store, &cfg);
+	t = store_add(r->store, spec, &cfg);
 	if (!t)
 		return NULL;
-	t->spec = *spec;
 	t->storage = storage;
 	t->row_status = row_status;
 	if (server_table_add(r->table, t) != 0)
@@ -54,7 +53,10 @@ void rows_change(struct rows *r, struct target *t, const struct target_config *s
 {
 	struct target_config view;
 
-	t->spec = *spec;
+	if (target_set_spec(t, spec) != 0) {
+		snmp_log(LOG_ERR, "smtpmon: out of memory: row %s keeps its settings\n", spec->name);
+		return;
+	}
 	t->row_status = row_status;
 	rows_effective(r, spec, &t->cfg);
 	view = probe_view(t);
@@ -73,10 +75,11 @@ void rows_apply_defaults(struct rows *r)
 {
 	for (unsigned i = 0; i < r->store->count; i++) {
 		struct target *t = r->store->targets[i];
-		struct target_config cfg;
+		struct target_config spec, cfg;
 
-		rows_effective(r, &t->spec, &cfg);
+		target_spec(t, &spec);
+		rows_effective(r, &spec, &cfg);
 		if (!target_config_equal(&cfg, &t->cfg))
-			rows_change(r, t, &t->spec, t->row_status);
+			rows_change(r, t, &spec, t->row_status);
 	}
 }

@@ -16,6 +16,7 @@
 #include "lateness.h"
 #include "monotime.h"
 #include "notify_queue.h"
+#include "packed.h"
 #include "probe.h"
 #include "smtpmon.h"
 #include "tls.h"
@@ -24,7 +25,9 @@
 struct slot {
 	struct scheduler *sched;
 	struct target *target;       /* its state is shared, under the store lock */
-	struct target_config cfg;    /* the probe thread's own copy */
+	struct packed *cfg;          /* the probe thread's own copy, packed */
+	uint32_t interval_s, dnsbl_interval_s;  /* cfg's numbers the loop reads often */
+	int enabled, check_dnsbl;
 	struct event *timer;
 	struct probe *running;
 	uint64_t due_us;             /* monotonic time the next probe is due */
@@ -38,13 +41,15 @@ struct slot {
 enum command_kind { CMD_ADD, CMD_UPDATE, CMD_REMOVE, CMD_HELO, CMD_ZONES };
 
 /* What the agent thread asks of the probe thread. */
+/* What the agent thread asks of the probe thread; small, as ten thousand
+ * CMD_ADDs wait at start-up. The pointers are the command's own. */
 struct command {
 	enum command_kind kind;
 	struct target *target;
-	struct target_config cfg;
+	struct packed *cfg;          /* CMD_ADD, CMD_UPDATE: passes to the slot */
 	uint64_t delay_us;
-	char helo[TARGET_HELO_MAX + 1];
-	struct dnsbl_zones zones;
+	char *helo;                  /* CMD_HELO */
+	struct dnsbl_zones *zones;   /* CMD_ZONES */
 	struct command *next;
 };
 
@@ -77,14 +82,15 @@ static void arm(struct slot *sl)
 }
 
 static void push(struct notify_queue *q, enum event_type type, enum status_notification kind,
-		 enum server_status before, const struct slot *sl, const struct target_state *after)
+		 enum server_status before, const struct target_config *cfg,
+		 const struct target_state *after)
 {
 	struct notify_event e;
 
 	e.type = type;
 	e.kind = kind;
 	e.before = before;
-	e.cfg = sl->cfg;
+	e.cfg = *cfg;
 	e.st = *after;
 	notify_queue_push(q, &e);
 }
@@ -92,7 +98,7 @@ static void push(struct notify_queue *q, enum event_type type, enum status_notif
 /* Hands the notifications a probe calls for to the agent thread. Degraded
  * by a certificate alone is told by smtpMonCertExpiring, not by
  * smtpMonServerDegraded, whose objects speak of latency. */
-static void announce(struct scheduler *s, const struct slot *sl,
+static void announce(struct scheduler *s, const struct target_config *cfg,
 		     const struct record_result *r, const struct target_state *after)
 {
 	enum status_notification kinds[2];
@@ -102,30 +108,30 @@ static void announce(struct scheduler *s, const struct slot *sl,
 		return;
 	for (int i = 0; i < n; i++)
 		if (kinds[i] != NOTIFY_SERVER_DEGRADED || r->slow)
-			push(s->notes, EVENT_NOTIFICATION, kinds[i], r->before, sl, after);
+			push(s->notes, EVENT_NOTIFICATION, kinds[i], r->before, cfg, after);
 	if (r->cert_expiring)
-		push(s->notes, EVENT_NOTIFICATION, NOTIFY_CERT_EXPIRING, r->before, sl, after);
+		push(s->notes, EVENT_NOTIFICATION, NOTIFY_CERT_EXPIRING, r->before, cfg, after);
 	if (r->newly_listed)
-		push(s->notes, EVENT_NOTIFICATION, NOTIFY_SERVER_LISTED, r->before, sl, after);
+		push(s->notes, EVENT_NOTIFICATION, NOTIFY_SERVER_LISTED, r->before, cfg, after);
 }
 
 /* Every probe goes to the history and, when it failed, to the log; so does
  * every change of Status (DESIGN: the log alone tells the story). */
-static void report(struct scheduler *s, const struct slot *sl,
+static void report(struct scheduler *s, const struct target_config *cfg,
 		   const struct record_result *r, const struct target_state *after)
 {
 	if (!s->activity)
 		return;
-	push(s->activity, EVENT_PROBE, 0, r->before, sl, after);
+	push(s->activity, EVENT_PROBE, 0, r->before, cfg, after);
 	if (r->before != after->track.status)
-		push(s->activity, EVENT_STATUS, 0, r->before, sl, after);
+		push(s->activity, EVENT_STATUS, 0, r->before, cfg, after);
 }
 
 /* --- blocklist checks ------------------------------------------------------ */
 
 static int dnsbl_wanted(const struct slot *sl)
 {
-	return sl->sched->zones.n && sl->cfg.opt.dnsbl && sl->cfg.opt.enabled;
+	return sl->sched->zones.n && sl->check_dnsbl && sl->enabled;
 }
 
 static void dnsbl_arm(struct slot *sl, uint64_t delay_us)
@@ -164,17 +170,21 @@ static void dnsbl_record(struct slot *sl, const struct dnsbl_verdicts *v)
 {
 	struct scheduler *s = sl->sched;
 	struct target_state after;
-	struct record_result r = store_record_dnsbl(s->store, sl->target, &sl->cfg, v, &after);
-	struct notify_event e = { .type = EVENT_DNSBL, .before = r.before };
+	struct target_config cfg;
+	struct record_result r;
+	struct notify_event e = { .type = EVENT_DNSBL };
 
+	unpack(&target_config_layout, sl->cfg, &cfg);
+	r = store_record_dnsbl(s->store, sl->target, &cfg, v, &after);
+	e.before = r.before;
 	if (s->activity && dnsbl_detail(v, &after, r.listing_changed, e.detail, sizeof(e.detail))) {
-		e.cfg = sl->cfg;
+		e.cfg = cfg;
 		e.st = after;
 		notify_queue_push(s->activity, &e);
 	}
 	if (s->activity && r.before != after.track.status)
-		push(s->activity, EVENT_STATUS, 0, r.before, sl, &after);
-	announce(s, sl, &r, &after);
+		push(s->activity, EVENT_STATUS, 0, r.before, &cfg, &after);
+	announce(s, &cfg, &r, &after);
 }
 
 static void on_dnsbl_done(const struct dnsbl_verdicts *v, void *arg)
@@ -183,7 +193,7 @@ static void on_dnsbl_done(const struct dnsbl_verdicts *v, void *arg)
 
 	sl->dnsbl = NULL;
 	dnsbl_record(sl, v);
-	dnsbl_arm(sl, (uint64_t)sl->cfg.opt.dnsbl_interval_s * 1000000u);
+	dnsbl_arm(sl, (uint64_t)sl->dnsbl_interval_s * 1000000u);
 }
 
 static void on_dnsbl_due(evutil_socket_t fd, short what, void *arg)
@@ -197,7 +207,7 @@ static void on_dnsbl_due(evutil_socket_t fd, short what, void *arg)
 	sl->dnsbl = dnsbl_run_start(sl->sched->dns, &sl->sched->zones, sl->addr_family,
 				    sl->addr, on_dnsbl_done, sl);
 	if (!sl->dnsbl)     /* decided at once, or could not start: next round */
-		dnsbl_arm(sl, (uint64_t)sl->cfg.opt.dnsbl_interval_s * 1000000u);
+		dnsbl_arm(sl, (uint64_t)sl->dnsbl_interval_s * 1000000u);
 }
 
 /* No more checks for this row (or none configured): what lists said goes. */
@@ -219,10 +229,14 @@ static void dnsbl_stop(struct slot *sl, int forget)
 static void on_probe_done(const struct probe_outcome *o, void *arg)
 {
 	struct slot *sl = arg;
-	uint64_t interval = (uint64_t)sl->cfg.opt.interval_s * 1000000u;
+	uint64_t interval = (uint64_t)sl->interval_s * 1000000u;
 	uint64_t now = monotime_us();
 	struct target_state after;
-	struct record_result r = store_record(sl->sched->store, sl->target, &sl->cfg, o, &after);
+	struct target_config cfg;
+	struct record_result r;
+
+	unpack(&target_config_layout, sl->cfg, &cfg);
+	r = store_record(sl->sched->store, sl->target, &cfg, o, &after);
 
 	sl->running = NULL;
 	if (o->addr_family) {
@@ -230,8 +244,8 @@ static void on_probe_done(const struct probe_outcome *o, void *arg)
 		memcpy(sl->addr, o->addr, sizeof(sl->addr));
 		dnsbl_kick(sl);
 	}
-	report(sl->sched, sl, &r, &after);
-	announce(sl->sched, sl, &r, &after);
+	report(sl->sched, &cfg, &r, &after);
+	announce(sl->sched, &cfg, &r, &after);
 	sl->due_us += interval;
 	if (sl->due_us <= now)
 		sl->due_us += ((now - sl->due_us) / interval + 1) * interval;
@@ -242,13 +256,15 @@ static void on_due(evutil_socket_t fd, short what, void *arg)
 {
 	struct slot *sl = arg;
 	struct probe_outcome failed;
+	struct target_config cfg;
 	struct probe *p;
 	uint64_t now = monotime_us();
 
 	(void)fd;
 	(void)what;
 	lateness_record(&sl->sched->late, now > sl->due_us ? now - sl->due_us : 0);
-	if (probe_start(sl->sched->engine, &sl->cfg, sl->sched->helo, on_probe_done, sl, &p) == 0) {
+	unpack(&target_config_layout, sl->cfg, &cfg);
+	if (probe_start(sl->sched->engine, &cfg, sl->sched->helo, on_probe_done, sl, &p) == 0) {
 		sl->running = p;   /* NULL when it was decided at once */
 		return;
 	}
@@ -284,8 +300,23 @@ static uint64_t on_grid(uint64_t t_us)
 static void start_slot(struct slot *sl, uint64_t delay_us)
 {
 	sl->due_us = on_grid(monotime_us() + delay_us);
-	if (sl->cfg.opt.enabled)
+	if (sl->enabled)
 		arm(sl);
+}
+
+/* The slot takes the command's configuration. */
+static void take_config(struct slot *sl, struct command *c)
+{
+	struct target_config n;
+
+	unpack_numbers(&target_config_layout, c->cfg, &n);
+	free(sl->cfg);
+	sl->cfg = c->cfg;
+	c->cfg = NULL;
+	sl->interval_s = n.opt.interval_s;
+	sl->dnsbl_interval_s = n.opt.dnsbl_interval_s;
+	sl->enabled = n.opt.enabled;
+	sl->check_dnsbl = n.opt.dnsbl;
 }
 
 static void add_slot(struct scheduler *s, struct command *c)
@@ -301,7 +332,7 @@ static void add_slot(struct scheduler *s, struct command *c)
 	}
 	sl->sched = s;
 	sl->target = c->target;
-	sl->cfg = c->cfg;
+	take_config(sl, c);
 	c->target->probe_slot = sl;
 	sl->next = s->slots;
 	if (s->slots)
@@ -314,15 +345,18 @@ static void add_slot(struct scheduler *s, struct command *c)
 static void update_slot(struct scheduler *s, struct command *c)
 {
 	struct slot *sl = c->target->probe_slot;
+	struct target_config was, now;
 
 	if (!sl)
 		return;
 	stop_slot(sl);
-	if (sl->cfg.opt.enabled != c->cfg.opt.enabled)
-		store_set_enabled(s->store, sl->target, c->cfg.opt.enabled);
-	if (strcmp(sl->cfg.host, c->cfg.host) != 0 || sl->cfg.opt.family != c->cfg.opt.family)
+	unpack(&target_config_layout, sl->cfg, &was);
+	unpack(&target_config_layout, c->cfg, &now);
+	if (was.opt.enabled != now.opt.enabled)
+		store_set_enabled(s->store, sl->target, now.opt.enabled);
+	if (strcmp(was.host, now.host) != 0 || was.opt.family != now.opt.family)
 		sl->addr_family = 0;     /* the next probe finds the address to check */
-	sl->cfg = c->cfg;
+	take_config(sl, c);
 	if (!dnsbl_wanted(sl))
 		dnsbl_stop(sl, 1);
 	start_slot(sl, 0);
@@ -350,6 +384,7 @@ static void free_slot(struct scheduler *s, struct slot *sl)
 		sl->next->prev = sl->prev;
 	event_free(sl->timer);
 	event_free(sl->dnsbl_timer);
+	free(sl->cfg);
 	free(sl);
 }
 
@@ -358,7 +393,7 @@ static void remove_slot(struct scheduler *s, struct command *c)
 {
 	if (c->target->probe_slot)
 		free_slot(s, c->target->probe_slot);
-	free(c->target);
+	store_target_free(c->target);
 }
 
 static void run_command(struct scheduler *s, struct command *c)
@@ -367,9 +402,17 @@ static void run_command(struct scheduler *s, struct command *c)
 	case CMD_ADD: add_slot(s, c); break;
 	case CMD_UPDATE: update_slot(s, c); break;
 	case CMD_REMOVE: remove_slot(s, c); break;
-	case CMD_HELO: memcpy(s->helo, c->helo, sizeof(s->helo)); break;
-	case CMD_ZONES: set_zones(s, &c->zones); break;
+	case CMD_HELO: snprintf(s->helo, sizeof(s->helo), "%s", c->helo); break;
+	case CMD_ZONES: set_zones(s, c->zones); break;
 	}
+}
+
+static void command_free(struct command *c)
+{
+	free(c->cfg);
+	free(c->helo);
+	free(c->zones);
+	free(c);
 }
 
 static struct command *take_commands(struct scheduler *s)
@@ -392,7 +435,7 @@ static void on_commands(evutil_socket_t fd, short what, void *arg)
 	for (struct command *c = take_commands(s), *next; c; c = next) {
 		next = c->next;
 		run_command(s, c);
-		free(c);
+		command_free(c);
 	}
 }
 
@@ -421,26 +464,38 @@ static struct command *command(enum command_kind kind, struct target *t)
 	return c;
 }
 
+/* The agent thread's commands say what failed when memory runs out. */
+static void lost(const char *what)
+{
+	snmp_log(LOG_ERR, "smtpmon: out of memory: %s is lost\n", what);
+}
+
+static void post_config(struct scheduler *s, enum command_kind kind, struct target *t,
+			const struct target_config *cfg, uint64_t delay_us)
+{
+	struct command *c = command(kind, t);
+
+	if (!c)
+		return;
+	c->cfg = pack(&target_config_layout, cfg);
+	if (!c->cfg) {
+		lost("a change to the schedule");
+		command_free(c);
+		return;
+	}
+	c->delay_us = delay_us;
+	post(s, c);
+}
+
 void scheduler_add(struct scheduler *s, struct target *t, const struct target_config *cfg,
 		   uint64_t delay_us)
 {
-	struct command *c = command(CMD_ADD, t);
-
-	if (c) {
-		c->cfg = *cfg;
-		c->delay_us = delay_us;
-		post(s, c);
-	}
+	post_config(s, CMD_ADD, t, cfg, delay_us);
 }
 
 void scheduler_update(struct scheduler *s, struct target *t, const struct target_config *cfg)
 {
-	struct command *c = command(CMD_UPDATE, t);
-
-	if (c) {
-		c->cfg = *cfg;
-		post(s, c);
-	}
+	post_config(s, CMD_UPDATE, t, cfg, 0);
 }
 
 void scheduler_remove(struct scheduler *s, struct target *t)
@@ -455,8 +510,10 @@ void scheduler_set_helo(struct scheduler *s, const char *helo)
 {
 	struct command *c = command(CMD_HELO, NULL);
 
-	if (c) {
-		snprintf(c->helo, sizeof(c->helo), "%s", helo);
+	if (c && !(c->helo = strdup(helo))) {
+		lost("the new smtpMonHeloName");
+		command_free(c);
+	} else if (c) {
 		post(s, c);
 	}
 }
@@ -465,13 +522,31 @@ void scheduler_set_dnsbl_zones(struct scheduler *s, const struct dnsbl_zones *zo
 {
 	struct command *c = command(CMD_ZONES, NULL);
 
-	if (c) {
-		c->zones = *zones;
+	if (c && !(c->zones = malloc(sizeof(*zones)))) {
+		lost("the new smtpMonDnsbl zones");
+		command_free(c);
+	} else if (c) {
+		*c->zones = *zones;
 		post(s, c);
 	}
 }
 
 /* --- life cycle ------------------------------------------------------------ */
+
+/* With the changelist, re-aiming a probe's event from write (connecting)
+ * to read costs one epoll_ctl, not two. */
+static struct event_base *new_base(void)
+{
+	struct event_config *c = event_config_new();
+	struct event_base *b;
+
+	if (!c)
+		return NULL;
+	event_config_set_flag(c, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+	b = event_base_new_with_config(c);
+	event_config_free(c);
+	return b;
+}
 
 /* smtpMonResolver's servers, or /etc/resolv.conf's; /etc/hosts either way.
  * Without nameservers, literals and /etc/hosts still resolve. */
@@ -507,7 +582,7 @@ static int make_loop(struct scheduler *s, const struct smtpmon_settings *setting
 	}
 	if (evthread_use_pthreads() != 0)
 		return -1;
-	s->base = event_base_new();
+	s->base = new_base();
 	if (!s->base)
 		return -1;
 	s->cmd_event = event_new(s->base, -1, 0, on_commands, s);

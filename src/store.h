@@ -19,9 +19,9 @@ struct tls_facts {
 	char version[16];                      /* "TLSv1.3" */
 	uint64_t not_after_wall_us;
 	int32_t days_left;                     /* negative once expired */
+	unsigned char fingerprint[32];         /* SHA-256, to tell a new certificate */
 	char subject[STATE_TEXT_MAX + 1];      /* RFC 2253 */
 	char issuer[STATE_TEXT_MAX + 1];
-	unsigned char fingerprint[32];         /* SHA-256, to tell a new certificate */
 };
 
 /* What one finished probe found: written by the probe engine. */
@@ -30,26 +30,28 @@ struct probe_outcome {
 	enum probe_stage stage;                /* where it ended */
 	int reply_code;                        /* the reply that decided, 0 if none */
 	uint32_t elapsed_us;                   /* start (resolution included) to decision */
-	char last_reply[STATE_TEXT_MAX + 1];   /* last reply line received, if any */
-	char error[STATE_TEXT_MAX + 1];        /* empty on success */
-	char banner[STATE_TEXT_MAX + 1];       /* first greeting line, empty if none */
-	char ehlo_keywords[STATE_TEXT_MAX + 1];
 	uint32_t latency_us, connect_us, banner_us, helo_us, tls_us;
 	int addr_family;                       /* AF_INET, AF_INET6 or 0 */
 	unsigned char addr[16];
 	uint64_t finished_wall_us;
 	struct tls_facts tls;                  /* kept from the last handshake */
+	/* the texts last, as in tls_facts, for the store's packed copy */
+	char last_reply[STATE_TEXT_MAX + 1];   /* last reply line received, if any */
+	char error[STATE_TEXT_MAX + 1];        /* empty on success */
+	char banner[STATE_TEXT_MAX + 1];       /* first greeting line, empty if none */
+	char ehlo_keywords[STATE_TEXT_MAX + 1];
 };
 
-/* A row's state as the MIB shows it. */
+/* A row's state as the MIB shows it. The store keeps it packed (packed.h):
+ * every number comes before the first text field. */
 struct target_state {
 	struct status_track track;
 	struct cert_track cert;                /* smtpMonCertExpiring already sent? */
-	struct probe_outcome last;             /* LastBanner kept from the last greeting */
 	uint64_t last_probe_wall_us;           /* 0: never probed */
 	uint64_t last_change_wall_us;          /* 0: Status never changed */
 	uint32_t probes, failures;             /* Counter32, wrap */
 	unsigned dnsbl_listings;               /* DnsblListings */
+	struct probe_outcome last;             /* LastBanner kept from the last greeting */
 	char dnsbl_zones[STATE_TEXT_MAX + 1];  /* DnsblZones: the lists that list it */
 };
 
@@ -57,12 +59,14 @@ struct target_state {
 enum { STORAGE_VOLATILE = 2, STORAGE_NONVOLATILE = 3, STORAGE_READONLY = 5 };
 enum { ROW_ACTIVE = 1, ROW_NOT_IN_SERVICE = 2, ROW_NOT_READY = 3 };
 
+struct packed;
+
 struct target {
-	struct target_config spec;             /* agent: the keys/columns given explicitly */
+	struct packed *spec;                   /* agent: the keys/columns given explicitly */
 	struct target_config cfg;              /* agent: spec over the defaults; the MIB's view */
 	int storage;                           /* agent: STORAGE_*; readOnly = configuration file */
 	int row_status;                        /* agent: ROW_* */
-	struct target_state st;                /* guarded by the store lock */
+	struct packed *st;                     /* guarded by the store lock; never NULL */
 	void *mib_row;                         /* agent thread only */
 	void *history;                         /* agent thread only: its history rows */
 	void *probe_slot;                      /* probe thread only */
@@ -76,6 +80,7 @@ struct store_totals {
 struct store {
 	pthread_mutex_t lock;
 	struct target **targets;               /* in configuration order */
+	struct target **by_name;               /* the same, sorted by name (store_find) */
 	unsigned count, cap;
 	uint64_t probes_total, failures_total;
 };
@@ -83,8 +88,10 @@ struct store {
 struct store *store_new(void);
 void store_free(struct store *s);
 
-/* Agent thread: returns NULL if NAME exists. */
-struct target *store_add(struct store *s, const struct target_config *cfg);
+/* Agent thread: a row of the explicit keys SPEC, merged into CFG; returns
+ * NULL if the name exists (or out of memory). */
+struct target *store_add(struct store *s, const struct target_config *spec,
+			 const struct target_config *cfg);
 struct target *store_find(struct store *s, const char *name);
 /* Agent thread: unlists T (then handed to the probe thread to be freed). */
 void store_remove(struct store *s, struct target *t);
@@ -119,6 +126,13 @@ struct record_result store_record_dnsbl(struct store *s, struct target *t,
  * earlier load of the module (the plugin's reload). */
 void store_restore(struct store *s, struct target *t, const struct target_state *st);
 void store_restore_totals(struct store *s, uint64_t probes, uint64_t failures);
+
+/* Agent thread: T's explicit keys (packed, as they are rarely read). */
+int target_set_spec(struct target *t, const struct target_config *spec);
+void target_spec(const struct target *t, struct target_config *out);
+
+/* Probe thread: frees a removed target. */
+void store_target_free(struct target *t);
 
 /* Agent thread: consistent copies for the MIB handlers. */
 void store_snapshot(struct store *s, const struct target *t, struct target_state *out);

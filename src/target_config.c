@@ -1,4 +1,5 @@
 #include "target_config.h"
+#include "packed.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -7,6 +8,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define TEXT(member) { offsetof(struct target_config, member), sizeof(((struct target_config *)0)->member) }
+static const struct text_field config_texts[] = {
+	TEXT(opt.helo), TEXT(opt.sni), TEXT(opt.source), TEXT(name), TEXT(host),
+};
+#undef TEXT
+
+const struct pack_layout target_config_layout = {
+	sizeof(struct target_config), offsetof(struct target_config, opt.helo),
+	config_texts, sizeof(config_texts) / sizeof(config_texts[0]),
+};
 
 #define TOKEN_MAX 512
 

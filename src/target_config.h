@@ -48,17 +48,24 @@ struct target_options {
 	int verify_cert;
 	enum addr_family family;
 	enum tls_mode tls;
+	/* text fields last (see struct target_config) */
 	char helo[TARGET_HELO_MAX + 1]; /* empty: the global smtpMonHeloName */
 	char sni[TARGET_HOST_MAX + 1];  /* empty: HOST when it is a name */
 	char source[TARGET_SOURCE_MAX + 1]; /* local address to probe from; empty: any */
 };
 
+/* The text fields come last, after every number, so that packed.h can keep
+ * a compact copy (target_config_layout). */
 struct target_config {
-	char name[TARGET_NAME_MAX + 1];
-	char host[TARGET_HOST_MAX + 1]; /* IPv6 literals without brackets */
 	uint16_t port;                  /* 0 until merged: 25, or 465 with tls=implicit */
 	struct target_options opt;      /* explicit keys until merged */
+	char name[TARGET_NAME_MAX + 1];
+	char host[TARGET_HOST_MAX + 1]; /* IPv6 literals without brackets */
 };
+
+struct pack_layout;
+/* A target_config's numbers and texts for pack() / unpack(). */
+extern const struct pack_layout target_config_layout;
 
 /* DESIGN section 3 defaults, all bits set. */
 void target_options_builtin(struct target_options *o);
