@@ -112,6 +112,16 @@ static void on_read(struct bufferevent *bev, void *arg)
 
 static void start_connect(struct line_conn *c);
 
+/* The server closed: lines it sent before (over TLS they can come with the
+ * close) are read first; then, if the owner still listens, the close. */
+static void closed(struct line_conn *c)
+{
+	c->depth++;
+	on_read(c->bev, c);
+	fail(c, LC_CLOSED, "the server closed the connection");
+	leave(c);
+}
+
 /* The current address failed: the next one, or the end. */
 static void try_next(struct line_conn *c, int err)
 {
@@ -172,7 +182,7 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 	else if (c->handshaking)
 		tls_failed(c, what, err);
 	else if (what & BEV_EVENT_EOF)
-		fail(c, LC_CLOSED, "the server closed the connection");
+		closed(c);
 	else
 		fail(c, LC_NETWORK, strerror(err));
 }
