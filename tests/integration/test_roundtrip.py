@@ -8,6 +8,7 @@ second Exim, whose queue is frozen at first, is the MTA that accepts but
 does not deliver; the test thaws it once the failure was announced."""
 
 import os
+import re
 import sys
 import time
 import unittest
@@ -35,7 +36,8 @@ RECOVERED = ROOT + ".0.7"
 SECRETS = {"imapbox": "Imap-S3cret-41", "popbox": "Pop-S3cret-42",
            "badbox": "Right-S3cret-43", "stuckbox": "Stuck-S3cret-44",
            "rejbox": "Rej-S3cret-45", "authbox": "Auth-S3cret-47",
-           "hostilebox": "Hostile-S3cret-50", "latebox": "Late-S3cret-51"}
+           "hostilebox": "Hostile-S3cret-50", "latebox": "Late-S3cret-51",
+           "tlsbox": "Tls-S3cret-52"}
 WRONG_PASSWORD = "Wrong-S3cret-46"
 BROKEN_PASSWORD = "Broken-S3cret-49"
 SMTP_SECRET = "Smtp-S3cret-48"
@@ -74,7 +76,9 @@ def _prepare():
     stuck = exim.start(os.path.join(stack.dir, "exim-stuck"), group=stack.group,
                        mail_root=mail_root, freeze_file=freeze)
     exim._make_searchable(mail_root, uid, gid)
-    imap = dovecot.start(os.path.join(stack.dir, "dovecot"), mail_root, SECRETS, stack.group)
+    imap_cert = ca.issue("imap", "imap.smtpmon.test")
+    imap = dovecot.start(os.path.join(stack.dir, "dovecot"), mail_root, SECRETS, stack.group,
+                         tls=imap_cert)
     # What a crash leaves behind, and a user's own mail that must stay.
     _plant("imapbox", "left", "smtpmon=imap=00000000000000000000000000000000@old.example")
     _plant("imapbox", "mine", "12345@friend.example")
@@ -91,6 +95,8 @@ def _prepare():
         _check("pop", "mta", "pop3://127.0.0.1:%d" % p, "popbox", 10,
                password_file=_password_file("popbox", 0o644)),
         _check("stuck", "stuckmta", "imap://127.0.0.1:%d" % i, "stuckbox", 4, timeout=2),
+        _check("imaps", "mta", "imaps://127.0.0.1:%d" % imap.imaps_port, "tlsbox", 3),
+        _check("pop3s", "mta", "pop3s://127.0.0.1:%d" % imap.pop3s_port, "tlsbox", 3),
         _check("rejected", "mta", "imap://127.0.0.1:%d" % i, "rejbox", 3,
                to="nobody@elsewhere.example"),
         _check("badlogin", "mta", "pop3://127.0.0.1:%d" % p, "badbox", 3,
@@ -231,6 +237,18 @@ class RoundTrip(unittest.TestCase):
         self.assertEqual(dovecot.maildir_messages(os.path.join(mail_root, "popbox", "Maildir")),
                          [])
 
+    def test_imaps_and_pop3s_deliver(self):
+        for name in ("imaps", "pop3s"):
+            with self.subTest(name=name):
+                row = finished(name)
+                self.assertEqual(row["LastResult"], RT_RESULT["ok"], row["LastError"])
+                self.assertGreater(row["DeliveryTime"], 0)
+        logins = [l for l in stack.dovecot.log_text().splitlines() if "user=<tlsbox>" in l and
+                  "Login:" in l]
+        self.assertEqual({re.search(r" (\w+-login): ", l).group(1) for l in logins},
+                         {"imap-login", "pop3-login"})
+        self.assertTrue(all(", TLS, " in l for l in logins), logins)   # not merely "secured"
+
     def test_recipient_refused_by_the_mta_is_message_rejected(self):
         row = finished("rejected")
         self.assertEqual(row["LastResult"], RT_RESULT["messageRejected"])
@@ -359,8 +377,8 @@ class RoundTripReload(unittest.TestCase):
         after = stack.wait_for(lambda: "rejected" not in rows() and rows(), 10,
                                "the dropped check's row to go")
         self.assertEqual(sorted(after), ["auth", "authbad", "authplain", "badlogin", "bye",
-                                         "garbage", "imap", "late", "longline", "orphan", "pop",
-                                         "silent", "stuck"])
+                                         "garbage", "imap", "imaps", "late", "longline",
+                                         "orphan", "pop", "pop3s", "silent", "stuck"])
         # Its server disabled by the new file: the check stops, shown disabled.
         stuck = stack.wait_for(lambda: rows()["stuck"]["Status"] == STATUS["disabled"] and
                                rows()["stuck"], 5, "stuck to show its server disabled")
