@@ -94,7 +94,7 @@ def _prepare():
         _check("imap", "mta", "imap://127.0.0.1:%d" % i, "imapbox", 10),
         _check("pop", "mta", "pop3://127.0.0.1:%d" % p, "popbox", 10,
                password_file=_password_file("popbox", 0o644)),
-        _check("stuck", "stuckmta", "imap://127.0.0.1:%d" % i, "stuckbox", 4, timeout=2),
+        _check("stuck", "stuckmta", "imap://127.0.0.1:%d" % i, "stuckbox", 3, timeout=2),
         _check("imaps", "mta", "imaps://127.0.0.1:%d" % imap.imaps_port, "tlsbox", 3),
         _check("pop3s", "mta", "pop3s://127.0.0.1:%d" % imap.pop3s_port, "tlsbox", 3),
         _check("rejected", "mta", "imap://127.0.0.1:%d" % i, "rejbox", 3,
@@ -109,7 +109,7 @@ def _prepare():
                smtp="smtpUser=submitter smtpPassword=" + SMTP_SECRET),
     ]
     # Through a server row an NMS creates later with SET.
-    stack.conf_lines.append(_check("late", "setmta", "imap://127.0.0.1:%d" % i, "latebox", 3))
+    stack.conf_lines.append(_check("late", "setmta", "imap://127.0.0.1:%d" % i, "latebox", 1))
     stack.mta_port = good.port
     stack.hostile = fakemailbox.FakeMailboxes({"silent": "silent", "longline": "longline",
                                                "garbage": "garbage", "bye": "bye"})
@@ -409,7 +409,7 @@ class ServerRowBySet(unittest.TestCase):
         stack.wait_for(lambda: rows()["late"]["Status"] == STATUS["disabled"], 5,
                        "the check to stop with its server")
         count = rows()["late"]["Probes"]
-        time.sleep(3.5)       # more than its interval
+        time.sleep(1.5)       # more than its interval
         self.assertEqual(rows()["late"]["Probes"], count)
 
 
