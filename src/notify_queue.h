@@ -9,7 +9,8 @@
 
 /* What the agent thread is told: a notification to send, or (on the
  * activity queue) a finished probe or a change of Status to record. */
-enum event_type { EVENT_NOTIFICATION, EVENT_PROBE, EVENT_STATUS, EVENT_DNSBL };
+enum event_type { EVENT_NOTIFICATION, EVENT_PROBE, EVENT_STATUS, EVENT_DNSBL,
+		  EVENT_ROUNDTRIP /* a finished round trip, for the log (rt, before) */ };
 
 struct notify_event {
 	enum event_type type;

@@ -51,6 +51,7 @@ struct roundtrips {
 	struct evdns_base *dns;
 	SSL_CTX *tls;
 	struct notify_queue *notes;
+	struct notify_queue *activity;         /* the log of failed checks and changes */
 	char helo[TARGET_HELO_MAX + 1];
 	struct roundtrip_check *checks, *last; /* agent thread */
 	pthread_mutex_t cmd_lock;
@@ -60,22 +61,27 @@ struct roundtrips {
 
 /* --- recording ------------------------------------------------------------- */
 
-static void notify(struct roundtrips *set, const struct roundtrip_check *c,
-		   enum roundtrip_notification kind, const struct roundtrip_state *st)
+/* A notification (KIND), or for the log (EVENT_ROUNDTRIP) what a check
+ * found when it failed or changed Status (BEFORE: Status before it). */
+static void tell(struct notify_queue *q, enum event_type type, const struct roundtrip_check *c,
+		 enum roundtrip_notification kind, enum server_status before,
+		 const struct roundtrip_state *st)
 {
 	struct notify_event *e;
 
-	if (kind == RT_NOTIFY_NONE || !set->notes || !(e = calloc(1, sizeof(*e))))
+	if (!q || !(e = calloc(1, sizeof(*e))))
 		return;
-	e->type = EVENT_NOTIFICATION;
+	e->type = type;
 	e->kind = (enum status_notification)kind;
+	e->before = before;
+	e->rt.status = st->track.status;
 	snprintf(e->cfg.name, sizeof(e->cfg.name), "%s", c->cfg.name);
 	snprintf(e->rt.name, sizeof(e->rt.name), "%s", c->cfg.name);
 	snprintf(e->rt.server, sizeof(e->rt.server), "%s", c->cfg.server);
 	e->rt.result = st->result;
 	snprintf(e->rt.error, sizeof(e->rt.error), "%s", st->error);
 	e->rt.delivery_us = st->delivery_us;
-	notify_queue_push(set->notes, e);
+	notify_queue_push(q, e);
 	free(e);
 }
 
@@ -86,8 +92,10 @@ static void record(struct rt_run *r, enum roundtrip_result result, const char *e
 	struct roundtrip_check *c = r->check;
 	struct roundtrip_state after;
 	enum roundtrip_notification due;
+	enum server_status before;
 
 	pthread_mutex_lock(&r->set->lock);
+	before = c->st.track.status;
 	c->st.result = result;
 	text_clean(c->st.error, sizeof(c->st.error), error, strlen(error));
 	c->st.send_us = r->send_us;     /* 0 when the message was not sent */
@@ -101,7 +109,10 @@ static void record(struct rt_run *r, enum roundtrip_result result, const char *e
 	after = c->st;
 	pthread_mutex_unlock(&r->set->lock);
 	r->phase = PHASE_IDLE;
-	notify(r->set, c, due, &after);
+	if (result != RT_OK || before != after.track.status)
+		tell(r->set->activity, EVENT_ROUNDTRIP, c, RT_NOTIFY_NONE, before, &after);
+	if (due != RT_NOTIFY_NONE)
+		tell(r->set->notes, EVENT_NOTIFICATION, c, due, before, &after);
 }
 
 /* --- one check: send, then look until it arrives or the time is up ---------- */
@@ -364,7 +375,8 @@ static void post(struct roundtrips *set, enum rt_command_kind kind, struct round
 /* --- agent thread ------------------------------------------------------------ */
 
 struct roundtrips *roundtrips_new(struct event_base *base, struct evdns_base *dns, SSL_CTX *tls,
-				  struct notify_queue *notes, const char *helo)
+				  struct notify_queue *notes, struct notify_queue *activity,
+				  const char *helo)
 {
 	struct roundtrips *set = calloc(1, sizeof(*set));
 
@@ -376,6 +388,7 @@ struct roundtrips *roundtrips_new(struct event_base *base, struct evdns_base *dn
 	set->dns = dns;
 	set->tls = tls;
 	set->notes = notes;
+	set->activity = activity;
 	snprintf(set->helo, sizeof(set->helo), "%s", helo);
 	set->cmd_event = event_new(base, -1, 0, on_commands, set);
 	if (!set->cmd_event) {

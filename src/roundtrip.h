@@ -45,9 +45,12 @@ struct roundtrip_check {
 struct roundtrips;
 
 /* Agent thread, before the probe thread starts: the loop parts are the
- * probe thread's (scheduler_loop_parts). NULL when out of memory. */
+ * probe thread's (scheduler_loop_parts). Notifications go to NOTES, failed
+ * checks and changes of Status to ACTIVITY (the log). NULL when out of
+ * memory. */
 struct roundtrips *roundtrips_new(struct event_base *base, struct evdns_base *dns, SSL_CTX *tls,
-				  struct notify_queue *notes, const char *helo);
+				  struct notify_queue *notes, struct notify_queue *activity,
+				  const char *helo);
 
 /* Agent thread: a new check through SERVER (its effective row), first run
  * after DELAY_US; disabled when the server is. NULL when out of memory. */

@@ -100,7 +100,8 @@ static void on_alarm(unsigned int reg, void *arg)
 }
 
 int roundtrip_module_start(struct roundtrip_module *m, struct scheduler *sched,
-			   struct store *store, struct notify_queue *notes, const char *helo,
+			   struct store *store, struct notify_queue *notes,
+			   struct notify_queue *activity, const char *helo,
 			   struct roundtrip_carry *carried)
 {
 	struct event_base *base;
@@ -108,7 +109,7 @@ int roundtrip_module_start(struct roundtrip_module *m, struct scheduler *sched,
 	SSL_CTX *tls;
 
 	scheduler_loop_parts(sched, &base, &dns, &tls);
-	m->set = roundtrips_new(base, dns, tls, notes, helo);
+	m->set = roundtrips_new(base, dns, tls, notes, activity, helo);
 	m->table = m->set ? roundtrip_table_register(m->set) : NULL;
 	if (!m->table) {
 		roundtrip_carry_free(carried);

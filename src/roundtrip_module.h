@@ -29,7 +29,8 @@ struct roundtrip_carry;
  * (the plugin's reload; NULL otherwise, freed here) gives checks whose line
  * is unchanged their state from before. Returns 0, or -1 (logged). */
 int roundtrip_module_start(struct roundtrip_module *m, struct scheduler *sched,
-			   struct store *store, struct notify_queue *notes, const char *helo,
+			   struct store *store, struct notify_queue *notes,
+			   struct notify_queue *activity, const char *helo,
 			   struct roundtrip_carry *carried);
 
 /* The plugin's reload, the probe thread stopped: every check's line and

@@ -47,6 +47,7 @@ struct roundtrip_note {
 	char name[33];                      /* smtpMonRoundTripName */
 	char server[33];                    /* smtpMonRoundTripServer */
 	enum roundtrip_result result;
+	enum server_status status;          /* after the check */
 	char error[256];
 	uint32_t delivery_us;
 };

@@ -195,8 +195,8 @@ int smtpmon_start(struct handoff *carried)
 	carried = NULL;
 	config_set_release_rows(&mod.config);   /* the rows have them now */
 	mod.persist = persist_register(mod.store, set);
-	rc = roundtrip_module_start(&mod.roundtrips, mod.sched, mod.store, mod.notes, set->helo,
-				    rt_carried);
+	rc = roundtrip_module_start(&mod.roundtrips, mod.sched, mod.store, mod.notes,
+				    mod.activity_queue, set->helo, rt_carried);
 	rt_carried = NULL;   /* taken */
 	if (rc != 0 || scheduler_start(mod.sched) != 0)
 		goto fail;

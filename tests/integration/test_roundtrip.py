@@ -256,6 +256,11 @@ class RoundTrip(unittest.TestCase):
         self.assertIn("relay not permitted", row["LastError"])
         self.assertEqual(row["Status"], STATUS["down"])
         self.assertEqual(row["SendTime"], 0)
+        log = stack.wait_for(lambda: "round trip rejected through mta is now down" in
+                             stack.read_log() and stack.read_log(), 2, "the log lines")
+        self.assertIn("smtpmon: round trip rejected through mta failed: messageRejected: SMTP "
+                      "RCPT TO: the server refused: 550 relay not permitted", log)
+        self.assertIn("round trip rejected through mta is now down (was unknown)", log)
 
     def test_auth_over_starttls_delivers(self):
         row = finished("auth")
