@@ -66,9 +66,27 @@ static void log_dnsbl(const struct notify_event *e)
 		 "smtpmon: blocklist check of %s (%s): %s\n", e->cfg.name, at, e->detail);
 }
 
+/* A round trip (issue 12): every failed check, and every change of Status. */
+static void log_roundtrip(const struct notify_event *e)
+{
+	const struct roundtrip_note *n = &e->rt;
+
+	if (n->result != RT_OK)
+		snmp_log(LOG_WARNING, "smtpmon: round trip %s through %s failed: %s: %s\n",
+			 n->name, n->server, roundtrip_result_name(n->result), n->error);
+	if (n->status != e->before)
+		snmp_log(LOG_NOTICE, "smtpmon: round trip %s through %s is now %s (was %s)\n",
+			 n->name, n->server, status_name(n->status), status_name(e->before));
+}
+
 static void take(struct activity *a, const struct notify_event *e)
 {
 	struct target *t;
+
+	if (e->type == EVENT_ROUNDTRIP) {
+		log_roundtrip(e);
+		return;
+	}
 
 	if (e->type == EVENT_DNSBL) {
 		log_dnsbl(e);

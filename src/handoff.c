@@ -9,6 +9,7 @@
 #include "mib_history_table.h"
 #include "monotime.h"
 #include "rows.h"
+#include "roundtrip_module.h"
 #include "server_status.h"
 #include "store.h"
 
@@ -25,6 +26,7 @@ struct handoff {
 	struct carried_row *rows;
 	unsigned count;
 	uint64_t probes_total, failures_total;
+	struct roundtrip_carry *roundtrips;    /* issue 12 */
 };
 
 struct handoff *handoff_save(struct store *store, struct history_table *history)
@@ -139,6 +141,24 @@ void handoff_free(struct handoff *h)
 		return;
 	for (unsigned i = 0; i < h->count; i++)
 		history_saved_free(h->rows[i].history);
+	roundtrip_carry_free(h->roundtrips);
 	free(h->rows);
 	free(h);
+}
+
+void handoff_attach_roundtrips(struct handoff *h, struct roundtrip_carry *rt)
+{
+	if (h)
+		h->roundtrips = rt;
+	else
+		roundtrip_carry_free(rt);
+}
+
+struct roundtrip_carry *handoff_detach_roundtrips(struct handoff *h)
+{
+	struct roundtrip_carry *rt = h ? h->roundtrips : NULL;
+
+	if (h)
+		h->roundtrips = NULL;
+	return rt;
 }

@@ -33,4 +33,10 @@ void handoff_restore(struct handoff *h, struct rows *rows, struct reload_counts 
 
 void handoff_free(struct handoff *h);
 
+/* The round-trip checks' state rides along (roundtrip_module.h): attach
+ * after saving, detach before restoring. Detach returns NULL if none. */
+struct roundtrip_carry;
+void handoff_attach_roundtrips(struct handoff *h, struct roundtrip_carry *rt);
+struct roundtrip_carry *handoff_detach_roundtrips(struct handoff *h);
+
 #endif

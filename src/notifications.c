@@ -5,6 +5,7 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 #include <net-snmp/agent/agent_callbacks.h>
 
+#include "mib_roundtrip_table.h"
 #include "mib_server_table.h"
 #include "notify_queue.h"
 #include "smtpmon.h"
@@ -43,6 +44,7 @@ static const unsigned *objects_of(enum status_notification kind)
 	case NOTIFY_SERVER_DEGRADED: return degraded_objects;
 	case NOTIFY_CERT_EXPIRING: return cert_objects;
 	case NOTIFY_SERVER_LISTED: return listed_objects;
+	case NOTIFY_ROUNDTRIP_FAILED: case NOTIFY_ROUNDTRIP_RECOVERED: return NULL;
 	}
 	return NULL;
 }
@@ -55,9 +57,33 @@ static const char *kind_name(enum status_notification kind)
 	case NOTIFY_SERVER_DEGRADED: return "smtpMonServerDegraded";
 	case NOTIFY_CERT_EXPIRING: return "smtpMonCertExpiring";
 	case NOTIFY_SERVER_LISTED: return "smtpMonServerListed";
+	case NOTIFY_ROUNDTRIP_FAILED: return "smtpMonRoundTripFailed";
+	case NOTIFY_ROUNDTRIP_RECOVERED: return "smtpMonRoundTripRecovered";
 	}
 	return "?";
 }
+
+/* --- round trips (issue 12): a check's row, not a server's ------------------ */
+
+static int is_roundtrip(enum status_notification kind)
+{
+	return kind == NOTIFY_ROUNDTRIP_FAILED || kind == NOTIFY_ROUNDTRIP_RECOVERED;
+}
+
+static void log_roundtrip(const struct notify_event *e)
+{
+	const struct roundtrip_note *n = &e->rt;
+
+	if (e->kind == NOTIFY_ROUNDTRIP_FAILED)
+		snmp_log(LOG_NOTICE, "smtpmon: smtpMonRoundTripFailed: round trip %s through %s "
+			 "is down: %s: %s\n", n->name, n->server, roundtrip_result_name(n->result),
+			 n->error);
+	else
+		snmp_log(LOG_NOTICE, "smtpmon: smtpMonRoundTripRecovered: round trip %s through %s "
+			 "is up: delivered in %.1f ms\n", n->name, n->server, n->delivery_us / 1000.0);
+}
+
+/* --- end of round trips -------------------------------------------------------- */
 
 /* One line that tells the story without an NMS. */
 static void log_event(const struct notify_event *e)
@@ -65,6 +91,10 @@ static void log_event(const struct notify_event *e)
 	const struct probe_outcome *o = &e->st.last;
 	char where[TARGET_WHERE_MAX];
 
+	if (is_roundtrip(e->kind)) {
+		log_roundtrip(e);
+		return;
+	}
 	target_where(&e->cfg, 1, where, sizeof(where));
 	if (e->kind == NOTIFY_SERVER_LISTED) {
 		snmp_log(LOG_NOTICE, "smtpmon: %s: server %s (%s) is listed on %u blocklist%s: %s\n",
@@ -97,6 +127,10 @@ static netsnmp_variable_list *build_varbinds(const struct notify_event *e)
 
 	snmp_varlist_add_variable(&vars, snmptrap_oid, OID_LENGTH(snmptrap_oid),
 				  ASN_OBJECT_ID, trap_oid, sizeof(trap_oid));
+	if (is_roundtrip(e->kind) && roundtrip_note_varbinds(&vars, e->kind, &e->rt) != 0) {
+		snmp_free_varbind(vars);
+		return NULL;
+	}
 	for (const unsigned *col = objects_of(e->kind); col && *col; col++) {
 		len = server_column_oid(name, MAX_OID_LEN, *col, e->cfg.name);
 		vb = snmp_varlist_add_variable(&vars, name, len, ASN_NULL, NULL, 0);

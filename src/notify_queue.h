@@ -4,11 +4,13 @@
 #ifndef SMTPMON_NOTIFY_QUEUE_H
 #define SMTPMON_NOTIFY_QUEUE_H
 
+#include "roundtrip_status.h"
 #include "store.h"
 
 /* What the agent thread is told: a notification to send, or (on the
  * activity queue) a finished probe or a change of Status to record. */
-enum event_type { EVENT_NOTIFICATION, EVENT_PROBE, EVENT_STATUS, EVENT_DNSBL };
+enum event_type { EVENT_NOTIFICATION, EVENT_PROBE, EVENT_STATUS, EVENT_DNSBL,
+		  EVENT_ROUNDTRIP /* a finished round trip, for the log (rt, before) */ };
 
 struct notify_event {
 	enum event_type type;
@@ -17,6 +19,7 @@ struct notify_event {
 	struct target_config cfg;       /* the row, as it was when decided */
 	struct target_state st;
 	char detail[STATE_TEXT_MAX + 1]; /* EVENT_DNSBL: what the lists said */
+	struct roundtrip_note rt;       /* NOTIFY_ROUNDTRIP_*: the check, not a server row */
 };
 
 struct notify_queue;

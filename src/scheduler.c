@@ -669,3 +669,11 @@ void scheduler_free(struct scheduler *s)
 	pthread_mutex_destroy(&s->cmd_lock);
 	free(s);
 }
+
+void scheduler_loop_parts(const struct scheduler *s, struct event_base **base,
+			  struct evdns_base **dns, SSL_CTX **tls)
+{
+	*base = s->base;
+	*dns = s->dns;
+	*tls = s->tls;
+}

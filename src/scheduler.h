@@ -3,8 +3,12 @@
 #ifndef SMTPMON_SCHEDULER_H
 #define SMTPMON_SCHEDULER_H
 
+#include <openssl/ssl.h>
+
 #include "store.h"
 
+struct event_base;
+struct evdns_base;
 struct notify_queue;
 struct scheduler;
 struct smtpmon_settings;
@@ -29,6 +33,11 @@ void scheduler_remove(struct scheduler *s, struct target *t);
 void scheduler_set_helo(struct scheduler *s, const char *helo);
 struct dnsbl_zones;
 void scheduler_set_dnsbl_zones(struct scheduler *s, const struct dnsbl_zones *zones);
+
+/* The probe thread's loop, resolver and TLS context, for the round-trip
+ * checks that run on the same loop (roundtrip.c). */
+void scheduler_loop_parts(const struct scheduler *s, struct event_base **base,
+			  struct evdns_base **dns, SSL_CTX **tls);
 
 /* Stops the loop and joins the thread; safe to call when not started. */
 void scheduler_stop(struct scheduler *s);

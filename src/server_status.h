@@ -72,6 +72,8 @@ enum status_notification {
 	NOTIFY_SERVER_DEGRADED = 3,
 	NOTIFY_CERT_EXPIRING = 4,
 	NOTIFY_SERVER_LISTED = 5,
+	NOTIFY_ROUNDTRIP_FAILED = 6,       /* sent by roundtrip.c, not by status rules */
+	NOTIFY_ROUNDTRIP_RECOVERED = 7,
 };
 
 /* The notifications a change of Status calls for, in the order to send

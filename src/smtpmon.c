@@ -18,6 +18,7 @@
 #include "notifications.h"
 #include "notify_queue.h"
 #include "persist.h"
+#include "roundtrip_module.h"
 #include "rows.h"
 #include "scheduler.h"
 #include "store.h"
@@ -37,6 +38,7 @@ static struct smtpmon_module {
 	struct notify_queue *activity_queue;
 	struct activity *activity;
 	struct history_table *history;
+	struct roundtrip_module roundtrips;   /* smtpMonRoundTrip (issue 12) */
 } mod;
 
 void smtpmon_init(void)
@@ -45,6 +47,7 @@ void smtpmon_init(void)
 
 	memset(&mod, 0, sizeof(mod));
 	directives_register(&mod.config);
+	roundtrip_module_init(&mod.roundtrips);
 	mod.notifier = notifier_new(subagent);
 }
 
@@ -168,6 +171,8 @@ static void adopt_carried(struct handoff *carried)
 int smtpmon_start(struct handoff *carried)
 {
 	struct smtpmon_settings *set = &mod.config.settings;
+	struct roundtrip_carry *rt_carried = handoff_detach_roundtrips(carried);
+	int rc;
 
 	apply_stored_globals(set, &mod.config.globals);
 	if (!set->helo[0])
@@ -190,13 +195,17 @@ int smtpmon_start(struct handoff *carried)
 	carried = NULL;
 	config_set_release_rows(&mod.config);   /* the rows have them now */
 	mod.persist = persist_register(mod.store, set);
-	if (scheduler_start(mod.sched) != 0)
+	rc = roundtrip_module_start(&mod.roundtrips, mod.sched, mod.store, mod.notes,
+				    mod.activity_queue, set->helo, rt_carried);
+	rt_carried = NULL;   /* taken */
+	if (rc != 0 || scheduler_start(mod.sched) != 0)
 		goto fail;
 	snmp_log(LOG_INFO, "smtpmon: monitoring %u server%s, EHLO name %s\n",
 		 mod.store->count, mod.store->count == 1 ? "" : "s", set->helo);
 	return 0;
 fail:
 	snmp_log(LOG_ERR, "smtpmon: cannot start the MIB module or the probe thread\n");
+	roundtrip_carry_free(rt_carried);
 	handoff_free(carried);
 	smtpmon_shutdown();
 	return -1;
@@ -304,6 +313,7 @@ void smtpmon_reload(void)
 		return;
 	memset(&fresh, 0, sizeof(fresh));
 	directives_collect_into(&fresh);
+	roundtrip_module_reload_begin(&mod.roundtrips);
 	reread_files();
 	directives_collect_into(&mod.config);
 	apply_stored_globals(&fresh.settings, &fresh.globals);
@@ -315,6 +325,7 @@ void smtpmon_reload(void)
 		apply_server(&mod.config.servers[i], &n);
 	rows_apply_defaults(&mod.rows);  /* SET rows follow new defaults too */
 	config_set_release_rows(&mod.config);
+	roundtrip_module_reload_end(&mod.roundtrips, mod.store);
 	snmp_log(LOG_INFO, "smtpmon: configuration reloaded: %u added, %u removed, %u changed, "
 		 "%u unchanged\n", n.added, n.removed, n.changed, n.kept);
 }
@@ -330,6 +341,7 @@ static void stop_probing(void)
 
 static void free_module(void)
 {
+	roundtrip_module_free(&mod.roundtrips);   /* on the scheduler's loop */
 	scheduler_free(mod.sched);
 	server_table_unregister(mod.table);
 	scalars_unregister(mod.scalars);
@@ -356,8 +368,10 @@ struct handoff *smtpmon_unload(int reloading)
 	struct handoff *h = NULL;
 
 	stop_probing();
-	if (reloading && mod.store)
+	if (reloading && mod.store) {
 		h = handoff_save(mod.store, mod.history);
+		handoff_attach_roundtrips(h, roundtrip_module_save(&mod.roundtrips));
+	}
 	persist_unregister(mod.persist);
 	free_module();
 	return h;

@@ -10,6 +10,7 @@ packages=(
 	exim4-daemon-light openssl python3 valgrind procps groff-base dnsmasq-base
 	clang libclang-rt-14-dev
 	systemd man-db dpkg-dev debhelper lintian
+	dovecot-imapd dovecot-pop3d
 )
 if [ "${1:-}" = "--demo" ]; then
 	packages=(build-essential autoconf automake libtool pkg-config

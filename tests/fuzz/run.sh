@@ -38,5 +38,6 @@ target() {   # NAME SOURCES...
 
 target smtp_reply "$top/src/smtp_reply.c"
 target directives "$top/src/target_config.c"
+target mailbox_proto "$top/src/mailbox_proto.c"
 echo "1..$n"
 exit $failed

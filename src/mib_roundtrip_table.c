@@ -1,0 +1,225 @@
+#include "mib_roundtrip_table.h"
+
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+#include <string.h>
+
+#include "mib_encode.h"
+#include "smtpmon.h"
+
+static unsigned int served_columns[] = {
+	RT_COL_SERVER, RT_COL_MAILBOX, RT_COL_STATUS, RT_COL_LAST_RESULT, RT_COL_LAST_ERROR,
+	RT_COL_SEND_TIME, RT_COL_DELIVERY_TIME, RT_COL_LAST_SUCCESS, RT_COL_PROBES,
+	RT_COL_FAILURES,
+};
+
+struct roundtrip_table {
+	struct roundtrips *set;
+	netsnmp_tdata *table;
+	netsnmp_handler_registration *reg;
+	netsnmp_table_registration_info *info;
+	netsnmp_column_info columns;
+};
+
+static void set_string(netsnmp_variable_list *vb, const char *s)
+{
+	snmp_set_var_typed_value(vb, ASN_OCTET_STR, s, strlen(s));
+}
+
+static void set_int(netsnmp_variable_list *vb, u_char type, long v)
+{
+	snmp_set_var_typed_value(vb, type, &v, sizeof(v));
+}
+
+static void set_time(netsnmp_variable_list *vb, uint64_t wall_us)
+{
+	unsigned char dt[DATE_AND_TIME_LEN];
+	size_t len = mib_date_and_time(wall_us, dt);
+
+	snmp_set_var_typed_value(vb, ASN_OCTET_STR, dt, len);
+}
+
+/* Column COL of check C with state S; 0 for a column not served. No
+ * column holds a credential. */
+static int column_value(netsnmp_variable_list *vb, unsigned col,
+			const struct roundtrip_check *c, const struct roundtrip_state *s)
+{
+	switch (col) {
+	case RT_COL_SERVER: set_string(vb, c->cfg.server); break;
+	case RT_COL_MAILBOX: set_string(vb, c->mailbox); break;
+	case RT_COL_STATUS: set_int(vb, ASN_INTEGER, s->track.status); break;
+	case RT_COL_LAST_RESULT: set_int(vb, ASN_INTEGER, s->result); break;
+	case RT_COL_LAST_ERROR: set_string(vb, s->error); break;
+	case RT_COL_SEND_TIME: set_int(vb, ASN_UNSIGNED, s->send_us); break;
+	case RT_COL_DELIVERY_TIME: set_int(vb, ASN_UNSIGNED, s->delivery_us); break;
+	case RT_COL_LAST_SUCCESS: set_time(vb, s->last_success_wall_us); break;
+	case RT_COL_PROBES: set_int(vb, ASN_COUNTER, s->probes); break;
+	case RT_COL_FAILURES: set_int(vb, ASN_COUNTER, s->failures); break;
+	default: return 0;
+	}
+	return 1;
+}
+
+static int handle_table(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
+			netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+	struct roundtrip_table *t = handler->myvoid;
+
+	(void)reginfo;
+	if (reqinfo->mode != MODE_GET) {
+		if (reqinfo->mode == MODE_SET_RESERVE1)
+			netsnmp_request_set_error_all(requests, SNMP_ERR_NOTWRITABLE);
+		return SNMP_ERR_NOERROR;
+	}
+	for (netsnmp_request_info *req = requests; req; req = req->next) {
+		const struct roundtrip_check *c = netsnmp_tdata_extract_entry(req);
+		netsnmp_table_request_info *ti = netsnmp_extract_table_info(req);
+		struct roundtrip_state snap;
+
+		if (req->processed)
+			continue;
+		if (!c || !ti) {
+			netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHINSTANCE);
+			continue;
+		}
+		roundtrips_snapshot(t->set, c, &snap);
+		if (!column_value(req->requestvb, ti->colnum, c, &snap))
+			netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHOBJECT);
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+int roundtrip_table_add(struct roundtrip_table *t, struct roundtrip_check *c)
+{
+	netsnmp_tdata_row *row = netsnmp_tdata_create_row();
+
+	if (!row)
+		return -1;
+	row->data = c;
+	netsnmp_tdata_row_add_index(row, ASN_OCTET_STR, c->cfg.name, strlen(c->cfg.name));
+	if (netsnmp_tdata_add_row(t->table, row) != SNMPERR_SUCCESS) {
+		netsnmp_tdata_delete_row(row);
+		return -1;
+	}
+	c->mib_row = row;
+	return 0;
+}
+
+void roundtrip_table_remove(struct roundtrip_table *t, struct roundtrip_check *c)
+{
+	if (c->mib_row)
+		netsnmp_tdata_remove_and_delete_row(t->table, c->mib_row);
+	c->mib_row = NULL;
+}
+
+static netsnmp_table_registration_info *table_info(struct roundtrip_table *t)
+{
+	netsnmp_table_registration_info *ti = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
+
+	if (!ti)
+		return NULL;
+	netsnmp_table_helper_add_indexes(ti, ASN_OCTET_STR, 0);
+	ti->min_column = RT_COL_SERVER;
+	ti->max_column = RT_COL_FAILURES;
+	t->columns.isRange = 0;
+	t->columns.list_count = (char)(sizeof(served_columns) / sizeof(served_columns[0]));
+	t->columns.details.list = served_columns;
+	ti->valid_columns = &t->columns;
+	return ti;
+}
+
+struct roundtrip_table *roundtrip_table_register(struct roundtrips *set)
+{
+	static const oid table_oid[] = { SMTPMON_OID, 1, 4 };
+	struct roundtrip_table *t = SNMP_MALLOC_TYPEDEF(struct roundtrip_table);
+
+	if (!t)
+		return NULL;
+	t->set = set;
+	t->table = netsnmp_tdata_create_table("smtpMonRoundTripTable", TDATA_FLAG_NO_STORE_INDEXES);
+	t->reg = netsnmp_create_handler_registration("smtpMonRoundTripTable", handle_table,
+						     table_oid, OID_LENGTH(table_oid),
+						     HANDLER_CAN_RONLY);
+	t->info = table_info(t);
+	if (!t->table || !t->reg || !t->info)
+		goto fail;
+	t->reg->handler->myvoid = t;
+	if (netsnmp_tdata_register(t->reg, t->table, t->info) != MIB_REGISTERED_OK) {
+		t->reg = NULL;
+		goto fail;
+	}
+	return t;
+fail:
+	snmp_log(LOG_ERR, "smtpmon: cannot register smtpMonRoundTripTable\n");
+	if (t->reg)
+		netsnmp_handler_registration_free(t->reg);
+	t->reg = NULL;
+	roundtrip_table_unregister(t);
+	return NULL;
+}
+
+void roundtrip_table_unregister(struct roundtrip_table *t)
+{
+	netsnmp_tdata_row *row;
+
+	if (!t)
+		return;
+	if (t->reg)
+		netsnmp_unregister_handler(t->reg);
+	if (t->table) {
+		while ((row = netsnmp_tdata_row_first(t->table)) != NULL)
+			netsnmp_tdata_remove_and_delete_row(t->table, row);
+		netsnmp_tdata_delete_table(t->table);
+	}
+	netsnmp_table_registration_info_free(t->info);
+	SNMP_FREE(t);
+}
+
+/* --- notifications ------------------------------------------------------- */
+
+static size_t column_oid(oid *buf, size_t max, unsigned col, const char *name)
+{
+	static const oid entry[] = { SMTPMON_OID, 1, 4, 1 };
+	size_t len = strlen(name), n = OID_LENGTH(entry);
+
+	if (n + 2 + len > max)
+		return 0;
+	memcpy(buf, entry, sizeof(entry));
+	buf[n++] = col;
+	buf[n++] = len;
+	for (size_t i = 0; i < len; i++)
+		buf[n++] = (unsigned char)name[i];
+	return n;
+}
+
+static int add_column(netsnmp_variable_list **vars, unsigned col, const struct roundtrip_note *n)
+{
+	oid name[MAX_OID_LEN];
+	size_t len = column_oid(name, MAX_OID_LEN, col, n->name);
+	netsnmp_variable_list *vb = len ? snmp_varlist_add_variable(vars, name, len, ASN_NULL,
+								    NULL, 0) : NULL;
+
+	if (!vb)
+		return -1;
+	if (col == RT_COL_SERVER)
+		set_string(vb, n->server);
+	else if (col == RT_COL_LAST_RESULT)
+		set_int(vb, ASN_INTEGER, n->result);
+	else if (col == RT_COL_LAST_ERROR)
+		set_string(vb, n->error);
+	else
+		set_int(vb, ASN_UNSIGNED, n->delivery_us);
+	return 0;
+}
+
+int roundtrip_note_varbinds(netsnmp_variable_list **vars, unsigned kind,
+			    const struct roundtrip_note *n)
+{
+	static const unsigned failed[] = { RT_COL_SERVER, RT_COL_LAST_RESULT, RT_COL_LAST_ERROR, 0 };
+	static const unsigned recovered[] = { RT_COL_SERVER, RT_COL_DELIVERY_TIME, 0 };
+
+	for (const unsigned *col = kind == NOTIFY_ROUNDTRIP_FAILED ? failed : recovered; *col; col++)
+		if (add_column(vars, *col, n) != 0)
+			return -1;
+	return 0;
+}

@@ -1,0 +1,195 @@
+/* The smtpMonRoundTrip directive's arguments: what loads, the defaults, and
+ * what is refused without ever quoting a credential back. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "roundtrip_config.h"
+
+static char err[600];
+
+static int parse(const char *line, struct roundtrip_config *rc)
+{
+	err[0] = '\0';
+	return roundtrip_parse(line, rc, err, sizeof(err));
+}
+
+static void a_minimal_line_gets_the_designed_defaults(void **state)
+{
+	struct roundtrip_config rc;
+
+	(void)state;
+	assert_int_equal(parse("rt1 mx1 imap://mail.example.com from=mon@example.com "
+			       "to=probe@example.com password=pw", &rc), 0);
+	assert_string_equal(rc.name, "rt1");
+	assert_string_equal(rc.server, "mx1");
+	assert_int_equal(rc.proto, MAILBOX_IMAP);
+	assert_int_equal(rc.mailbox_tls, 0);
+	assert_int_equal(rc.port, 143);
+	assert_string_equal(rc.host, "mail.example.com");
+	assert_string_equal(rc.user, "probe@example.com");   /* the login defaults to TO */
+	assert_string_equal(rc.password, "pw");
+	assert_int_equal(rc.interval_s, 300);
+	assert_int_equal(rc.timeout_s, 120);
+	assert_int_equal(rc.fail_threshold, 1);
+}
+
+static void each_scheme_has_its_protocol_tls_and_port(void **state)
+{
+	static const struct { const char *url; int proto, tls, port; } cases[] = {
+		{ "imap://h.example", MAILBOX_IMAP, 0, 143 },
+		{ "imaps://h.example", MAILBOX_IMAP, 1, 993 },
+		{ "pop3://h.example", MAILBOX_POP3, 0, 110 },
+		{ "pop3s://h.example", MAILBOX_POP3, 1, 995 },
+		{ "pop3://h.example:1110", MAILBOX_POP3, 0, 1110 },
+		{ "imap://[::1]:1143", MAILBOX_IMAP, 0, 1143 },
+	};
+	char line[200];
+	struct roundtrip_config rc;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(line, sizeof(line), "n s %s from=a@b.example to=c@d.example password=x",
+			 cases[i].url);
+		assert_int_equal(parse(line, &rc), 0);
+		assert_int_equal(rc.proto, cases[i].proto);
+		assert_int_equal(rc.mailbox_tls, cases[i].tls);
+		assert_int_equal(rc.port, cases[i].port);
+	}
+	assert_string_equal(rc.host, "::1");
+}
+
+static void the_mailbox_column_is_the_url_without_credentials(void **state)
+{
+	struct roundtrip_config rc;
+	char url[RT_URL_MAX + 1];
+
+	(void)state;
+	assert_int_equal(parse("n s pop3s://[::1] from=a@b.example to=c@d.example user=me "
+			       "password=topsecret", &rc), 0);
+	roundtrip_mailbox_url(&rc, url, sizeof(url));
+	assert_string_equal(url, "pop3s://[::1]:995");
+}
+
+static void every_key_is_read(void **state)
+{
+	struct roundtrip_config rc;
+
+	(void)state;
+	assert_int_equal(parse("n s imap://h.example from=a@b.example to=c@d.example user=u "
+			       "password=p smtpUser=su smtpPassword=sp interval=30 timeout=7 "
+			       "failThreshold=3", &rc), 0);
+	assert_string_equal(rc.smtp_user, "su");
+	assert_string_equal(rc.smtp_password, "sp");
+	assert_int_equal(rc.interval_s, 30);
+	assert_int_equal(rc.timeout_s, 7);
+	assert_int_equal(rc.fail_threshold, 3);
+}
+
+static void bad_lines_are_refused_with_a_reason(void **state)
+{
+	static const char *const bad[] = {
+		"n s",                                                          /* too short */
+		"n s http://h.example from=a@b.example to=c@d.example password=p", /* scheme */
+		"n s imap://user@h.example from=a@b.example to=c@d.example password=p",
+		"n s imap://h.example/INBOX from=a@b.example to=c@d.example password=p",
+		"n s imap://h.example:0 from=a@b.example to=c@d.example password=p",
+		"n s imap://h.example to=c@d.example password=p",               /* no from */
+		"n s imap://h.example from=a@b.example to=c@d.example",         /* no password */
+		"n s imap://h.example from=nobody to=c@d.example password=p",
+		"n s imap://h.example from=a@b.example to=<c@d.example> password=p",
+		"n s imap://h.example from=a@b.example to=c@d.example password=p interval=0",
+		"n s imap://h.example from=a@b.example to=c@d.example password=p timeout=x",
+		"n s imap://h.example from=a@b.example to=c@d.example password=p colour=red",
+		"n s imap://h.example from=a@b.example to=c@d.example password=p smtpUser=u",
+		"n s imap://h.example from=a@b.example to=c@d.example password=p "
+		"passwordFile=/etc/x",
+		"bad/name s imap://h.example from=a@b.example to=c@d.example password=p",
+	};
+	struct roundtrip_config rc;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(parse(bad[i], &rc), -1);
+		assert_true(strlen(err) > 0);
+	}
+}
+
+static void a_refused_line_never_quotes_a_password(void **state)
+{
+	struct roundtrip_config rc;
+
+	(void)state;
+	assert_int_equal(parse("n s imap://h.example from=a@b.example to=c@d.example "
+			       "password=s3cr3t-value interval=never", &rc), -1);
+	assert_null(strstr(err, "s3cr3t"));
+	assert_int_equal(parse("n s imap://h.example from=a@b.example to=c@d.example "
+			       "passwordwith-no-equals-s3cr3t", &rc), -1);
+	assert_null(strstr(err, "s3cr3t"));
+	assert_int_equal(rc.password[0], '\0');   /* nothing of a refused line is kept */
+}
+
+static void a_password_file_gives_its_first_line_and_tells_if_others_read_it(void **state)
+{
+	char path[] = "/tmp/test_roundtrip_pw_XXXXXX";
+	int fd = mkstemp(path), others = -1;
+	struct roundtrip_config rc;
+	char line[200];
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "pass with spaces\nsecond line\n", 29), 29);
+	close(fd);
+	snprintf(line, sizeof(line), "n s imap://h.example from=a@b.example to=c@d.example "
+		 "passwordFile=%s", path);
+	chmod(path, 0600);
+	assert_int_equal(parse(line, &rc), 0);
+	assert_int_equal(rc.password[0], '\0');   /* read later, by the directive */
+	assert_int_equal(roundtrip_read_password_file(&rc, err, sizeof(err), &others), 0);
+	assert_string_equal(rc.password, "pass with spaces");
+	assert_int_equal(others, 0);
+	chmod(path, 0644);
+	assert_int_equal(roundtrip_read_password_file(&rc, err, sizeof(err), &others), 0);
+	assert_int_equal(others, 1);
+	unlink(path);
+	assert_int_equal(roundtrip_read_password_file(&rc, err, sizeof(err), &others), -1);
+	assert_non_null(strstr(err, path));
+}
+
+static void equal_configurations_compare_equal(void **state)
+{
+	struct roundtrip_config a, b;
+	const char *line = "n s imap://h.example from=a@b.example to=c@d.example password=p";
+
+	(void)state;
+	assert_int_equal(parse(line, &a), 0);
+	assert_int_equal(parse(line, &b), 0);
+	assert_true(roundtrip_config_equal(&a, &b));
+	assert_int_equal(parse("n s imap://h.example from=a@b.example to=c@d.example "
+			       "password=q", &b), 0);
+	assert_false(roundtrip_config_equal(&a, &b));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_minimal_line_gets_the_designed_defaults),
+		cmocka_unit_test(each_scheme_has_its_protocol_tls_and_port),
+		cmocka_unit_test(the_mailbox_column_is_the_url_without_credentials),
+		cmocka_unit_test(every_key_is_read),
+		cmocka_unit_test(bad_lines_are_refused_with_a_reason),
+		cmocka_unit_test(a_refused_line_never_quotes_a_password),
+		cmocka_unit_test(a_password_file_gives_its_first_line_and_tells_if_others_read_it),
+		cmocka_unit_test(equal_configurations_compare_equal),
+	};
+
+	return cmocka_run_group_tests_name("roundtrip_config", tests, NULL, NULL);
+}
