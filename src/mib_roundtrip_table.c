@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mib_encode.h"
+#include "mib_named_table.h"
 #include "smtpmon.h"
 
 static unsigned int served_columns[] = {
@@ -91,41 +92,19 @@ static int handle_table(netsnmp_mib_handler *handler, netsnmp_handler_registrati
 
 int roundtrip_table_add(struct roundtrip_table *t, struct roundtrip_check *c)
 {
-	netsnmp_tdata_row *row = netsnmp_tdata_create_row();
-
-	if (!row)
-		return -1;
-	row->data = c;
-	netsnmp_tdata_row_add_index(row, ASN_OCTET_STR, c->cfg.name, strlen(c->cfg.name));
-	if (netsnmp_tdata_add_row(t->table, row) != SNMPERR_SUCCESS) {
-		netsnmp_tdata_delete_row(row);
-		return -1;
-	}
-	c->mib_row = row;
-	return 0;
+	c->mib_row = named_row_add(t->table, c->cfg.name, c);
+	return c->mib_row ? 0 : -1;
 }
 
 void roundtrip_table_remove(struct roundtrip_table *t, struct roundtrip_check *c)
 {
-	if (c->mib_row)
-		netsnmp_tdata_remove_and_delete_row(t->table, c->mib_row);
-	c->mib_row = NULL;
+	named_row_remove(t->table, &c->mib_row);
 }
 
 static netsnmp_table_registration_info *table_info(struct roundtrip_table *t)
 {
-	netsnmp_table_registration_info *ti = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
-
-	if (!ti)
-		return NULL;
-	netsnmp_table_helper_add_indexes(ti, ASN_OCTET_STR, 0);
-	ti->min_column = RT_COL_SERVER;
-	ti->max_column = RT_COL_FAILURES;
-	t->columns.isRange = 0;
-	t->columns.list_count = (char)(sizeof(served_columns) / sizeof(served_columns[0]));
-	t->columns.details.list = served_columns;
-	ti->valid_columns = &t->columns;
-	return ti;
+	return named_table_info(RT_COL_SERVER, RT_COL_FAILURES, &t->columns, served_columns,
+				sizeof(served_columns) / sizeof(served_columns[0]));
 }
 
 struct roundtrip_table *roundtrip_table_register(struct roundtrips *set)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mib_encode.h"
+#include "mib_named_table.h"
 #include "mib_server_set.h"
 #include "smtpmon.h"
 
@@ -197,41 +198,19 @@ static int handle_server_table(netsnmp_mib_handler *handler,
 
 int server_table_add(struct server_table *st, struct target *t)
 {
-	netsnmp_tdata_row *row = netsnmp_tdata_create_row();
-
-	if (!row)
-		return -1;
-	row->data = t;
-	netsnmp_tdata_row_add_index(row, ASN_OCTET_STR, t->cfg.name, strlen(t->cfg.name));
-	if (netsnmp_tdata_add_row(st->table, row) != SNMPERR_SUCCESS) {
-		netsnmp_tdata_delete_row(row);
-		return -1;
-	}
-	t->mib_row = row;
-	return 0;
+	t->mib_row = named_row_add(st->table, t->cfg.name, t);
+	return t->mib_row ? 0 : -1;
 }
 
 void server_table_remove(struct server_table *st, struct target *t)
 {
-	if (t->mib_row)
-		netsnmp_tdata_remove_and_delete_row(st->table, t->mib_row);
-	t->mib_row = NULL;
+	named_row_remove(st->table, &t->mib_row);
 }
 
 static netsnmp_table_registration_info *table_info(struct server_table *st)
 {
-	netsnmp_table_registration_info *ti = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
-
-	if (!ti)
-		return NULL;
-	netsnmp_table_helper_add_indexes(ti, ASN_OCTET_STR, 0);
-	ti->min_column = COL_HOST;
-	ti->max_column = COL_CERT_ISSUER;
-	st->columns.isRange = 0;
-	st->columns.list_count = (char)(sizeof(served_columns) / sizeof(served_columns[0]));
-	st->columns.details.list = served_columns;
-	ti->valid_columns = &st->columns;
-	return ti;
+	return named_table_info(COL_HOST, COL_CERT_ISSUER, &st->columns, served_columns,
+				sizeof(served_columns) / sizeof(served_columns[0]));
 }
 
 struct server_table *server_table_register(struct store *store)
