@@ -480,6 +480,19 @@ class StackCase(unittest.TestCase):
         cls.stack.close()
 
 
+def assert_stops_cleanly(test, stack, within=3.0):
+    """SIGTERM: smtpmond (or snmpd with the plugin) exits 0 within WITHIN
+    seconds, logs its stop, and no sanitizer has anything to say."""
+    t0 = time.monotonic()
+    rc = stack.stop_smtpmond()
+    elapsed = time.monotonic() - t0
+    err = stack.read_stderr()
+    test.assertIsNone(SANITIZER_REPORT.search(err), err[-4000:])
+    test.assertEqual(rc, 0, err[-4000:])
+    test.assertLess(elapsed, within)
+    test.assertIn(STOPPED, stack.read_log())
+
+
 def flap_delays(stack, listener, cycles):
     """Seconds from each deciding reply to its notification in snmptrapd's
     log, for a listener running cycle:3*greet421/3*ok with failThreshold=2:

@@ -10,7 +10,7 @@ import subprocess
 import time
 import unittest
 
-from harness import (STOPPED, COLUMNS, GLOBAL, RESULT, ROOT, SANITIZER_REPORT, STATUS, TABLE,
+from harness import (COLUMNS, GLOBAL, RESULT, ROOT, STATUS, TABLE, assert_stops_cleanly,
                      closed_port, name_index, new_stack)
 
 HELO = "monitor.smtpmon.test"
@@ -393,14 +393,7 @@ class Shutdown(unittest.TestCase):
     """Runs last (alphabetically after ProbeTable)."""
 
     def test_sigterm_stops_cleanly_without_sanitizer_reports(self):
-        t0 = time.monotonic()
-        rc = stack.stop_smtpmond()
-        elapsed = time.monotonic() - t0
-        err = stack.read_stderr()
-        self.assertIsNone(SANITIZER_REPORT.search(err), err[-4000:])
-        self.assertEqual(rc, 0, err[-4000:])
-        self.assertLess(elapsed, 3.0)
-        self.assertIn(STOPPED, stack.read_log())
+        assert_stops_cleanly(self, stack)
 
 
 if __name__ == "__main__":

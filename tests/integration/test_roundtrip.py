@@ -13,7 +13,7 @@ import sys
 import time
 import unittest
 
-from harness import (COLUMNS, ROOT, SANITIZER_REPORT, STATUS, STOPPED, TABLE, TOP, name_index,
+from harness import (COLUMNS, ROOT, STATUS, TABLE, TOP, assert_stops_cleanly, name_index,
                      new_stack, parse_value, procs)
 
 sys.path.insert(0, os.path.join(TOP, "tests", "fixtures"))
@@ -422,14 +422,7 @@ class Shutdown(unittest.TestCase):
     """Runs last (after RoundTrip): checks may be mid-dialogue when it stops."""
 
     def test_sigterm_stops_cleanly_without_sanitizer_reports(self):
-        t0 = time.monotonic()
-        rc = stack.stop_smtpmond()
-        elapsed = time.monotonic() - t0
-        err = stack.read_stderr()
-        self.assertIsNone(SANITIZER_REPORT.search(err), err[-4000:])
-        self.assertEqual(rc, 0, err[-4000:])
-        self.assertLess(elapsed, 3.0)
-        self.assertIn(STOPPED, stack.read_log())
+        assert_stops_cleanly(self, stack)
 
 
 if __name__ == "__main__":
