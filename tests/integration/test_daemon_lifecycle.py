@@ -56,7 +56,9 @@ class Daemon(unittest.TestCase):
                            env=dict(stack.snmpd.env), timeout=30, capture_output=True, text=True)
         self.assertEqual(r.returncode, 0, r.stderr)   # the parent returns at once
         try:
-            pid = int(stack.wait_for(lambda: open(pidfile).read().strip(), 20, "pidfile"))
+            # The parent returned; the daemon writes the file a moment later.
+            pid = int(stack.wait_for(lambda: os.path.exists(pidfile) and
+                                     open(pidfile).read().strip(), 20, "pidfile"))
         except AssertionError:
             self.fail("no pidfile; the daemon's log:\n%s" % (
                 open(log).read() if os.path.exists(log) else "(none)"))
