@@ -51,6 +51,9 @@ class Daemon(unittest.TestCase):
         log = os.path.join(stack.dir, "daemon.log")
         with open(conf, "w") as f:
             f.write("smtpMonServer ok 127.0.0.1:%d interval=1\n" % ports["ok"])
+        # The daemon leaves our process group: found by its command line
+        # whatever happens to the pidfile.
+        self.addCleanup(_kill_running, conf)
         r = subprocess.run([SMTPMOND, "-C", "-c", conf, "-x", "unix:" + stack.snmpd.agentx_socket,
                             "-p", pidfile, "-Lf", log],
                            env=dict(stack.snmpd.env), timeout=30, capture_output=True, text=True)
@@ -95,6 +98,18 @@ def _alive(pid):
             return f.read().split(")")[-1].split()[0] not in ("Z", "X")
     except OSError:
         return False
+
+
+def _kill_running(conf):
+    """Kills any smtpmond whose command line names CONF."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        if argv and argv[0].endswith(b"smtpmond") and conf.encode() in argv:
+            _kill(int(pid))
 
 
 def _kill(pid):
