@@ -28,8 +28,10 @@ struct probe_conn {
 
 static void on_plain(evutil_socket_t fd, short what, void *arg);
 
-/* One event per connection, re-aimed; the base's changelist turns a
- * re-aim into one epoll_ctl. */
+/* One event per connection, re-aimed. Not with epoll's changelist, which
+ * would save an epoll_ctl here: it defers the EPOLL_CTL_DEL of a closed
+ * socket past close(), where it can reach a socket of the agent thread's
+ * that got the same number (ThreadSanitizer reported it). */
 static int watch(struct probe_conn *c, short what)
 {
 	if (!c->ev) {

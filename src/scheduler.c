@@ -533,21 +533,6 @@ void scheduler_set_dnsbl_zones(struct scheduler *s, const struct dnsbl_zones *zo
 
 /* --- life cycle ------------------------------------------------------------ */
 
-/* With the changelist, re-aiming a probe's event from write (connecting)
- * to read costs one epoll_ctl, not two. */
-static struct event_base *new_base(void)
-{
-	struct event_config *c = event_config_new();
-	struct event_base *b;
-
-	if (!c)
-		return NULL;
-	event_config_set_flag(c, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
-	b = event_base_new_with_config(c);
-	event_config_free(c);
-	return b;
-}
-
 /* smtpMonResolver's servers, or /etc/resolv.conf's; /etc/hosts either way.
  * Without nameservers, literals and /etc/hosts still resolve. */
 static struct evdns_base *make_resolver(struct event_base *base,
@@ -582,7 +567,7 @@ static int make_loop(struct scheduler *s, const struct smtpmon_settings *setting
 	}
 	if (evthread_use_pthreads() != 0)
 		return -1;
-	s->base = new_base();
+	s->base = event_base_new();
 	if (!s->base)
 		return -1;
 	s->cmd_event = event_new(s->base, -1, 0, on_commands, s);
