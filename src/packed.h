@@ -33,7 +33,7 @@ void unpack(const struct pack_layout *l, const struct packed *p, void *full);
 /* Fills only the numbers of FULL (those before l->prefix) from P. */
 void unpack_numbers(const struct pack_layout *l, const struct packed *p, void *full);
 
-/* Octets P occupies (for the benchmarks' accounting and the tests). */
+/* Octets P occupies (what the tests hold it to). */
 size_t packed_size(const struct pack_layout *l, const struct packed *p);
 
 #endif

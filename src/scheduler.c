@@ -40,7 +40,6 @@ struct slot {
 
 enum command_kind { CMD_ADD, CMD_UPDATE, CMD_REMOVE, CMD_HELO, CMD_ZONES };
 
-/* What the agent thread asks of the probe thread. */
 /* What the agent thread asks of the probe thread; small, as ten thousand
  * CMD_ADDs wait at start-up. The pointers are the command's own. */
 struct command {
@@ -451,6 +450,12 @@ static void post(struct scheduler *s, struct command *c)
 	event_active(s->cmd_event, EV_READ, 0);
 }
 
+/* The agent thread's commands say what failed when memory runs out. */
+static void lost(const char *what)
+{
+	snmp_log(LOG_ERR, "smtpmon: out of memory: %s is lost\n", what);
+}
+
 static struct command *command(enum command_kind kind, struct target *t)
 {
 	struct command *c = calloc(1, sizeof(*c));
@@ -459,15 +464,9 @@ static struct command *command(enum command_kind kind, struct target *t)
 		c->kind = kind;
 		c->target = t;
 	} else {
-		snmp_log(LOG_ERR, "smtpmon: out of memory: a change to the schedule is lost\n");
+		lost("a change to the schedule");
 	}
 	return c;
-}
-
-/* The agent thread's commands say what failed when memory runs out. */
-static void lost(const char *what)
-{
-	snmp_log(LOG_ERR, "smtpmon: out of memory: %s is lost\n", what);
 }
 
 static void post_config(struct scheduler *s, enum command_kind kind, struct target *t,

@@ -37,7 +37,7 @@ static void state_keep(struct target *t, const struct target_state *st)
 	}
 }
 
-static void target_free(struct target *t)
+void store_target_free(struct target *t)
 {
 	free(t->st);
 	free(t->spec);
@@ -58,7 +58,7 @@ void store_free(struct store *s)
 	if (!s)
 		return;
 	for (unsigned i = 0; i < s->count; i++)
-		target_free(s->targets[i]);
+		store_target_free(s->targets[i]);
 	free(s->targets);
 	free(s->by_name);
 	pthread_mutex_destroy(&s->lock);
@@ -136,7 +136,7 @@ struct target *store_add(struct store *s, const struct target_config *spec,
 	st.last.result = RESULT_NONE;
 	t->st = pack(&state_layout, &st);
 	if (!t->st || target_set_spec(t, spec) != 0) {
-		target_free(t);
+		store_target_free(t);
 		return NULL;
 	}
 	pthread_mutex_lock(&s->lock);
@@ -327,9 +327,4 @@ int target_set_spec(struct target *t, const struct target_config *spec)
 void target_spec(const struct target *t, struct target_config *out)
 {
 	unpack(&target_config_layout, t->spec, out);
-}
-
-void store_target_free(struct target *t)
-{
-	target_free(t);
 }

@@ -131,7 +131,7 @@ void store_restore_totals(struct store *s, uint64_t probes, uint64_t failures);
 int target_set_spec(struct target *t, const struct target_config *spec);
 void target_spec(const struct target *t, struct target_config *out);
 
-/* Probe thread: frees a removed target. */
+/* Frees a target: the probe thread's, once the agent thread removed it. */
 void store_target_free(struct target *t);
 
 /* Agent thread: consistent copies for the MIB handlers. */
