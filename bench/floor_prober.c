@@ -4,12 +4,18 @@
  * smtpmond's is measured against (bench/run.py).
  *
  *   floor_prober [-d] -c CONCURRENCY -n PROBES HOST:PORT [HOST:PORT ...]
+ *   floor_prober [-d] -r RATE [-b BATCH] -n PROBES HOST:PORT [HOST:PORT ...]
  *
  * -d does the dialogue as DESIGN section 5 has smtpmond do it, which the
  * bare one skips: it waits for the connect to complete (ConnectTime) and
  * asks for its error, and after QUIT half-closes and waits for the server's
  * answer or close before closing (the courtesy). That is 15 system calls
  * instead of 10.
+ *
+ * -r paces the starts as a scheduler does: RATE probes a second, BATCH at a
+ * time (1 by default), however many are then in flight. A probe started
+ * alone into an idle loop pays for its own wake-ups; that is the floor a
+ * scheduled prober is compared with at the same rate.
  *
  * Prints "probes N cpu_us_per_probe X wall_s Y". IPv4 loopback only. */
 #include <arpa/inet.h>
@@ -136,35 +142,40 @@ static double cpu_s(void)
 	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
-int main(int argc, char **argv)
+static double now_s(void)
 {
-	int concurrency = 1, total = 1000, opt, started = 0, done = 0, ep;
-	struct dialogue *d;
-	struct epoll_event events[256];
-	struct timespec t0, t1;
-	double cpu0;
+	struct timespec t;
 
-	while ((opt = getopt(argc, argv, "dc:n:")) != -1) {
-		if (opt == 'd')
-			design = 1;
-		else if (opt == 'c')
-			concurrency = atoi(optarg);
-		else if (opt == 'n')
-			total = atoi(optarg);
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Runs the dialogues the events are for; returns how many ended. Ended
+ * dialogues go on the free list when there is one. */
+static int serve(int ep, struct epoll_event *events, int n, struct dialogue **free_list,
+		 int *nfree)
+{
+	int ended = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct dialogue *x = events[i].data.ptr;
+
+		if (!advance(ep, x))
+			continue;
+		ended++;
+		if (free_list)
+			free_list[(*nfree)++] = x;
 	}
-	ntargets = argc - optind;
-	if (ntargets < 1 || concurrency < 1 || total < 1) {
-		fprintf(stderr, "usage: floor_prober [-d] -c CONCURRENCY -n PROBES HOST:PORT...\n");
-		return 2;
-	}
-	targets = calloc((size_t)ntargets, sizeof(*targets));
-	d = calloc((size_t)concurrency, sizeof(*d));
-	for (int i = 0; i < ntargets; i++)
-		if (parse_target(argv[optind + i], &targets[i]) != 0)
-			return 2;
-	ep = epoll_create1(0);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	cpu0 = cpu_s();
+	return ended;
+}
+
+/* CONCURRENCY dialogues always in flight: each one ended starts the next. */
+static int run_closed(int ep, int concurrency, int total)
+{
+	struct dialogue *d = calloc((size_t)concurrency, sizeof(*d)), *free_list[256];
+	struct epoll_event events[256];
+	int started = 0, done = 0, nfree = 0;
+
 	for (; started < concurrency && started < total; started++)
 		if (start(ep, &d[started]) != 0)
 			return 1;
@@ -173,19 +184,80 @@ int main(int argc, char **argv)
 
 		if (n <= 0)
 			return 1;
-		for (int i = 0; i < n; i++) {
-			struct dialogue *x = events[i].data.ptr;
-
-			if (!advance(ep, x))
-				continue;
-			done++;
-			if (started < total && start(ep, x) == 0)
-				started++;
-		}
+		nfree = 0;
+		done += serve(ep, events, n, free_list, &nfree);
+		for (int i = 0; i < nfree && started < total; i++, started++)
+			if (start(ep, free_list[i]) != 0)
+				return 1;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return 0;
+}
+
+/* Starts BATCH dialogues every BATCH/RATE seconds, however many are in flight. */
+static int run_paced(int ep, double rate, int batch, int total)
+{
+	enum { POOL = 4096 };
+	struct dialogue *pool = calloc(POOL, sizeof(*pool)), *free_list[POOL];
+	struct epoll_event events[256];
+	int started = 0, done = 0, nfree = 0;
+	double next = now_s();
+
+	for (int i = 0; i < POOL; i++)
+		free_list[nfree++] = &pool[POOL - 1 - i];
+	while (done < total) {
+		double wait = next - now_s();
+		int n;
+
+		if (wait <= 0 && started < total) {
+			for (int i = 0; i < batch && started < total && nfree > 0; i++, started++)
+				if (start(ep, free_list[--nfree]) != 0)
+					return 1;
+			next += batch / rate;
+			continue;
+		}
+		n = epoll_wait(ep, events, 256, started < total ? (int)(wait * 1000) + 1 : 5000);
+		if (n < 0 || (n == 0 && started >= total))
+			return 1;
+		done += serve(ep, events, n, free_list, &nfree);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int concurrency = 1, total = 1000, batch = 1, opt, ep, rc;
+	double rate = 0, cpu0, t0;
+
+	while ((opt = getopt(argc, argv, "dc:n:r:b:")) != -1) {
+		if (opt == 'd')
+			design = 1;
+		else if (opt == 'c')
+			concurrency = atoi(optarg);
+		else if (opt == 'n')
+			total = atoi(optarg);
+		else if (opt == 'r')
+			rate = atof(optarg);
+		else if (opt == 'b')
+			batch = atoi(optarg);
+	}
+	ntargets = argc - optind;
+	if (ntargets < 1 || concurrency < 1 || concurrency > 256 || total < 1 || rate < 0 ||
+	    batch < 1) {
+		fprintf(stderr, "usage: floor_prober [-d] (-c CONCURRENCY | -r RATE [-b BATCH]) "
+			"-n PROBES HOST:PORT...\n");
+		return 2;
+	}
+	targets = calloc((size_t)ntargets, sizeof(*targets));
+	for (int i = 0; i < ntargets; i++)
+		if (parse_target(argv[optind + i], &targets[i]) != 0)
+			return 2;
+	ep = epoll_create1(0);
+	t0 = now_s();
+	cpu0 = cpu_s();
+	rc = rate > 0 ? run_paced(ep, rate, batch, total) : run_closed(ep, concurrency, total);
+	if (rc != 0)
+		return rc;
 	printf("probes %d cpu_us_per_probe %.1f wall_s %.2f\n", total,
-	       (cpu_s() - cpu0) * 1e6 / total,
-	       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	       (cpu_s() - cpu0) * 1e6 / total, now_s() - t0);
 	return 0;
 }
