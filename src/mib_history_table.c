@@ -52,6 +52,8 @@ struct history_table {
 	unsigned size;
 	struct history_ring **rings;   /* sorted by name_cmp */
 	unsigned nrings, caprings;
+	history_refresh_fn refresh;
+	void *refresh_arg;
 };
 
 /* --- the order of the index ------------------------------------------- */
@@ -223,6 +225,8 @@ static int handle_history(netsnmp_mib_handler *handler, netsnmp_handler_registra
 
 	if (reqinfo->mode != MODE_GET && reqinfo->mode != MODE_GETNEXT)
 		return SNMP_ERR_NOERROR;
+	if (ht->refresh)
+		ht->refresh(ht->refresh_arg);
 	for (netsnmp_request_info *req = requests; req; req = req->next)
 		if (!req->processed)
 			answer(ht, reginfo, reqinfo, req);
@@ -430,6 +434,12 @@ void history_set_size(struct history_table *ht, struct store *store, unsigned si
 		else if (t->history)
 			resize_ring(t->history, size);
 	}
+}
+
+void history_table_set_refresh(struct history_table *ht, history_refresh_fn refresh, void *arg)
+{
+	ht->refresh = refresh;
+	ht->refresh_arg = arg;
 }
 
 unsigned history_size(const struct history_table *ht)

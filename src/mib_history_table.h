@@ -11,6 +11,12 @@ struct history_table;
 struct history_table *history_table_register(unsigned size);
 void history_table_unregister(struct history_table *ht, struct store *store);
 
+/* REFRESH(ARG) runs before every request the table answers, so that the
+ * probes reported but not yet recorded are in it when it is read (NULL:
+ * none). */
+typedef void (*history_refresh_fn)(void *arg);
+void history_table_set_refresh(struct history_table *ht, history_refresh_fn refresh, void *arg);
+
 /* A finished probe of T becomes the newest entry; the oldest goes first. */
 void history_record(struct history_table *ht, struct target *t, const struct probe_outcome *o);
 

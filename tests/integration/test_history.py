@@ -45,8 +45,7 @@ class History(StackCase):
         indexes = [i for i, _ in self.entries()]
         self.assertEqual(len(indexes), 10)
         self.assertEqual(indexes, list(range(indexes[0], indexes[0] + 10)))
-        # The agent thread takes finished probes ten times a second: the
-        # newest entry may trail Probes by the probe of the last 0.1 s.
+        # A probe may end between the read of Probes and the walk.
         self.assertIn(indexes[-1], range(self.probes - 1, self.after + 1))
 
     def test_results_follow_what_the_server_did(self):
@@ -129,6 +128,26 @@ class History(StackCase):
         time.sleep(1.5)
         self.assertEqual(stack.history(), {})
         self.assertEqual(stack.get(GLOBAL + ".10.0")[GLOBAL + ".10.0"], 0)
+
+
+class HistoryIsCurrent(StackCase):
+    """The agent thread records finished probes once a second, but the table
+    takes what waits before it answers: never behind the server table."""
+
+    @classmethod
+    def prepare(cls, stack):
+        stack.start_snmpd()
+        p = stack.start_fake({"s": ("ok", "127.0.0.1")})
+        stack.start_smtpmond(["smtpMonHistorySize 5",
+                              "smtpMonServer s 127.0.0.1:%d interval=3" % p["s"]])
+
+    def test_a_probe_counted_in_the_server_table_is_in_the_history_read_next(self):
+        for _ in range(3):
+            before = self.stack.wait_probes("s", 1, 15)["Probes"]
+            probes = self.stack.wait_probes("s", before + 1, 15)["Probes"]
+            newest = self.stack.history()["s"][-1]
+            self.assertEqual(newest[0], probes, newest)
+            self.assertEqual(newest[1]["Result"], RESULT["ok"])
 
 
 if __name__ == "__main__":
