@@ -8,6 +8,7 @@
 
 #include <event2/event.h>
 
+#include "loop_commands.h"
 #include "mail_submit.h"
 #include "mailbox_client.h"
 #include "monotime.h"
@@ -38,11 +39,11 @@ struct rt_run {
 enum rt_command_kind { RT_CMD_ADD, RT_CMD_SERVER, RT_CMD_REMOVE };
 
 struct rt_command {
+	struct loop_command link;         /* first: the queue's */
 	enum rt_command_kind kind;
 	struct roundtrip_check *check;
 	uint64_t delay_us;
 	struct target_config server;      /* ADD, SERVER */
-	struct rt_command *next;
 };
 
 struct roundtrips {
@@ -54,9 +55,7 @@ struct roundtrips {
 	struct notify_queue *activity;         /* the log of failed checks and changes */
 	char helo[TARGET_HELO_MAX + 1];
 	struct roundtrip_check *checks, *last; /* agent thread */
-	pthread_mutex_t cmd_lock;
-	struct rt_command *cmd_head, *cmd_tail;
-	struct event *cmd_event;
+	struct loop_commands *commands;
 };
 
 /* --- recording ------------------------------------------------------------- */
@@ -322,33 +321,17 @@ static void free_check(struct roundtrip_check *c)
 	free(c);
 }
 
-static struct rt_command *take_commands(struct roundtrips *set)
+static void on_command(struct loop_command *lc, void *arg)
 {
-	struct rt_command *c;
+	struct rt_command *c = (struct rt_command *)lc;
 
-	pthread_mutex_lock(&set->cmd_lock);
-	c = set->cmd_head;
-	set->cmd_head = set->cmd_tail = NULL;
-	pthread_mutex_unlock(&set->cmd_lock);
-	return c;
-}
-
-static void on_commands(evutil_socket_t fd, short what, void *arg)
-{
-	struct roundtrips *set = arg;
-
-	(void)fd;
-	(void)what;
-	for (struct rt_command *c = take_commands(set), *next; c; c = next) {
-		next = c->next;
-		if (c->kind == RT_CMD_ADD)
-			start_check(set, c->check, c->delay_us, &c->server);
-		else if (c->kind == RT_CMD_SERVER)
-			server_changed(c->check, &c->server);
-		else
-			free_check(c->check);
-		free(c);
-	}
+	if (c->kind == RT_CMD_ADD)
+		start_check(arg, c->check, c->delay_us, &c->server);
+	else if (c->kind == RT_CMD_SERVER)
+		server_changed(c->check, &c->server);
+	else
+		free_check(c->check);
+	free(c);
 }
 
 static void post(struct roundtrips *set, enum rt_command_kind kind, struct roundtrip_check *check,
@@ -362,14 +345,7 @@ static void post(struct roundtrips *set, enum rt_command_kind kind, struct round
 	c->check = check;
 	c->delay_us = delay_us;
 	c->server = check->server;
-	pthread_mutex_lock(&set->cmd_lock);
-	if (set->cmd_tail)
-		set->cmd_tail->next = c;
-	else
-		set->cmd_head = c;
-	set->cmd_tail = c;
-	pthread_mutex_unlock(&set->cmd_lock);
-	event_active(set->cmd_event, EV_READ, 0);
+	loop_commands_post(set->commands, &c->link);
 }
 
 /* --- agent thread ------------------------------------------------------------ */
@@ -383,15 +359,14 @@ struct roundtrips *roundtrips_new(struct event_base *base, struct evdns_base *dn
 	if (!set)
 		return NULL;
 	pthread_mutex_init(&set->lock, NULL);
-	pthread_mutex_init(&set->cmd_lock, NULL);
 	set->base = base;
 	set->dns = dns;
 	set->tls = tls;
 	set->notes = notes;
 	set->activity = activity;
 	snprintf(set->helo, sizeof(set->helo), "%s", helo);
-	set->cmd_event = event_new(base, -1, 0, on_commands, set);
-	if (!set->cmd_event) {
+	set->commands = loop_commands_new(base, on_command, set);
+	if (!set->commands) {
 		roundtrips_free(set);
 		return NULL;
 	}
@@ -469,9 +444,9 @@ void roundtrips_free(struct roundtrips *set)
 {
 	if (!set)
 		return;
-	if (set->cmd_event) {
-		on_commands(-1, 0, set);   /* removed checks still waiting to be freed */
-		event_free(set->cmd_event);
+	if (set->commands) {
+		loop_commands_run(set->commands);   /* removed checks still waiting to be freed */
+		loop_commands_free(set->commands);
 	}
 	while (set->checks) {
 		struct roundtrip_check *c = set->checks;
@@ -483,6 +458,5 @@ void roundtrips_free(struct roundtrips *set)
 	for (int i = 0; i < 10; i++)
 		event_base_loop(set->base, EVLOOP_NONBLOCK);
 	pthread_mutex_destroy(&set->lock);
-	pthread_mutex_destroy(&set->cmd_lock);
 	free(set);
 }

@@ -14,6 +14,7 @@
 
 #include "dnsbl_check.h"
 #include "lateness.h"
+#include "loop_commands.h"
 #include "monotime.h"
 #include "notify_queue.h"
 #include "packed.h"
@@ -43,13 +44,13 @@ enum command_kind { CMD_ADD, CMD_UPDATE, CMD_REMOVE, CMD_HELO, CMD_ZONES };
 /* What the agent thread asks of the probe thread; small, as ten thousand
  * CMD_ADDs wait at start-up. The pointers are the command's own. */
 struct command {
+	struct loop_command link;    /* first: the queue's */
 	enum command_kind kind;
 	struct target *target;
 	struct packed *cfg;          /* CMD_ADD, CMD_UPDATE: passes to the slot */
 	uint64_t delay_us;
 	char *helo;                  /* CMD_HELO */
 	struct dnsbl_zones *zones;   /* CMD_ZONES */
-	struct command *next;
 };
 
 struct scheduler {
@@ -63,9 +64,7 @@ struct scheduler {
 	struct dnsbl_zones zones;    /* smtpMonDnsbl */
 	struct probe_engine *engine;
 	struct slot *slots;
-	pthread_mutex_t cmd_lock;
-	struct command *cmd_head, *cmd_tail;
-	struct event *cmd_event;
+	struct loop_commands *commands;
 	pthread_t thread;
 	int running;
 	struct lateness late;         /* probe thread; read after it stopped */
@@ -417,40 +416,17 @@ static void command_free(struct command *c)
 	free(c);
 }
 
-static struct command *take_commands(struct scheduler *s)
+static void on_command(struct loop_command *lc, void *arg)
 {
-	struct command *c;
+	struct command *c = (struct command *)lc;
 
-	pthread_mutex_lock(&s->cmd_lock);
-	c = s->cmd_head;
-	s->cmd_head = s->cmd_tail = NULL;
-	pthread_mutex_unlock(&s->cmd_lock);
-	return c;
-}
-
-static void on_commands(evutil_socket_t fd, short what, void *arg)
-{
-	struct scheduler *s = arg;
-
-	(void)fd;
-	(void)what;
-	for (struct command *c = take_commands(s), *next; c; c = next) {
-		next = c->next;
-		run_command(s, c);
-		command_free(c);
-	}
+	run_command(arg, c);
+	command_free(c);
 }
 
 static void post(struct scheduler *s, struct command *c)
 {
-	pthread_mutex_lock(&s->cmd_lock);
-	if (s->cmd_tail)
-		s->cmd_tail->next = c;
-	else
-		s->cmd_head = c;
-	s->cmd_tail = c;
-	pthread_mutex_unlock(&s->cmd_lock);
-	event_active(s->cmd_event, EV_READ, 0);
+	loop_commands_post(s->commands, &c->link);
 }
 
 /* The agent thread's commands say what failed when memory runs out. */
@@ -572,11 +548,11 @@ static int make_loop(struct scheduler *s, const struct smtpmon_settings *setting
 	s->base = event_base_new();
 	if (!s->base)
 		return -1;
-	s->cmd_event = event_new(s->base, -1, 0, on_commands, s);
+	s->commands = loop_commands_new(s->base, on_command, s);
 	s->dns = make_resolver(s->base, settings);
 	s->zones = settings->dnsbl;
 	s->engine = s->dns ? probe_engine_new(s->base, s->dns, s->tls) : NULL;
-	return s->engine && s->cmd_event ? 0 : -1;
+	return s->engine && s->commands ? 0 : -1;
 }
 
 struct scheduler *scheduler_new(struct store *store, const struct smtpmon_settings *settings,
@@ -590,7 +566,6 @@ struct scheduler *scheduler_new(struct store *store, const struct smtpmon_settin
 	s->notes = notes;
 	s->activity = activity;
 	snprintf(s->helo, sizeof(s->helo), "%s", settings->helo);
-	pthread_mutex_init(&s->cmd_lock, NULL);
 	if (make_loop(s, settings) != 0) {
 		scheduler_free(s);
 		return NULL;
@@ -641,19 +616,17 @@ void scheduler_free(struct scheduler *s)
 	if (!s)
 		return;
 	scheduler_stop(s);
-	if (s->cmd_event)
-		on_commands(-1, 0, s);   /* removed targets still waiting to be freed */
+	if (s->commands)
+		loop_commands_run(s->commands);   /* removed targets still waiting to be freed */
 	while (s->slots)
 		free_slot(s, s->slots);
 	probe_engine_free(s->engine);
-	if (s->cmd_event)
-		event_free(s->cmd_event);
+	loop_commands_free(s->commands);
 	if (s->dns)
 		evdns_base_free(s->dns, 0);
 	if (s->base)
 		event_base_free(s->base);
 	SSL_CTX_free(s->tls);
-	pthread_mutex_destroy(&s->cmd_lock);
 	free(s);
 }
 
