@@ -12,9 +12,9 @@
 #include "notify_queue.h"
 #include "store.h"
 
-/* Enough per tick to keep up (6,400 probes a second), few enough to let
- * the loop serve SNMP between ticks. */
-#define BATCH 6400
+/* Enough per turn to keep up, few enough to let the loop serve SNMP
+ * between turns. */
+#define BATCH 2048
 #define TICK_US 1000000
 
 struct activity {
@@ -108,17 +108,34 @@ static void take(struct activity *a, const struct notify_event *e)
  * the agent's loop costs a few hundred microseconds of CPU here: ten a
  * second were 2.3 ms a second with nothing to do). The history table takes
  * them itself before it answers, so it is never behind when read. */
-static void on_tick(unsigned clientreg, void *arg)
+static void take_batch(struct activity *a)
 {
-	struct activity *a = arg;
 	struct notify_event e;
 
-	(void)clientreg;
 	for (int i = 0; i < BATCH && notify_queue_pop(a->q, &e); i++)
 		take(a, &e);
+	/* Still many: come back after the loop has served the master. */
+	if (notify_queue_length(a->q) >= ACTIVITY_WAKE_AT)
+		notify_queue_wakeup(a->q);
 	if (notify_queue_take_dropped(a->q))
 		snmp_log(LOG_WARNING, "smtpmon: the agent thread fell behind; some history "
 			 "entries were lost\n");
+}
+
+static void on_tick(unsigned clientreg, void *arg)
+{
+	(void)clientreg;
+	take_batch(arg);
+}
+
+/* ACTIVITY_WAKE_AT probes wait: take them now rather than at the tick. */
+static void on_many(int fd, void *arg)
+{
+	struct activity *a = arg;
+
+	(void)fd;
+	notify_queue_clear_wakeup(a->q);
+	take_batch(a);
 }
 
 void activity_flush(struct activity *a)
@@ -147,6 +164,7 @@ struct activity *activity_start(struct notify_queue *q, struct store *store,
 	a->alarm = snmp_alarm_register_hr((struct timeval){ TICK_US / 1000000, TICK_US % 1000000 },
 					  SA_REPEAT, on_tick, a);
 	history_table_set_refresh(history, refresh, a);
+	register_readfd(notify_queue_fd(q), on_many, a);
 	return a;
 }
 
@@ -155,6 +173,7 @@ void activity_stop(struct activity *a)
 	if (!a)
 		return;
 	snmp_alarm_unregister(a->alarm);
+	unregister_readfd(notify_queue_fd(a->q));
 	history_table_set_refresh(a->history, NULL, NULL);
 	SNMP_FREE(a);
 }

@@ -9,6 +9,12 @@ struct store;
 struct history_table;
 struct activity;
 
+/* The activity queue pokes the agent thread when this many probes wait, so
+ * that between its ticks (once a second) they never hold more than this
+ * many events (3.5 KiB each) at any rate of probes. */
+#define ACTIVITY_WAKE_AT 256
+
+/* Q: made with notify_queue_new(..., ACTIVITY_WAKE_AT). */
 struct activity *activity_start(struct notify_queue *q, struct store *store,
 				struct history_table *history);
 /* After the probe thread stopped: what it left is recorded and logged. */

@@ -12,11 +12,11 @@ struct notify_queue {
 	struct notify_event **ring;   /* events are allocated only while queued */
 	unsigned capacity, head, count, dropped;
 	atomic_int enabled;
-	int wake;                     /* poke the reader */
+	unsigned wake_at;             /* poke the reader when this many wait */
 	int pipe[2];                  /* [0] the agent watches, [1] pokes it */
 };
 
-struct notify_queue *notify_queue_new(unsigned capacity, int wake)
+struct notify_queue *notify_queue_new(unsigned capacity, unsigned wake_at)
 {
 	struct notify_queue *q = calloc(1, sizeof(*q));
 
@@ -25,14 +25,14 @@ struct notify_queue *notify_queue_new(unsigned capacity, int wake)
 	q->capacity = capacity ? capacity : 1;
 	q->ring = calloc(q->capacity, sizeof(*q->ring));
 	q->pipe[0] = q->pipe[1] = -1;     /* a reader that polls needs none */
-	if (!q->ring || (wake && pipe2(q->pipe, O_NONBLOCK | O_CLOEXEC) != 0)) {
+	if (!q->ring || (wake_at && pipe2(q->pipe, O_NONBLOCK | O_CLOEXEC) != 0)) {
 		free(q->ring);
 		free(q);
 		return NULL;
 	}
 	pthread_mutex_init(&q->lock, NULL);
 	atomic_init(&q->enabled, 1);
-	q->wake = wake;
+	q->wake_at = wake_at;
 	return q;
 }
 
@@ -44,7 +44,7 @@ void notify_queue_free(struct notify_queue *q)
 		return;
 	while (notify_queue_pop(q, &e))
 		;
-	if (q->wake) {
+	if (q->wake_at) {
 		close(q->pipe[0]);
 		close(q->pipe[1]);
 	}
@@ -71,7 +71,7 @@ void notify_queue_clear_wakeup(struct notify_queue *q)
 void notify_queue_push(struct notify_queue *q, const struct notify_event *e)
 {
 	struct notify_event *copy;
-	int was_empty;
+	int poke;
 
 	if (!atomic_load(&q->enabled))
 		return;
@@ -80,7 +80,6 @@ void notify_queue_push(struct notify_queue *q, const struct notify_event *e)
 		return;
 	*copy = *e;
 	pthread_mutex_lock(&q->lock);
-	was_empty = q->count == 0;
 	if (q->count == q->capacity) {
 		free(q->ring[q->head]);
 		q->head = (q->head + 1) % q->capacity;
@@ -89,10 +88,11 @@ void notify_queue_push(struct notify_queue *q, const struct notify_event *e)
 	}
 	q->ring[(q->head + q->count) % q->capacity] = copy;
 	q->count++;
+	poke = q->count == q->wake_at;
 	pthread_mutex_unlock(&q->lock);
 	/* One wake-up per batch: the consumer empties the pipe, then the queue,
 	 * and wakes itself again while events remain. */
-	if (was_empty && q->wake)
+	if (poke)
 		notify_queue_wakeup(q);
 }
 

@@ -24,9 +24,10 @@ struct notify_event {
 
 struct notify_queue;
 
-/* Holds at most CAPACITY events; when full the oldest goes first. WAKE:
- * poke the reader's fd when events arrive (0: the reader polls). */
-struct notify_queue *notify_queue_new(unsigned capacity, int wake);
+/* Holds at most CAPACITY events; when full the oldest goes first. WAKE_AT:
+ * poke the reader's fd when that many events wait, 1 as soon as one does
+ * (0: the reader only polls). */
+struct notify_queue *notify_queue_new(unsigned capacity, unsigned wake_at);
 void notify_queue_free(struct notify_queue *q);
 
 /* Any thread. Ignored while disabled; never blocks. */

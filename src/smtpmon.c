@@ -65,7 +65,7 @@ static int start_activity(unsigned servers)
 
 	if (size < 0)
 		mod.config.settings.history_size = size = SMTPMON_HISTORY_DEFAULT;
-	mod.activity_queue = notify_queue_new(4 * servers + 256, 0);
+	mod.activity_queue = notify_queue_new(4 * servers + 256, ACTIVITY_WAKE_AT);
 	mod.history = history_table_register((unsigned)size);
 	if (!mod.activity_queue || !mod.history)
 		return -1;

@@ -1,4 +1,5 @@
-/* The notify queue: bounded, oldest dropped first, wakes its reader. */
+/* The notify queue: bounded, oldest dropped first, wakes its reader at once
+ * or when many wait. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -69,6 +70,30 @@ static void only_the_first_event_of_a_batch_pokes_the_reader(void **state)
 		;
 	notify_queue_push(q, &a);                  /* empty again: a poke */
 	assert_true(readable(q));
+	notify_queue_free(q);
+}
+
+/* A queue that wakes its reader at 3 (the activity queue, at 256): quiet
+ * below, one poke when the third waits, none for the fourth. */
+static void a_queue_can_wake_its_reader_only_when_many_wait(void **state)
+{
+	struct notify_queue *q = notify_queue_new(8, 3);
+	struct notify_event a = event("a", NOTIFY_SERVER_UP), out;
+	char buf[8];
+
+	(void)state;
+	notify_queue_push(q, &a);
+	notify_queue_push(q, &a);
+	assert_false(readable(q));
+	notify_queue_push(q, &a);
+	assert_int_equal(read(notify_queue_fd(q), buf, sizeof(buf)), 1);
+	notify_queue_push(q, &a);
+	assert_false(readable(q));
+	while (notify_queue_pop(q, &out))
+		;
+	for (int i = 0; i < 3; i++)
+		notify_queue_push(q, &a);
+	assert_true(readable(q));                  /* three wait again */
 	notify_queue_free(q);
 }
 
@@ -146,6 +171,7 @@ int main(void)
 		cmocka_unit_test(when_full_the_oldest_goes_and_is_counted),
 		cmocka_unit_test(disabled_queue_takes_nothing),
 		cmocka_unit_test(many_wakeups_never_block_the_writer),
+		cmocka_unit_test(a_queue_can_wake_its_reader_only_when_many_wait),
 		cmocka_unit_test(only_the_first_event_of_a_batch_pokes_the_reader),
 		cmocka_unit_test(a_polled_queue_never_pokes),
 	};
