@@ -30,7 +30,7 @@ def one_run(build, n, interval, history, full):
     try:
         stack.start_snmpd()
         ports = stack.start_fake(bench.farm_listeners())
-        stack.start_smtpmond(["smtpMonHistorySize %d" % history,
+        stack.start_smtpmond([bench.PING, "smtpMonHistorySize %d" % history,
                               "smtpMonDefaults interval=%d timeout=10" % interval] +
                              bench.server_lines(n, ports))
         pid = stack.smtpmond.pid
