@@ -34,21 +34,6 @@ int roundtrip_address_valid(const char *addr)
 	return 1;
 }
 
-static int parse_number(const char *v, uint32_t min, uint32_t max, uint32_t *out)
-{
-	char *end = NULL;
-	unsigned long n;
-
-	if (*v < '0' || *v > '9')
-		return -1;
-	errno = 0;
-	n = strtoul(v, &end, 10);
-	if (errno || *end || n < min || n > max)
-		return -1;
-	*out = (uint32_t)n;
-	return 0;
-}
-
 /* HOST[:PORT] or [IPv6][:PORT] after the scheme. */
 static int parse_hostport(const char *s, struct roundtrip_config *rc, char *err, size_t errlen)
 {
@@ -79,7 +64,7 @@ static int parse_hostport(const char *s, struct roundtrip_config *rc, char *err,
 	if (target_set_host(&t, host, err, errlen) != 0)
 		return -1;
 	strcpy(rc->host, t.host);
-	if (port && parse_number(port, 1, 65535, &p) != 0)
+	if (port && target_parse_u32(port, 1, 65535, &p) != 0)
 		goto bad;
 	if (port)
 		rc->port = (uint16_t)p;
@@ -161,11 +146,11 @@ static int parse_key(struct roundtrip_config *rc, const char *key, const char *v
 		strcpy(rc->password_file, v);
 		return 0;
 	}
-	if (strcmp(key, "interval") == 0 && parse_number(v, 1, 86400, &rc->interval_s) == 0)
+	if (strcmp(key, "interval") == 0 && target_parse_u32(v, 1, 86400, &rc->interval_s) == 0)
 		return 0;
-	if (strcmp(key, "timeout") == 0 && parse_number(v, 1, 3600, &rc->timeout_s) == 0)
+	if (strcmp(key, "timeout") == 0 && target_parse_u32(v, 1, 3600, &rc->timeout_s) == 0)
 		return 0;
-	if (strcmp(key, "failThreshold") == 0 && parse_number(v, 1, 100, &rc->fail_threshold) == 0)
+	if (strcmp(key, "failThreshold") == 0 && target_parse_u32(v, 1, 100, &rc->fail_threshold) == 0)
 		return 0;
 	if (strcmp(key, "interval") == 0 || strcmp(key, "timeout") == 0 ||
 	    strcmp(key, "failThreshold") == 0)

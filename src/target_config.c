@@ -153,7 +153,7 @@ static int looks_numeric(const char *s)
 	return strspn(s, "0123456789.") == strlen(s);
 }
 
-static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+int target_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 {
 	char *end;
 	unsigned long v;
@@ -212,7 +212,7 @@ static int parse_host(const char *spec, struct target_config *cfg, char *err, si
 	if (strlen(buf) > TARGET_HOST_MAX)
 		return fail(err, errlen, "host is longer than %d characters", TARGET_HOST_MAX);
 	strcpy(cfg->host, buf);
-	if (portstr && parse_u32(portstr, 1, 65535, &port) != 0)
+	if (portstr && target_parse_u32(portstr, 1, 65535, &port) != 0)
 		return fail(err, errlen, "'%s' is not a port number (1-65535)", portstr);
 	cfg->port = portstr ? (uint16_t)port : 0;
 	return 0;
@@ -278,7 +278,7 @@ static int parse_numeric(const struct numeric_key *k, const char *value,
 {
 	uint32_t v;
 
-	if (parse_u32(value, k->min, k->max, &v) != 0)
+	if (target_parse_u32(value, k->min, k->max, &v) != 0)
 		return fail(err, errlen, "%s=%s: expected a whole number from %u to %u",
 			    k->name, value, k->min, k->max);
 	memcpy((char *)o + k->offset, &v, sizeof(v));

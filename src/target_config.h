@@ -119,4 +119,8 @@ int target_set_host(struct target_config *cfg, const char *host, char *err, size
 int target_name_valid(const char *name);
 int target_domain_valid(const char *name);
 
+/* Decimal digits only, MIN..MAX: 0 and *OUT set, or -1. The round trips'
+ * directive reads its numbers with it too. */
+int target_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+
 #endif
