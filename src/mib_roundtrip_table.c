@@ -4,7 +4,6 @@
 
 #include <string.h>
 
-#include "mib_encode.h"
 #include "mib_named_table.h"
 #include "smtpmon.h"
 
@@ -16,29 +15,8 @@ static unsigned int served_columns[] = {
 
 struct roundtrip_table {
 	struct roundtrips *set;
-	netsnmp_tdata *table;
-	netsnmp_handler_registration *reg;
-	netsnmp_table_registration_info *info;
-	netsnmp_column_info columns;
+	struct named_table nt;
 };
-
-static void set_string(netsnmp_variable_list *vb, const char *s)
-{
-	snmp_set_var_typed_value(vb, ASN_OCTET_STR, s, strlen(s));
-}
-
-static void set_int(netsnmp_variable_list *vb, u_char type, long v)
-{
-	snmp_set_var_typed_value(vb, type, &v, sizeof(v));
-}
-
-static void set_time(netsnmp_variable_list *vb, uint64_t wall_us)
-{
-	unsigned char dt[DATE_AND_TIME_LEN];
-	size_t len = mib_date_and_time(wall_us, dt);
-
-	snmp_set_var_typed_value(vb, ASN_OCTET_STR, dt, len);
-}
 
 /* Column COL of check C with state S; 0 for a column not served. No
  * column holds a credential. */
@@ -46,16 +24,16 @@ static int column_value(netsnmp_variable_list *vb, unsigned col,
 			const struct roundtrip_check *c, const struct roundtrip_state *s)
 {
 	switch (col) {
-	case RT_COL_SERVER: set_string(vb, c->cfg.server); break;
-	case RT_COL_MAILBOX: set_string(vb, c->mailbox); break;
-	case RT_COL_STATUS: set_int(vb, ASN_INTEGER, s->track.status); break;
-	case RT_COL_LAST_RESULT: set_int(vb, ASN_INTEGER, s->result); break;
-	case RT_COL_LAST_ERROR: set_string(vb, s->error); break;
-	case RT_COL_SEND_TIME: set_int(vb, ASN_UNSIGNED, s->send_us); break;
-	case RT_COL_DELIVERY_TIME: set_int(vb, ASN_UNSIGNED, s->delivery_us); break;
-	case RT_COL_LAST_SUCCESS: set_time(vb, s->last_success_wall_us); break;
-	case RT_COL_PROBES: set_int(vb, ASN_COUNTER, s->probes); break;
-	case RT_COL_FAILURES: set_int(vb, ASN_COUNTER, s->failures); break;
+	case RT_COL_SERVER: named_set_string(vb, c->cfg.server); break;
+	case RT_COL_MAILBOX: named_set_string(vb, c->mailbox); break;
+	case RT_COL_STATUS: named_set_int(vb, ASN_INTEGER, s->track.status); break;
+	case RT_COL_LAST_RESULT: named_set_int(vb, ASN_INTEGER, s->result); break;
+	case RT_COL_LAST_ERROR: named_set_string(vb, s->error); break;
+	case RT_COL_SEND_TIME: named_set_int(vb, ASN_UNSIGNED, s->send_us); break;
+	case RT_COL_DELIVERY_TIME: named_set_int(vb, ASN_UNSIGNED, s->delivery_us); break;
+	case RT_COL_LAST_SUCCESS: named_set_time(vb, s->last_success_wall_us); break;
+	case RT_COL_PROBES: named_set_int(vb, ASN_COUNTER, s->probes); break;
+	case RT_COL_FAILURES: named_set_int(vb, ASN_COUNTER, s->failures); break;
 	default: return 0;
 	}
 	return 1;
@@ -92,19 +70,13 @@ static int handle_table(netsnmp_mib_handler *handler, netsnmp_handler_registrati
 
 int roundtrip_table_add(struct roundtrip_table *t, struct roundtrip_check *c)
 {
-	c->mib_row = named_row_add(t->table, c->cfg.name, c);
+	c->mib_row = named_row_add(t->nt.table, c->cfg.name, c);
 	return c->mib_row ? 0 : -1;
 }
 
 void roundtrip_table_remove(struct roundtrip_table *t, struct roundtrip_check *c)
 {
-	named_row_remove(t->table, &c->mib_row);
-}
-
-static netsnmp_table_registration_info *table_info(struct roundtrip_table *t)
-{
-	return named_table_info(RT_COL_SERVER, RT_COL_FAILURES, &t->columns, served_columns,
-				sizeof(served_columns) / sizeof(served_columns[0]));
+	named_row_remove(t->nt.table, &c->mib_row);
 }
 
 struct roundtrip_table *roundtrip_table_register(struct roundtrips *set)
@@ -115,42 +87,23 @@ struct roundtrip_table *roundtrip_table_register(struct roundtrips *set)
 	if (!t)
 		return NULL;
 	t->set = set;
-	t->table = netsnmp_tdata_create_table("smtpMonRoundTripTable", TDATA_FLAG_NO_STORE_INDEXES);
-	t->reg = netsnmp_create_handler_registration("smtpMonRoundTripTable", handle_table,
-						     table_oid, OID_LENGTH(table_oid),
-						     HANDLER_CAN_RONLY);
-	t->info = table_info(t);
-	if (!t->table || !t->reg || !t->info)
-		goto fail;
-	t->reg->handler->myvoid = t;
-	if (netsnmp_tdata_register(t->reg, t->table, t->info) != MIB_REGISTERED_OK) {
-		t->reg = NULL;
-		goto fail;
+	if (named_table_create(&t->nt, "smtpMonRoundTripTable", table_oid, OID_LENGTH(table_oid),
+			       handle_table, HANDLER_CAN_RONLY, t, RT_COL_SERVER, RT_COL_FAILURES,
+			       served_columns,
+			       sizeof(served_columns) / sizeof(served_columns[0])) != 0 ||
+	    named_table_register(&t->nt) != 0) {
+		snmp_log(LOG_ERR, "smtpmon: cannot register smtpMonRoundTripTable\n");
+		roundtrip_table_unregister(t);
+		return NULL;
 	}
 	return t;
-fail:
-	snmp_log(LOG_ERR, "smtpmon: cannot register smtpMonRoundTripTable\n");
-	if (t->reg)
-		netsnmp_handler_registration_free(t->reg);
-	t->reg = NULL;
-	roundtrip_table_unregister(t);
-	return NULL;
 }
 
 void roundtrip_table_unregister(struct roundtrip_table *t)
 {
-	netsnmp_tdata_row *row;
-
 	if (!t)
 		return;
-	if (t->reg)
-		netsnmp_unregister_handler(t->reg);
-	if (t->table) {
-		while ((row = netsnmp_tdata_row_first(t->table)) != NULL)
-			netsnmp_tdata_remove_and_delete_row(t->table, row);
-		netsnmp_tdata_delete_table(t->table);
-	}
-	netsnmp_table_registration_info_free(t->info);
+	named_table_free(&t->nt);
 	SNMP_FREE(t);
 }
 
@@ -181,13 +134,13 @@ static int add_column(netsnmp_variable_list **vars, unsigned col, const struct r
 	if (!vb)
 		return -1;
 	if (col == RT_COL_SERVER)
-		set_string(vb, n->server);
+		named_set_string(vb, n->server);
 	else if (col == RT_COL_LAST_RESULT)
-		set_int(vb, ASN_INTEGER, n->result);
+		named_set_int(vb, ASN_INTEGER, n->result);
 	else if (col == RT_COL_LAST_ERROR)
-		set_string(vb, n->error);
+		named_set_string(vb, n->error);
 	else
-		set_int(vb, ASN_UNSIGNED, n->delivery_us);
+		named_set_int(vb, ASN_UNSIGNED, n->delivery_us);
 	return 0;
 }
 

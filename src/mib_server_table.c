@@ -27,30 +27,9 @@ static unsigned int served_columns[] = {
 
 struct server_table {
 	struct store *store;
-	netsnmp_tdata *table;
-	netsnmp_handler_registration *reg;
-	netsnmp_table_registration_info *info;  /* not freed by unregistering */
+	struct named_table nt;
 	struct set_txn *txn;                     /* NULL: the table is read-only */
-	netsnmp_column_info columns;
 };
-
-static void set_string(netsnmp_variable_list *vb, const char *s)
-{
-	snmp_set_var_typed_value(vb, ASN_OCTET_STR, s, strlen(s));
-}
-
-static void set_int(netsnmp_variable_list *vb, u_char type, long v)
-{
-	snmp_set_var_typed_value(vb, type, &v, sizeof(v));
-}
-
-static void set_time(netsnmp_variable_list *vb, uint64_t wall_us)
-{
-	unsigned char dt[DATE_AND_TIME_LEN];
-	size_t len = mib_date_and_time(wall_us, dt);
-
-	snmp_set_var_typed_value(vb, ASN_OCTET_STR, dt, len);
-}
 
 static void set_address(netsnmp_variable_list *vb, const struct probe_outcome *o, int type_only)
 {
@@ -58,7 +37,7 @@ static void set_address(netsnmp_variable_list *vb, const struct probe_outcome *o
 	int type = mib_inet_address_type(o->addr_family, &len);
 
 	if (type_only)
-		set_int(vb, ASN_INTEGER, type);
+		named_set_int(vb, ASN_INTEGER, type);
 	else
 		snmp_set_var_typed_value(vb, ASN_OCTET_STR, o->addr, len);
 }
@@ -69,7 +48,7 @@ static void set_host(netsnmp_variable_list *vb, const struct target_config *c)
 	char buf[TARGET_WHERE_MAX];
 
 	target_where(c, 0, buf, sizeof(buf));
-	set_string(vb, buf);
+	named_set_string(vb, buf);
 }
 
 static int set_config_column(netsnmp_variable_list *vb, unsigned col,
@@ -77,16 +56,18 @@ static int set_config_column(netsnmp_variable_list *vb, unsigned col,
 {
 	switch (col) {
 	case COL_HOST: set_host(vb, c); break;
-	case COL_PORT: set_int(vb, ASN_UNSIGNED, c->port); break;
-	case COL_TLS_MODE: set_int(vb, ASN_INTEGER, c->opt.tls); break;
-	case COL_INTERVAL: set_int(vb, ASN_UNSIGNED, c->opt.interval_s); break;
-	case COL_TIMEOUT: set_int(vb, ASN_UNSIGNED, c->opt.timeout_s); break;
-	case COL_HELO_NAME: set_string(vb, c->opt.helo); break;
-	case COL_FAIL_THRESHOLD: set_int(vb, ASN_UNSIGNED, c->opt.fail_threshold); break;
-	case COL_LATENCY_THRESHOLD: set_int(vb, ASN_UNSIGNED, c->opt.latency_threshold_ms); break;
-	case COL_VERIFY_CERT: set_int(vb, ASN_INTEGER, c->opt.verify_cert ? TV_TRUE : TV_FALSE); break;
-	case COL_ADMIN_STATUS: set_int(vb, ASN_INTEGER, c->opt.enabled ? 1 : 2); break;
-	case COL_RECOVER_THRESHOLD: set_int(vb, ASN_UNSIGNED, c->opt.recover_threshold); break;
+	case COL_PORT: named_set_int(vb, ASN_UNSIGNED, c->port); break;
+	case COL_TLS_MODE: named_set_int(vb, ASN_INTEGER, c->opt.tls); break;
+	case COL_INTERVAL: named_set_int(vb, ASN_UNSIGNED, c->opt.interval_s); break;
+	case COL_TIMEOUT: named_set_int(vb, ASN_UNSIGNED, c->opt.timeout_s); break;
+	case COL_HELO_NAME: named_set_string(vb, c->opt.helo); break;
+	case COL_FAIL_THRESHOLD: named_set_int(vb, ASN_UNSIGNED, c->opt.fail_threshold); break;
+	case COL_LATENCY_THRESHOLD: named_set_int(vb, ASN_UNSIGNED, c->opt.latency_threshold_ms); break;
+	case COL_VERIFY_CERT:
+		named_set_int(vb, ASN_INTEGER, c->opt.verify_cert ? TV_TRUE : TV_FALSE);
+		break;
+	case COL_ADMIN_STATUS: named_set_int(vb, ASN_INTEGER, c->opt.enabled ? 1 : 2); break;
+	case COL_RECOVER_THRESHOLD: named_set_int(vb, ASN_UNSIGNED, c->opt.recover_threshold); break;
 	default: return 0;
 	}
 	return 1;
@@ -98,33 +79,33 @@ static int set_state_column(netsnmp_variable_list *vb, unsigned col,
 	const struct probe_outcome *o = &s->last;
 
 	switch (col) {
-	case COL_STATUS: set_int(vb, ASN_INTEGER, s->track.status); break;
-	case COL_LAST_RESULT: set_int(vb, ASN_INTEGER, o->result); break;
-	case COL_LAST_REPLY_CODE: set_int(vb, ASN_INTEGER, o->reply_code); break;
-	case COL_LAST_ERROR: set_string(vb, o->error); break;
-	case COL_LAST_BANNER: set_string(vb, o->banner); break;
-	case COL_LATENCY: set_int(vb, ASN_UNSIGNED, o->latency_us); break;
-	case COL_CONNECT_TIME: set_int(vb, ASN_UNSIGNED, o->connect_us); break;
-	case COL_BANNER_TIME: set_int(vb, ASN_UNSIGNED, o->banner_us); break;
-	case COL_HELO_TIME: set_int(vb, ASN_UNSIGNED, o->helo_us); break;
+	case COL_STATUS: named_set_int(vb, ASN_INTEGER, s->track.status); break;
+	case COL_LAST_RESULT: named_set_int(vb, ASN_INTEGER, o->result); break;
+	case COL_LAST_REPLY_CODE: named_set_int(vb, ASN_INTEGER, o->reply_code); break;
+	case COL_LAST_ERROR: named_set_string(vb, o->error); break;
+	case COL_LAST_BANNER: named_set_string(vb, o->banner); break;
+	case COL_LATENCY: named_set_int(vb, ASN_UNSIGNED, o->latency_us); break;
+	case COL_CONNECT_TIME: named_set_int(vb, ASN_UNSIGNED, o->connect_us); break;
+	case COL_BANNER_TIME: named_set_int(vb, ASN_UNSIGNED, o->banner_us); break;
+	case COL_HELO_TIME: named_set_int(vb, ASN_UNSIGNED, o->helo_us); break;
 	case COL_ADDRESS_TYPE: set_address(vb, o, 1); break;
 	case COL_ADDRESS: set_address(vb, o, 0); break;
-	case COL_LAST_PROBE: set_time(vb, s->last_probe_wall_us); break;
-	case COL_LAST_CHANGE: set_time(vb, s->last_change_wall_us); break;
+	case COL_LAST_PROBE: named_set_time(vb, s->last_probe_wall_us); break;
+	case COL_LAST_CHANGE: named_set_time(vb, s->last_change_wall_us); break;
 	case COL_CONSECUTIVE_FAILURES:
-		set_int(vb, ASN_GAUGE, s->track.consecutive_failures);
+		named_set_int(vb, ASN_GAUGE, s->track.consecutive_failures);
 		break;
-	case COL_PROBES: set_int(vb, ASN_COUNTER, s->probes); break;
-	case COL_FAILURES: set_int(vb, ASN_COUNTER, s->failures); break;
-	case COL_EHLO_KEYWORDS: set_string(vb, o->ehlo_keywords); break;
-	case COL_TLS_TIME: set_int(vb, ASN_UNSIGNED, o->tls_us); break;
-	case COL_TLS_VERSION: set_string(vb, o->tls.version); break;
-	case COL_CERT_NOT_AFTER: set_time(vb, o->tls.not_after_wall_us); break;
-	case COL_CERT_DAYS_LEFT: set_int(vb, ASN_INTEGER, o->tls.days_left); break;
-	case COL_DNSBL_LISTINGS: set_int(vb, ASN_GAUGE, s->dnsbl_listings); break;
-	case COL_DNSBL_ZONES: set_string(vb, s->dnsbl_zones); break;
-	case COL_CERT_SUBJECT: set_string(vb, o->tls.subject); break;
-	case COL_CERT_ISSUER: set_string(vb, o->tls.issuer); break;
+	case COL_PROBES: named_set_int(vb, ASN_COUNTER, s->probes); break;
+	case COL_FAILURES: named_set_int(vb, ASN_COUNTER, s->failures); break;
+	case COL_EHLO_KEYWORDS: named_set_string(vb, o->ehlo_keywords); break;
+	case COL_TLS_TIME: named_set_int(vb, ASN_UNSIGNED, o->tls_us); break;
+	case COL_TLS_VERSION: named_set_string(vb, o->tls.version); break;
+	case COL_CERT_NOT_AFTER: named_set_time(vb, o->tls.not_after_wall_us); break;
+	case COL_CERT_DAYS_LEFT: named_set_int(vb, ASN_INTEGER, o->tls.days_left); break;
+	case COL_DNSBL_LISTINGS: named_set_int(vb, ASN_GAUGE, s->dnsbl_listings); break;
+	case COL_DNSBL_ZONES: named_set_string(vb, s->dnsbl_zones); break;
+	case COL_CERT_SUBJECT: named_set_string(vb, o->tls.subject); break;
+	case COL_CERT_ISSUER: named_set_string(vb, o->tls.issuer); break;
 	default: return 0;
 	}
 	return 1;
@@ -163,7 +144,7 @@ static void answer(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *re
 		return;
 	}
 	if (ti->colnum == COL_STORAGE_TYPE || ti->colnum == COL_ROW_STATUS) {
-		set_int(req->requestvb, ASN_INTEGER,
+		named_set_int(req->requestvb, ASN_INTEGER,
 			ti->colnum == COL_STORAGE_TYPE ? t->storage : t->row_status);
 		return;
 	}
@@ -198,52 +179,36 @@ static int handle_server_table(netsnmp_mib_handler *handler,
 
 int server_table_add(struct server_table *st, struct target *t)
 {
-	t->mib_row = named_row_add(st->table, t->cfg.name, t);
+	t->mib_row = named_row_add(st->nt.table, t->cfg.name, t);
 	return t->mib_row ? 0 : -1;
 }
 
 void server_table_remove(struct server_table *st, struct target *t)
 {
-	named_row_remove(st->table, &t->mib_row);
-}
-
-static netsnmp_table_registration_info *table_info(struct server_table *st)
-{
-	return named_table_info(COL_HOST, COL_CERT_ISSUER, &st->columns, served_columns,
-				sizeof(served_columns) / sizeof(served_columns[0]));
+	named_row_remove(st->nt.table, &t->mib_row);
 }
 
 struct server_table *server_table_register(struct store *store)
 {
 	static const oid table_oid[] = { SMTPMON_OID, 1, 2 };
 	struct server_table *st = SNMP_MALLOC_TYPEDEF(struct server_table);
-	netsnmp_table_registration_info *ti;
 
 	if (!st)
 		return NULL;
 	st->store = store;
-	/* The index is kept as an OID only: a varbind list per row costs 1 KiB. */
-	st->table = netsnmp_tdata_create_table("smtpMonServerTable", TDATA_FLAG_NO_STORE_INDEXES);
-	st->reg = netsnmp_create_handler_registration("smtpMonServerTable", handle_server_table,
-						      table_oid, OID_LENGTH(table_oid),
-						      HANDLER_CAN_RWRITE);
-	ti = st->info = table_info(st);
-	if (!st->table || !st->reg || !ti)
+	if (named_table_create(&st->nt, "smtpMonServerTable", table_oid, OID_LENGTH(table_oid),
+			       handle_server_table, HANDLER_CAN_RWRITE, st, COL_HOST,
+			       COL_CERT_ISSUER, served_columns,
+			       sizeof(served_columns) / sizeof(served_columns[0])) != 0)
 		goto fail;
-	st->reg->handler->myvoid = st;
 	for (unsigned i = 0; i < store->count; i++)
 		if (server_table_add(st, store->targets[i]) != 0)
 			goto fail;
-	if (netsnmp_tdata_register(st->reg, st->table, ti) != MIB_REGISTERED_OK) {
-		st->reg = NULL;  /* freed by the failed registration */
+	if (named_table_register(&st->nt) != 0)
 		goto fail;
-	}
 	return st;
 fail:
 	snmp_log(LOG_ERR, "smtpmon: cannot register smtpMonServerTable\n");
-	if (st->reg)
-		netsnmp_handler_registration_free(st->reg);
-	st->reg = NULL;
 	server_table_unregister(st);
 	return NULL;
 }
@@ -255,18 +220,9 @@ void server_table_attach_rows(struct server_table *st, struct rows *rows)
 
 void server_table_unregister(struct server_table *st)
 {
-	netsnmp_tdata_row *row;
-
 	if (!st)
 		return;
 	set_txn_free(st->txn);
-	if (st->reg)
-		netsnmp_unregister_handler(st->reg);
-	if (st->table) {
-		while ((row = netsnmp_tdata_row_first(st->table)) != NULL)
-			netsnmp_tdata_remove_and_delete_row(st->table, row);
-		netsnmp_tdata_delete_table(st->table);
-	}
-	netsnmp_table_registration_info_free(st->info);
+	named_table_free(&st->nt);
 	SNMP_FREE(st);
 }
