@@ -7,221 +7,164 @@
 
 #include <event2/event.h>
 
-#include "line_conn.h"
+#include "mail_session.h"
 #include "monotime.h"
 #include "text.h"
 
 #define POP3_SCAN_MAX 50   /* newest messages looked at in one POP3 session */
+#define LOGOUT_GRACE_US 2000000u
 
-enum mb_stage {
-	MBS_GREETING, MBS_LOGIN, MBS_USER, MBS_PASS, MBS_SELECT, MBS_SEARCH_TOKEN,
-	MBS_SEARCH_MARKER, MBS_STORE, MBS_EXPUNGE, MBS_STAT, MBS_TOP, MBS_DELE, MBS_LOGOUT,
-};
-
-static const char *const stage_names[] = {
-	"greeting", "LOGIN", "USER", "PASS", "SELECT", "SEARCH", "SEARCH", "STORE", "EXPUNGE",
-	"STAT", "TOP", "DELE", "LOGOUT",
+/* The transfers of one look, in order; each one reuses the connection. */
+enum mb_step {
+	MB_FIND,          /* IMAP SEARCH for this check's token */
+	MB_MARKED,        /* IMAP SEARCH for every test message of the check */
+	MB_STORE,         /* IMAP STORE \Deleted */
+	MB_EXPUNGE,
+	MB_LIST,          /* POP3 LIST: how many messages */
+	MB_TOP,           /* POP3 TOP n 0, newest first */
+	MB_DELE,
+	MB_BYE,           /* LOGOUT / QUIT (POP3's commits the deletions) */
 };
 
 struct mailbox_client {
-	struct line_conn *conn;
-	struct event *timer;
+	struct mail_session *s;
+	struct event *later;
 	struct roundtrip_config check;      /* holds the password: wiped on free */
+	char bearer[RT_TOKEN_MAX + 1];      /* wiped on free */
 	char token_needle[96];              /* "smtpmon=NAME=TOKEN" */
 	char marker[64];                    /* "smtpmon=NAME=" */
 	mailbox_done_fn done;
 	void *arg;
-	enum mb_stage stage;
-	char tag[8];                        /* IMAP: the tag of the command out */
-	unsigned ntag;
-	int in_multiline;                   /* POP3: inside a TOP answer */
+	uint64_t deadline_us;
+	enum mb_step step;
 	int found;
 	unsigned nums[IMAP_SEARCH_MAX], nnums;   /* the test messages to delete */
-	unsigned top_next, top_last;        /* POP3: the next message to look at */
-	unsigned deleting;                  /* POP3: DELE sent for nums[0..deleting) */
+	unsigned top_next, top_last, deleting;
 	struct mailbox_outcome out;
 };
 
 static void client_free(struct mailbox_client *c)
 {
-	line_conn_close(c->conn);
-	if (c->timer)
-		event_free(c->timer);
-	explicit_bzero(&c->check, sizeof(c->check));
+	mail_session_close(c->s);
+	if (c->later)
+		event_free(c->later);
+	explicit_bzero(c, sizeof(*c));
 	free(c);
-}
-
-/* The session is over: no more callbacks; the owner frees C. */
-static void hang_up(struct mailbox_client *c)
-{
-	line_conn_close(c->conn);
-	c->conn = NULL;
-	evtimer_del(c->timer);
-}
-
-/* A server's text may echo what we sent: the password never goes further. */
-static void redact(char *text, const char *secret)
-{
-	size_t n = strlen(secret);
-	char *p;
-
-	while (n && (p = strstr(text, secret)) != NULL)
-		memset(p, '*', n);
-}
-
-static void send_logout(struct mailbox_client *c)
-{
-	struct timeval grace = { 1, 0 };
-
-	c->stage = MBS_LOGOUT;
-	if (c->check.proto == MAILBOX_IMAP)
-		line_conn_send(c->conn, "z LOGOUT\r\n", 10);
-	else
-		line_conn_send(c->conn, "QUIT\r\n", 6);
-	evtimer_add(c->timer, &grace);
 }
 
 static void decide(struct mailbox_client *c, enum mailbox_verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Hands the verdict over; a polite logout follows unless the session broke. */
+/* Hands the verdict over once; the session may go on with a logout. */
 static void decide(struct mailbox_client *c, enum mailbox_verdict v, const char *fmt, ...)
 {
-	char text[2 * MAILBOX_LINE_MAX];
+	char text[2 * MAIL_TEXT_MAX];
 	mailbox_done_fn done = c->done;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	redact(text, c->check.password);
 	text_clean(c->out.error, sizeof(c->out.error), text, strlen(text));
 	c->out.verdict = v;
 	c->done = NULL;
 	if (done)
 		done(&c->out, c->arg);
-	if (v == MB_UNREACHABLE || c->stage == MBS_GREETING || c->stage == MBS_LOGOUT)
-		hang_up(c);
-	else
-		send_logout(c);
 }
 
-static void send_cmd(struct mailbox_client *c, enum mb_stage stage, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void on_step(void *arg, const struct mail_outcome *o);
+static void on_line(void *arg, const char *line, size_t len);
 
-/* IMAP commands get a fresh tag; POP3 ones go as they are. */
-static void send_cmd(struct mailbox_client *c, enum mb_stage stage, const char *fmt, ...)
+static void step(struct mailbox_client *c, enum mb_step st, const char *custom, int nobody)
 {
-	char buf[1200];
-	size_t n = 0;
-	va_list ap;
-	int k;
+	CURL *e = mail_session_easy(c->s);
+	char url[RT_URL_MAX + 64];
+	c->step = st;
+	mail_session_url(c->s, c->check.proto == MAILBOX_IMAP ? "INBOX" : "", url, sizeof(url));
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, custom);
+	curl_easy_setopt(e, CURLOPT_NOBODY, nobody ? 1L : 0L);
+	if (mail_session_run(c->s, c->deadline_us, on_line, on_step, c) != 0)
+		decide(c, MB_UNREACHABLE, "internal error: out of memory");
+}
 
-	if (c->check.proto == MAILBOX_IMAP) {
-		snprintf(c->tag, sizeof(c->tag), "a%u", ++c->ntag % 100000);
-		n = (size_t)snprintf(buf, sizeof(buf), "%s ", c->tag);
-	}
-	va_start(ap, fmt);
-	k = vsnprintf(buf + n, sizeof(buf) - n - 2, fmt, ap);
-	va_end(ap);
-	if (k > 0 && (size_t)k < sizeof(buf) - n - 2)
-		n += (size_t)k;
-	memcpy(buf + n, "\r\n", 2);
-	line_conn_send(c->conn, buf, n + 2);
-	explicit_bzero(buf, sizeof(buf));   /* it may have held the password */
-	c->stage = stage;
+static void say_goodbye(struct mailbox_client *c)
+{
+	uint64_t deadline = monotime_us() + LOGOUT_GRACE_US;
+
+	c->step = MB_BYE;
+	if (deadline > c->deadline_us)
+		deadline = c->deadline_us;
+	if (mail_session_goodbye(c->s, deadline, on_step, c) != 0 && c->done)
+		decide(c, MB_UNREACHABLE, "%s: the connection was lost before QUIT",
+		       c->check.proto == MAILBOX_IMAP ? "IMAP" : "POP3");
 }
 
 /* --- IMAP4rev1 ------------------------------------------------------------- */
 
-static void imap_login(struct mailbox_client *c)
+static void imap_search(struct mailbox_client *c, enum mb_step st, const char *needle)
 {
-	char user[2 * RT_CRED_MAX + 3], pass[2 * RT_CRED_MAX + 3];
+	char quoted[200], cmd[256];
 
-	if (imap_quote(user, sizeof(user), c->check.user) == 0 &&
-	    imap_quote(pass, sizeof(pass), c->check.password) == 0)
-		send_cmd(c, MBS_LOGIN, "LOGIN %s %s", user, pass);
-	else
-		decide(c, MB_LOGIN_FAILED, "IMAP LOGIN: the credentials cannot be quoted");
-	explicit_bzero(pass, sizeof(pass));
+	imap_quote(quoted, sizeof(quoted), needle);
+	snprintf(cmd, sizeof(cmd), "SEARCH HEADER Message-ID %s", quoted);
+	step(c, st, cmd, 0);
 }
 
 /* "3,7,9": the sequence set of the messages to delete. */
-static void sequence_set(const struct mailbox_client *c, char *out, size_t size)
+static void imap_store(struct mailbox_client *c)
 {
-	size_t len = 0;
+	char cmd[IMAP_SEARCH_MAX * 11 + 64];
+	size_t len = (size_t)snprintf(cmd, sizeof(cmd), "STORE ");
 
-	out[0] = '\0';
-	for (unsigned i = 0; i < c->nnums && len + 12 < size; i++)
-		len += (size_t)snprintf(out + len, size - len, "%s%u", i ? "," : "", c->nums[i]);
-}
-
-static void imap_searched(struct mailbox_client *c)
-{
-	char set[IMAP_SEARCH_MAX * 11 + 1];
-
-	if (c->stage == MBS_SEARCH_TOKEN && !c->found) {
-		decide(c, MB_NOT_FOUND, "IMAP: the test message is not there yet");
-	} else if (c->stage == MBS_SEARCH_TOKEN) {
-		send_cmd(c, MBS_SEARCH_MARKER, "SEARCH HEADER Message-ID \"%s\"", c->marker);
-	} else {
-		sequence_set(c, set, sizeof(set));
-		send_cmd(c, MBS_STORE, "STORE %s +FLAGS.SILENT (\\Deleted)", set);
-	}
-}
-
-/* The tagged answer to the command out: the next step. */
-static void imap_tagged_ok(struct mailbox_client *c)
-{
-	switch (c->stage) {
-	case MBS_LOGIN: send_cmd(c, MBS_SELECT, "SELECT INBOX"); break;
-	case MBS_SELECT:
-		send_cmd(c, MBS_SEARCH_TOKEN, "SEARCH HEADER Message-ID \"%s\"", c->token_needle);
-		break;
-	case MBS_SEARCH_TOKEN: case MBS_SEARCH_MARKER: imap_searched(c); break;
-	case MBS_STORE: send_cmd(c, MBS_EXPUNGE, "EXPUNGE"); break;
-	case MBS_EXPUNGE:
-		c->out.deleted = c->nnums;
-		decide(c, MB_FOUND, "%s", "");
-		break;
-	default: break;
-	}
-}
-
-static void imap_search_result(struct mailbox_client *c, const struct imap_line *l)
-{
-	if (c->stage == MBS_SEARCH_TOKEN && l->nnums && !c->found) {
-		c->found = 1;
-		c->out.seen_us = monotime_us();
-	} else if (c->stage == MBS_SEARCH_MARKER) {
-		memcpy(c->nums, l->nums, sizeof(c->nums));
-		c->nnums = l->nnums;
-	}
+	for (unsigned i = 0; i < c->nnums && len + 12 < sizeof(cmd); i++)
+		len += (size_t)snprintf(cmd + len, sizeof(cmd) - len, "%s%u", i ? "," : "",
+					c->nums[i]);
+	snprintf(cmd + len, sizeof(cmd) - len, " +FLAGS.SILENT (\\Deleted)");
+	step(c, MB_STORE, cmd, 0);
 }
 
 static void imap_line(struct mailbox_client *c, const char *line, size_t len)
 {
 	struct imap_line l;
 
-	imap_parse_line(line, len, c->tag[0] ? c->tag : "*", &l);
-	if (c->stage == MBS_LOGOUT) {
-		if (l.kind == IMAP_TAGGED_OK || l.kind == IMAP_INVALID)
-			hang_up(c);
+	imap_parse_line(line, len, "*", &l);
+	if (l.kind != IMAP_SEARCH)
 		return;
+	if (c->step == MB_FIND && l.nnums && !c->found) {
+		c->found = 1;
+		c->out.seen_us = monotime_us();
+	} else if (c->step == MB_MARKED) {
+		memcpy(c->nums, l.nums, sizeof(c->nums));
+		c->nnums = l.nnums;
 	}
-	if (c->stage == MBS_GREETING && l.kind == IMAP_GREETING_OK)
-		imap_login(c);
-	else if (l.kind == IMAP_SEARCH)
-		imap_search_result(c, &l);
-	else if (l.kind == IMAP_TAGGED_OK)
-		imap_tagged_ok(c);
-	else if (l.kind == IMAP_TAGGED_NO && c->stage == MBS_LOGIN)
-		decide(c, MB_LOGIN_FAILED, "IMAP LOGIN: the server refused the credentials: %s",
-		       l.text);
-	else if (l.kind == IMAP_TAGGED_NO || l.kind == IMAP_TAGGED_BAD || l.kind == IMAP_BYE ||
-		 l.kind == IMAP_INVALID || l.kind == IMAP_CONTINUE || c->stage == MBS_GREETING)
-		decide(c, MB_UNREACHABLE, "IMAP %s: unexpected answer: %.200s",
-		       stage_names[c->stage], line);
+}
+
+static void imap_next(struct mailbox_client *c)
+{
+	switch (c->step) {
+	case MB_FIND:
+		if (!c->found) {
+			decide(c, MB_NOT_FOUND, "IMAP: the test message is not there yet");
+			say_goodbye(c);
+		} else {
+			imap_search(c, MB_MARKED, c->marker);
+		}
+		break;
+	case MB_MARKED:
+		if (c->nnums)
+			imap_store(c);
+		else
+			step(c, MB_EXPUNGE, "EXPUNGE", 0);
+		break;
+	case MB_STORE: step(c, MB_EXPUNGE, "EXPUNGE", 0); break;
+	case MB_EXPUNGE:
+		c->out.deleted = c->nnums;
+		decide(c, MB_FOUND, "%s", "");
+		say_goodbye(c);
+		break;
+	default: break;
+	}
 }
 
 /* --- POP3 -------------------------------------------------------------------- */
@@ -230,34 +173,29 @@ static void imap_line(struct mailbox_client *c, const char *line, size_t len)
  * the scan: delete what was found, or say it is not there. */
 static void pop3_next_top(struct mailbox_client *c)
 {
+	char cmd[32];
+
 	if (c->top_next >= c->top_last && c->top_next > 0) {
-		send_cmd(c, MBS_TOP, "TOP %u 0", c->top_next--);
+		snprintf(cmd, sizeof(cmd), "TOP %u 0", c->top_next--);
+		step(c, MB_TOP, cmd, 0);
 	} else if (!c->found) {
 		decide(c, MB_NOT_FOUND, "POP3: the test message is not there yet");
+		say_goodbye(c);
 	} else {
 		c->deleting = 0;
-		send_cmd(c, MBS_DELE, "DELE %u", c->nums[c->deleting++]);
+		snprintf(cmd, sizeof(cmd), "DELE %u", c->nums[c->deleting++]);
+		step(c, MB_DELE, cmd, 1);
 	}
 }
 
-static void pop3_stat(struct mailbox_client *c, const char *line, size_t len)
+static void pop3_line(struct mailbox_client *c, const char *line, size_t len)
 {
-	unsigned count = len > 4 ? pop3_message_number(line + 4, len - 4) : 0;
+	unsigned msg = c->top_next + 1, n;
 
-	if (len > 4 && line[4] == '0' && (len == 5 || line[5] == ' '))
-		count = 0;
-	else if (!count)
-		return (void)decide(c, MB_UNREACHABLE, "POP3 STAT: unexpected answer: %.200s", line);
-	c->top_next = count;
-	c->top_last = count > POP3_SCAN_MAX ? count - POP3_SCAN_MAX + 1 : 1;
-	pop3_next_top(c);
-}
-
-/* A header line of the message whose TOP is being read. */
-static void pop3_header(struct mailbox_client *c, const char *line, size_t len)
-{
-	unsigned msg = c->top_next + 1;
-
+	if (c->step == MB_LIST && (n = pop3_message_number(line, len)) > c->top_next)
+		c->top_next = n;
+	if (c->step != MB_TOP)
+		return;
 	if (header_message_id_has(line, len, c->token_needle) && !c->found) {
 		c->found = 1;
 		c->out.seen_us = monotime_us();
@@ -267,58 +205,27 @@ static void pop3_header(struct mailbox_client *c, const char *line, size_t len)
 		c->nums[c->nnums++] = msg;
 }
 
-static void pop3_ok(struct mailbox_client *c, const char *line, size_t len)
+static void pop3_next(struct mailbox_client *c)
 {
-	char user[RT_CRED_MAX + 1];
+	char cmd[32];
 
-	switch (c->stage) {
-	case MBS_GREETING:
-		snprintf(user, sizeof(user), "%s", c->check.user);
-		send_cmd(c, MBS_USER, "USER %s", user);
+	switch (c->step) {
+	case MB_LIST:
+		c->top_last = c->top_next > POP3_SCAN_MAX ? c->top_next - POP3_SCAN_MAX + 1 : 1;
+		pop3_next_top(c);
 		break;
-	case MBS_USER: send_cmd(c, MBS_PASS, "PASS %s", c->check.password); break;
-	case MBS_PASS: send_cmd(c, MBS_STAT, "STAT"); break;
-	case MBS_STAT: pop3_stat(c, line, len); break;
-	case MBS_TOP: c->in_multiline = 1; break;
-	case MBS_DELE:
+	case MB_TOP: pop3_next_top(c); break;
+	case MB_DELE:
 		if (c->deleting < c->nnums) {
-			send_cmd(c, MBS_DELE, "DELE %u", c->nums[c->deleting++]);
+			snprintf(cmd, sizeof(cmd), "DELE %u", c->nums[c->deleting++]);
+			step(c, MB_DELE, cmd, 1);
 		} else {
 			c->out.deleted = c->nnums;
-			send_cmd(c, MBS_LOGOUT, "QUIT");   /* QUIT commits the deletions */
+			say_goodbye(c);          /* QUIT commits the deletions */
 		}
 		break;
 	default: break;
 	}
-}
-
-static void pop3_line(struct mailbox_client *c, const char *line, size_t len)
-{
-	const char *data;
-	size_t dlen;
-	enum pop3_kind k;
-
-	if (c->in_multiline) {
-		if (pop3_multiline_end(line, len, &data, &dlen) == 1) {
-			c->in_multiline = 0;
-			pop3_next_top(c);
-		} else
-			pop3_header(c, data, dlen);
-		return;
-	}
-	k = pop3_status(line, len);
-	if (c->stage == MBS_LOGOUT && c->deleting && c->out.deleted && k == POP3_OK)
-		decide(c, MB_FOUND, "%s", "");      /* the deletions are done */
-	else if (c->stage == MBS_LOGOUT)
-		hang_up(c);
-	else if (k == POP3_OK)
-		pop3_ok(c, line, len);
-	else if (k == POP3_ERR && (c->stage == MBS_USER || c->stage == MBS_PASS))
-		decide(c, MB_LOGIN_FAILED, "POP3 %s: the server refused the credentials: %.200s",
-		       stage_names[c->stage], line);
-	else
-		decide(c, MB_UNREACHABLE, "POP3 %s: unexpected answer: %.200s",
-		       stage_names[c->stage], line);
 }
 
 /* --- the session ------------------------------------------------------------ */
@@ -333,37 +240,82 @@ static void on_line(void *arg, const char *line, size_t len)
 		pop3_line(c, line, len);
 }
 
-static void on_ready(void *arg)
+static void failed(struct mailbox_client *c, const struct mail_outcome *o)
 {
-	(void)arg;   /* the server speaks first */
+	enum mailbox_verdict v = o->failure == MAIL_LOGIN ? MB_LOGIN_FAILED :
+				 o->failure == MAIL_CERT ? MB_CERT_INVALID : MB_UNREACHABLE;
+
+	decide(c, v, "%s", o->text);   /* curl has dropped the connection: no goodbye */
 }
 
-static void on_failed(void *arg, enum line_conn_error err, const char *why)
+static void on_step(void *arg, const struct mail_outcome *o)
 {
 	struct mailbox_client *c = arg;
 
-	(void)err;
-	if (c->stage == MBS_LOGOUT && !c->done) {
-		hang_up(c);
+	if (c->step == MB_BYE) {
+		if (c->done && c->deleting && o->failure == MAIL_OK)
+			decide(c, MB_FOUND, "%s", "");          /* the deletions are done */
+		else if (c->done)
+			decide(c, MB_UNREACHABLE, "%s", o->text[0] ? o->text : "POP3 QUIT: failed");
 		return;
 	}
-	decide(c, MB_UNREACHABLE, "%s %s: %s", c->check.proto == MAILBOX_IMAP ? "IMAP" : "POP3",
-	       stage_names[c->stage], why);
+	if (o->failure != MAIL_OK)
+		failed(c, o);
+	else if (c->check.proto == MAILBOX_IMAP)
+		imap_next(c);
+	else
+		pop3_next(c);
 }
 
-static const struct line_conn_ops ops = { on_ready, on_line, on_failed };
-
-static void on_timer(evutil_socket_t fd, short what, void *arg)
+static void on_later(evutil_socket_t fd, short what, void *arg)
 {
 	struct mailbox_client *c = arg;
 
 	(void)fd;
 	(void)what;
-	if (!c->done)
-		hang_up(c);   /* the logout's grace is over */
-	else
-		decide(c, MB_UNREACHABLE, "%s %s: no answer in time",
-		       c->check.proto == MAILBOX_IMAP ? "IMAP" : "POP3", stage_names[c->stage]);
+	decide(c, MB_LOGIN_FAILED, "%s", c->out.error);
+}
+
+/* The bearer token as the file holds it now (tokens expire): 0, or -1
+ * with the reason in the outcome. */
+static int read_bearer(struct mailbox_client *c)
+{
+	char err[MAIL_TEXT_MAX + 1];
+
+	if (!c->check.token_file[0])
+		return 0;
+	if (roundtrip_read_token(c->check.token_file, c->bearer, sizeof(c->bearer), err,
+				 sizeof(err)) == 0)
+		return 0;
+	snprintf(c->out.error, sizeof(c->out.error), "%s", err);
+	return -1;
+}
+
+static int set_credentials(struct mailbox_client *c)
+{
+	CURL *e = mail_session_easy(c->s);
+
+	if (curl_easy_setopt(e, CURLOPT_USERNAME, c->check.user) != CURLE_OK)
+		return -1;
+	if (c->bearer[0])
+		return curl_easy_setopt(e, CURLOPT_XOAUTH2_BEARER, c->bearer) == CURLE_OK ? 0 : -1;
+	return curl_easy_setopt(e, CURLOPT_PASSWORD, c->check.password) == CURLE_OK ? 0 : -1;
+}
+
+static struct mail_session *open_session(struct mailbox_client *c, struct event_base *base,
+					 struct evdns_base *dns, SSL_CTX *tls)
+{
+	struct mail_endpoint ep;
+	const char *secrets[] = { c->check.password, c->bearer, NULL };
+
+	memset(&ep, 0, sizeof(ep));
+	ep.proto = c->check.proto == MAILBOX_IMAP ? MAIL_IMAP : MAIL_POP3;
+	ep.implicit_tls = c->check.mailbox_tls;
+	ep.starttls = c->check.mailbox_starttls;
+	ep.verify = c->check.verify_cert;
+	snprintf(ep.host, sizeof(ep.host), "%s", c->check.host);
+	ep.port = c->check.port;
+	return mail_session_new(base, dns, tls, &ep, secrets);
 }
 
 struct mailbox_client *mailbox_look(struct event_base *base, struct evdns_base *dns,
@@ -372,7 +324,7 @@ struct mailbox_client *mailbox_look(struct event_base *base, struct evdns_base *
 				    mailbox_done_fn done, void *arg)
 {
 	struct mailbox_client *c = calloc(1, sizeof(*c));
-	struct timeval deadline = { (time_t)timeout_s, 0 };
+	int unreadable;
 
 	if (!c)
 		return NULL;
@@ -381,16 +333,23 @@ struct mailbox_client *mailbox_look(struct event_base *base, struct evdns_base *
 	snprintf(c->token_needle, sizeof(c->token_needle), "%s%s", c->marker, token);
 	c->done = done;
 	c->arg = arg;
-	c->stage = MBS_GREETING;
-	c->timer = evtimer_new(base, on_timer, c);
-	if (c->timer)
-		c->conn = line_conn_open(base, dns, tls, check->host, check->port,
-					 check->mailbox_tls, MAILBOX_LINE_MAX, &ops, c);
-	if (!c->conn) {
+	c->deadline_us = monotime_us() + (uint64_t)timeout_s * 1000000u;
+	c->later = evtimer_new(base, on_later, c);
+	unreadable = read_bearer(c);
+	c->s = open_session(c, base, dns, tls);
+	if (!c->later || !c->s || set_credentials(c) != 0) {
 		client_free(c);
 		return NULL;
 	}
-	evtimer_add(c->timer, &deadline);
+	if (unreadable) {                       /* told from the loop, never in this call */
+		struct timeval now = { 0, 0 };
+
+		evtimer_add(c->later, &now);
+	} else if (check->proto == MAILBOX_IMAP) {
+		imap_search(c, MB_FIND, c->token_needle);
+	} else {
+		step(c, MB_LIST, NULL, 0);
+	}
 	return c;
 }
 

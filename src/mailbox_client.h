@@ -1,8 +1,9 @@
-/* One look into the check's mailbox, non-blocking on the probe thread's
- * loop: log in (IMAP4rev1 LOGIN or POP3 USER/PASS), look for the test
- * message by its token (IMAP SEARCH HEADER, POP3 STAT and TOP), and when it
- * is there delete it with every older test message of the same check
- * (left over from a crash or a timeout); then log out. */
+/* One look into the check's mailbox over a verified mail_session (libcurl
+ * on the probe thread's loop): log in (SASL, IMAP LOGIN or POP3 USER/PASS,
+ * or a bearer token), look for the test message by its token (IMAP SEARCH
+ * HEADER, POP3 LIST and TOP), and when it is there delete it with every
+ * older test message of the same check (left over from a crash or a
+ * timeout); then log out. */
 #ifndef SMTPMON_MAILBOX_CLIENT_H
 #define SMTPMON_MAILBOX_CLIENT_H
 
@@ -23,6 +24,7 @@ enum mailbox_verdict {
 	MB_NOT_FOUND,      /* not yet */
 	MB_UNREACHABLE,    /* connect, TLS, a server error or no answer in time */
 	MB_LOGIN_FAILED,   /* the server refused the credentials */
+	MB_CERT_INVALID,   /* its certificate did not verify: no credential was sent */
 };
 
 struct mailbox_outcome {
@@ -35,7 +37,8 @@ struct mailbox_outcome {
 typedef void (*mailbox_done_fn)(const struct mailbox_outcome *o, void *arg);
 
 /* Looks for TOKEN in the mailbox of CHECK (copied); the whole session
- * must end within TIMEOUT_S. DONE runs once, from the loop, and must not
+ * must end within TIMEOUT_S. TLS is the probe thread's TLS (its trust
+ * store verifies the server). DONE runs once, from the loop, and must not
  * free the handle: the logout may still be on its way. NULL when out of
  * memory. */
 struct mailbox_client *mailbox_look(struct event_base *base, struct evdns_base *dns,

@@ -41,13 +41,13 @@ size_t roundtrip_message(char *out, size_t size, const char *name, const char *f
 
 	rfc5322_date(wall_us, date, sizeof(date));
 	roundtrip_marker(name, marker, sizeof(marker));
-	/* No line starts with '.', so nothing needs dot-stuffing. */
+	/* No line starts with '.'; the client ends DATA with CRLF.CRLF itself. */
 	n = snprintf(out, size,
 		     "From: <%s>\r\nTo: <%s>\r\nSubject: smtpmon round trip %s %s\r\n"
 		     "Date: %s\r\nMessage-ID: <%s%s@%s>\r\nMIME-Version: 1.0\r\n"
 		     "Content-Type: text/plain; charset=us-ascii\r\nAuto-Submitted: auto-generated\r\n"
 		     "\r\nThis message tests that mail sent through this server is delivered.\r\n"
-		     "smtpmon deletes it when it arrives.\r\n.\r\n",
+		     "smtpmon deletes it when it arrives.\r\n",
 		     from, to, name, token, date, marker, token, domain);
 	return n > 0 && (size_t)n < size ? (size_t)n : 0;
 }

@@ -19,7 +19,8 @@ void roundtrip_token_format(const unsigned char raw[16], char out[RT_TOKEN_LEN +
  * marker never matches another's. */
 void roundtrip_marker(const char *name, char *out, size_t size);
 
-/* The whole message, headers and body, dot-stuffed, ending in CRLF.CRLF.
+/* The whole message, headers and body, ending in CRLF (no line starts
+ * with a dot; the SMTP client adds the final ".").
  * Returns its length, or 0 if SIZE is too small. */
 size_t roundtrip_message(char *out, size_t size, const char *name, const char *from,
 			 const char *to, const char *token, const char *domain,

@@ -9,6 +9,7 @@
 #include <event2/event.h>
 
 #include "loop_commands.h"
+#include "mail_session.h"
 #include "mail_submit.h"
 #include "mailbox_client.h"
 #include "monotime.h"
@@ -175,6 +176,7 @@ static void on_looked(const struct mailbox_outcome *o, void *arg)
 		break;
 	case MB_NOT_FOUND: look_again(r); break;
 	case MB_LOGIN_FAILED: record(r, RT_MAILBOX_LOGIN_FAILED, o->error, 0); break;
+	case MB_CERT_INVALID: record(r, RT_CERT_INVALID, o->error, 0); break;
 	case MB_UNREACHABLE:
 		if (monotime_us() >= r->deadline_us)
 			record(r, RT_DELIVERY_TIMEOUT, o->error, 0);
@@ -354,10 +356,14 @@ struct roundtrips *roundtrips_new(struct event_base *base, struct evdns_base *dn
 				  struct notify_queue *notes, struct notify_queue *activity,
 				  const char *helo)
 {
-	struct roundtrips *set = calloc(1, sizeof(*set));
+	struct roundtrips *set;
 
-	if (!set)
+	if (mail_session_global_init() != 0)
 		return NULL;
+	if (!(set = calloc(1, sizeof(*set)))) {
+		mail_session_global_cleanup();
+		return NULL;
+	}
 	pthread_mutex_init(&set->lock, NULL);
 	set->base = base;
 	set->dns = dns;
@@ -459,4 +465,5 @@ void roundtrips_free(struct roundtrips *set)
 		event_base_loop(set->base, EVLOOP_NONBLOCK);
 	pthread_mutex_destroy(&set->lock);
 	free(set);
+	mail_session_global_cleanup();
 }

@@ -1,10 +1,12 @@
 #include "roundtrip_config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define RT_INTERVAL_DEFAULT 300
 #define RT_TIMEOUT_DEFAULT 120
@@ -18,6 +20,17 @@ static int cred_valid(const char *s, int allow_space)
 		return 0;
 	for (; *s; s++)
 		if ((unsigned char)*s > 0x7e || (unsigned char)*s < (allow_space ? 0x20 : 0x21))
+			return 0;
+	return 1;
+}
+
+/* A bearer token: printable, no spaces, up to MAX. */
+static int cred_valid_len(const char *s, size_t max)
+{
+	if (strlen(s) > max)
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s > 0x7e || (unsigned char)*s < 0x21)
 			return 0;
 	return 1;
 }
@@ -122,6 +135,37 @@ static int set_address(char *dst, const char *v, const char *key, char *err, siz
 	return 0;
 }
 
+static int set_path(char *dst, const char *v, const char *key, char *err, size_t errlen)
+{
+	if (v[0] != '/' || strlen(v) > RT_PATH_MAX) {
+		snprintf(err, errlen, "%s: expected an absolute path", key);
+		return -1;
+	}
+	strcpy(dst, v);
+	return 0;
+}
+
+static int set_mailbox_tls(struct roundtrip_config *rc, const char *v, char *err, size_t errlen)
+{
+	if (strcmp(v, "starttls") != 0) {
+		snprintf(err, errlen, "mailboxTls: expected starttls (imaps:// and pop3s:// are "
+			 "implicit TLS)");
+		return -1;
+	}
+	rc->mailbox_starttls = 1;
+	return 0;
+}
+
+static int set_verify(struct roundtrip_config *rc, const char *v, char *err, size_t errlen)
+{
+	if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0) {
+		snprintf(err, errlen, "verifyCert: expected yes or no");
+		return -1;
+	}
+	rc->verify_cert = strcmp(v, "yes") == 0;
+	return 0;
+}
+
 /* One key=value; values of secret keys are never quoted back. */
 static int parse_key(struct roundtrip_config *rc, const char *key, const char *v,
 		     char *err, size_t errlen)
@@ -138,14 +182,16 @@ static int parse_key(struct roundtrip_config *rc, const char *key, const char *v
 		return set_cred(rc->smtp_user, v, key, err, errlen);
 	if (strcmp(key, "smtpPassword") == 0)
 		return set_cred(rc->smtp_password, v, key, err, errlen);
-	if (strcmp(key, "passwordFile") == 0) {
-		if (v[0] != '/' || strlen(v) >= sizeof(rc->password_file)) {
-			snprintf(err, errlen, "passwordFile: expected an absolute path");
-			return -1;
-		}
-		strcpy(rc->password_file, v);
-		return 0;
-	}
+	if (strcmp(key, "passwordFile") == 0)
+		return set_path(rc->password_file, v, key, err, errlen);
+	if (strcmp(key, "tokenFile") == 0)
+		return set_path(rc->token_file, v, key, err, errlen);
+	if (strcmp(key, "smtpTokenFile") == 0)
+		return set_path(rc->smtp_token_file, v, key, err, errlen);
+	if (strcmp(key, "mailboxTls") == 0)
+		return set_mailbox_tls(rc, v, err, errlen);
+	if (strcmp(key, "verifyCert") == 0)
+		return set_verify(rc, v, err, errlen);
 	if (strcmp(key, "interval") == 0 && target_parse_u32(v, 1, 86400, &rc->interval_s) == 0)
 		return 0;
 	if (strcmp(key, "timeout") == 0 && target_parse_u32(v, 1, 3600, &rc->timeout_s) == 0)
@@ -185,16 +231,28 @@ static int check_complete(struct roundtrip_config *rc, char *err, size_t errlen)
 		snprintf(err, errlen, "from= and to= are required");
 		return -1;
 	}
-	if (rc->password[0] && rc->password_file[0]) {
-		snprintf(err, errlen, "password= and passwordFile= exclude each other");
+	if (!!rc->password[0] + !!rc->password_file[0] + !!rc->token_file[0] != 1) {
+		snprintf(err, errlen, "one of password=, passwordFile= or tokenFile= is required");
 		return -1;
 	}
-	if (!rc->password[0] && !rc->password_file[0]) {
-		snprintf(err, errlen, "password= or passwordFile= is required");
+	if (rc->smtp_password[0] && rc->smtp_token_file[0]) {
+		snprintf(err, errlen, "smtpPassword= and smtpTokenFile= exclude each other");
 		return -1;
 	}
-	if (!rc->smtp_user[0] != !rc->smtp_password[0]) {
-		snprintf(err, errlen, "smtpUser= and smtpPassword= go together");
+	if (!rc->smtp_user[0] != !(rc->smtp_password[0] || rc->smtp_token_file[0])) {
+		snprintf(err, errlen, "smtpUser= goes with smtpPassword= or smtpTokenFile=");
+		return -1;
+	}
+	if (rc->mailbox_tls && rc->mailbox_starttls) {
+		snprintf(err, errlen, "mailboxTls=starttls is for imap:// and pop3://; imaps:// and "
+			 "pop3s:// are TLS from the start");
+		return -1;
+	}
+	if (!rc->mailbox_tls && !rc->mailbox_starttls) {
+		snprintf(err, errlen, "%s:// would send the credentials in clear text: use "
+			 "%ss:// or add mailboxTls=starttls",
+			 rc->proto == MAILBOX_IMAP ? "imap" : "pop3",
+			 rc->proto == MAILBOX_IMAP ? "imap" : "pop3");
 		return -1;
 	}
 	if (!rc->user[0])
@@ -208,6 +266,7 @@ static void defaults(struct roundtrip_config *rc)
 	rc->interval_s = RT_INTERVAL_DEFAULT;
 	rc->timeout_s = RT_TIMEOUT_DEFAULT;
 	rc->fail_threshold = RT_FAIL_THRESHOLD_DEFAULT;
+	rc->verify_cert = 1;
 }
 
 int roundtrip_parse(const char *args, struct roundtrip_config *rc, char *err, size_t errlen)
@@ -275,6 +334,30 @@ int roundtrip_read_password_file(struct roundtrip_config *rc, char *err, size_t 
 	}
 	strcpy(rc->password, buf);
 	explicit_bzero(buf, sizeof(buf));
+	return 0;
+}
+
+int roundtrip_read_token(const char *path, char *out, size_t size, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "tokenFile %s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = read(fd, out, size - 1);
+	close(fd);
+	if (n < 0)
+		n = 0;
+	out[n] = '\0';
+	out[strcspn(out, "\r\n")] = '\0';
+	if (!out[0] || !cred_valid_len(out, size - 1)) {
+		explicit_bzero(out, size);
+		snprintf(err, errlen, "tokenFile %s: its first line must hold the bearer token "
+			 "(printable characters, no spaces)", path);
+		return -1;
+	}
 	return 0;
 }
 

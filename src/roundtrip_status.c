@@ -29,7 +29,8 @@ const char *roundtrip_result_name(enum roundtrip_result r)
 	static const char *const names[] = {
 		"?", "none", "ok", "sendFailed", "smtpAuthFailed", "messageRejected",
 		"mailboxUnreachable", "mailboxLoginFailed", "deliveryTimeout", "internalError",
+		"certInvalid",
 	};
 
-	return r >= RT_NONE && r <= RT_INTERNAL_ERROR ? names[r] : "?";
+	return r >= RT_NONE && r <= RT_CERT_INVALID ? names[r] : "?";
 }

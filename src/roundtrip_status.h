@@ -18,6 +18,7 @@ enum roundtrip_result {
 	RT_MAILBOX_LOGIN_FAILED = 7,
 	RT_DELIVERY_TIMEOUT = 8,
 	RT_INTERNAL_ERROR = 9,
+	RT_CERT_INVALID = 10,      /* a server's certificate did not verify: no credential sent */
 };
 
 /* Values are the sub-identifiers of the MIB's notifications. */

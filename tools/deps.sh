@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
 	build-essential autoconf automake libtool pkg-config
-	libsnmp-dev libevent-dev libssl-dev libcmocka-dev
+	libsnmp-dev libevent-dev libssl-dev libcurl4-openssl-dev libcmocka-dev
 	snmp snmpd snmptrapd smitools
 	exim4-daemon-light openssl python3 valgrind procps groff-base dnsmasq-base
 	clang libclang-rt-14-dev
@@ -14,7 +14,7 @@ packages=(
 )
 if [ "${1:-}" = "--demo" ]; then
 	packages=(build-essential autoconf automake libtool pkg-config
-		libsnmp-dev libevent-dev libssl-dev snmp snmpd smitools
+		libsnmp-dev libevent-dev libssl-dev libcurl4-openssl-dev snmp snmpd smitools
 		exim4-daemon-light python3 procps)
 fi
 

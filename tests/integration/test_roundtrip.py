@@ -28,7 +28,7 @@ RT_COLUMNS = {2: "Server", 3: "Mailbox", 4: "Status", 5: "LastResult", 6: "LastE
               11: "Failures"}
 RT_RESULT = {"none": 1, "ok": 2, "sendFailed": 3, "smtpAuthFailed": 4, "messageRejected": 5,
              "mailboxUnreachable": 6, "mailboxLoginFailed": 7, "deliveryTimeout": 8,
-             "internalError": 9}
+             "internalError": 9, "certInvalid": 10}
 FAILED = ROOT + ".0.6"
 RECOVERED = ROOT + ".0.7"
 
@@ -76,7 +76,8 @@ def _prepare():
     stuck = exim.start(os.path.join(stack.dir, "exim-stuck"), group=stack.group,
                        mail_root=mail_root, freeze_file=freeze)
     exim._make_searchable(mail_root, uid, gid)
-    imap_cert = ca.issue("imap", "imap.smtpmon.test")
+    # Verified by name or address, never skipped: the CA is smtpMonCaFile.
+    imap_cert = ca.issue("imap", "imap.smtpmon.test", sans=["imap.smtpmon.test", "IP:127.0.0.1"])
     imap = dovecot.start(os.path.join(stack.dir, "dovecot"), mail_root, SECRETS, stack.group,
                          tls=imap_cert)
     # What a crash leaves behind, and a user's own mail that must stay.
@@ -86,9 +87,11 @@ def _prepare():
     stack.dovecot = imap
     i, p = imap.imap_port, imap.pop3_port
     stack.conf_lines = [
+        "smtpMonCaFile %s" % ca.cert,
         "smtpMonServer mta 127.0.0.1:%d interval=600" % good.port,
         "smtpMonServer stuckmta 127.0.0.1:%d interval=600" % stuck.port,
-        "smtpMonServer mtatls 127.0.0.1:%d interval=600 tls=starttls" % good.port,
+        "smtpMonServer mtatls 127.0.0.1:%d interval=600 tls=starttls sni=mta.smtpmon.test"
+        % good.port,
         # First runs are spread over each interval (i/n of it): the checks
         # that must not run twice during the tests come first, with 10 s.
         _check("imap", "mta", "imap://127.0.0.1:%d" % i, "imapbox", 10),
@@ -126,10 +129,14 @@ def _prepare():
          "Error: smtpMonRoundTrip: the mailbox URL must start with imap://"),
         (_check("imap", "mta", "imap://127.0.0.1:%d" % i, "imapbox", 10),
          "Error: smtpMonRoundTrip: a round trip of this name is already defined"),
+        ("smtpMonRoundTrip cleartext mta imap://127.0.0.1:%d from=m@smtpmon.test "
+         "to=imapbox@smtpmon.test password=%s" % (i, BROKEN_PASSWORD),
+         "Error: smtpMonRoundTrip: imap:// would send the credentials in clear text: use "
+         "imaps:// or add mailboxTls=starttls (line ignored)"),
     ]
     stack.conf_lines += [line for line, _ in stack.broken] + [
         "smtpMonRoundTrip orphan nosuchserver imap://127.0.0.1:%d from=m@smtpmon.test "
-        "to=imapbox@smtpmon.test password=%s" % (i, BROKEN_PASSWORD)]
+        "to=imapbox@smtpmon.test password=%s mailboxTls=starttls" % (i, BROKEN_PASSWORD)]
     stack.start_smtpmond(stack.conf_lines)
 
 
@@ -162,9 +169,10 @@ def _check(name, server, url, box, interval, timeout=5, to=None, password=None,
            password_file=None, smtp=""):
     secret = ("passwordFile=" + password_file if password_file else
               "password=" + (password or SECRETS[box]))
+    upgrade = "" if url.split(":")[0] in ("imaps", "pop3s") else " mailboxTls=starttls"
     return ("smtpMonRoundTrip %s %s %s from=monitor@smtpmon.test to=%s user=%s %s "
-            "interval=%d timeout=%d %s" % (name, server, url, to or box + "@smtpmon.test", box,
-                                           secret, interval, timeout, smtp))
+            "interval=%d timeout=%d %s%s" % (name, server, url, to or box + "@smtpmon.test",
+                                             box, secret, interval, timeout, smtp, upgrade))
 
 
 def tearDownModule():
@@ -251,7 +259,7 @@ class RoundTrip(unittest.TestCase):
 
     def test_recipient_refused_by_the_mta_is_message_rejected(self):
         row = finished("rejected")
-        self.assertEqual(row["LastResult"], RT_RESULT["messageRejected"])
+        self.assertEqual(row["LastResult"], RT_RESULT["messageRejected"], row["LastError"])
         self.assertIn("RCPT TO", row["LastError"])
         self.assertIn("relay not permitted", row["LastError"])
         self.assertEqual(row["Status"], STATUS["down"])
@@ -281,7 +289,7 @@ class RoundTrip(unittest.TestCase):
     def test_wrong_mailbox_password_is_mailbox_login_failed(self):
         row = finished("badlogin")
         self.assertEqual(row["LastResult"], RT_RESULT["mailboxLoginFailed"], row["LastError"])
-        self.assertIn("PASS", row["LastError"])
+        self.assertIn("POP3 AUTH: the server refused the credentials", row["LastError"])
 
     def test_frozen_queue_times_out_then_recovers_with_one_notification_each(self):
         row = finished("stuck")
@@ -327,6 +335,7 @@ class BadLines(unittest.TestCase):
                       "disabled until there is one", log)
         self.assertNotIn("colour", rows())
         self.assertNotIn("web", rows())
+        self.assertNotIn("cleartext", rows())
         self.assertEqual(rows()["orphan"]["Status"], STATUS["disabled"])
         self.assertEqual(rows()["orphan"]["Probes"], 0)
 

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,11 +29,13 @@ static void a_minimal_line_gets_the_designed_defaults(void **state)
 
 	(void)state;
 	assert_int_equal(parse("rt1 mx1 imap://mail.example.com from=mon@example.com "
-			       "to=probe@example.com password=pw", &rc), 0);
+			       "to=probe@example.com password=pw mailboxTls=starttls", &rc), 0);
 	assert_string_equal(rc.name, "rt1");
 	assert_string_equal(rc.server, "mx1");
 	assert_int_equal(rc.proto, MAILBOX_IMAP);
 	assert_int_equal(rc.mailbox_tls, 0);
+	assert_int_equal(rc.mailbox_starttls, 1);
+	assert_int_equal(rc.verify_cert, 1);                 /* verified unless told */
 	assert_int_equal(rc.port, 143);
 	assert_string_equal(rc.host, "mail.example.com");
 	assert_string_equal(rc.user, "probe@example.com");   /* the login defaults to TO */
@@ -57,8 +60,8 @@ static void each_scheme_has_its_protocol_tls_and_port(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		snprintf(line, sizeof(line), "n s %s from=a@b.example to=c@d.example password=x",
-			 cases[i].url);
+		snprintf(line, sizeof(line), "n s %s from=a@b.example to=c@d.example password=x%s",
+			 cases[i].url, cases[i].tls ? "" : " mailboxTls=starttls");
 		assert_int_equal(parse(line, &rc), 0);
 		assert_int_equal(rc.proto, cases[i].proto);
 		assert_int_equal(rc.mailbox_tls, cases[i].tls);
@@ -86,12 +89,18 @@ static void every_key_is_read(void **state)
 	(void)state;
 	assert_int_equal(parse("n s imap://h.example from=a@b.example to=c@d.example user=u "
 			       "password=p smtpUser=su smtpPassword=sp interval=30 timeout=7 "
-			       "failThreshold=3", &rc), 0);
+			       "failThreshold=3 mailboxTls=starttls verifyCert=no", &rc), 0);
 	assert_string_equal(rc.smtp_user, "su");
 	assert_string_equal(rc.smtp_password, "sp");
+	assert_int_equal(rc.verify_cert, 0);
 	assert_int_equal(rc.interval_s, 30);
 	assert_int_equal(rc.timeout_s, 7);
 	assert_int_equal(rc.fail_threshold, 3);
+	assert_int_equal(parse("n s imaps://h.example from=a@b.example to=c@d.example user=u "
+			       "tokenFile=/run/tok smtpUser=su smtpTokenFile=/run/stok", &rc), 0);
+	assert_string_equal(rc.token_file, "/run/tok");
+	assert_string_equal(rc.smtp_token_file, "/run/stok");
+	assert_int_equal(rc.password[0], '\0');
 }
 
 static void bad_lines_are_refused_with_a_reason(void **state)
@@ -113,6 +122,14 @@ static void bad_lines_are_refused_with_a_reason(void **state)
 		"n s imap://h.example from=a@b.example to=c@d.example password=p "
 		"passwordFile=/etc/x",
 		"bad/name s imap://h.example from=a@b.example to=c@d.example password=p",
+		"n s imaps://h.example from=a@b.example to=c@d.example password=p tokenFile=/t",
+		"n s imaps://h.example from=a@b.example to=c@d.example password=p "
+		"smtpUser=u smtpPassword=x smtpTokenFile=/t",
+		"n s imaps://h.example from=a@b.example to=c@d.example tokenFile=relative",
+		"n s imaps://h.example from=a@b.example to=c@d.example password=p "
+		"mailboxTls=starttls",                                          /* TLS twice */
+		"n s imap://h.example from=a@b.example to=c@d.example password=p mailboxTls=yes",
+		"n s imaps://h.example from=a@b.example to=c@d.example password=p verifyCert=0",
 	};
 	struct roundtrip_config rc;
 
@@ -121,6 +138,48 @@ static void bad_lines_are_refused_with_a_reason(void **state)
 		assert_int_equal(parse(bad[i], &rc), -1);
 		assert_true(strlen(err) > 0);
 	}
+}
+
+/* No credential over a plain channel: imap:// and pop3:// need the upgrade. */
+static void a_plain_mailbox_is_refused_at_load(void **state)
+{
+	struct roundtrip_config rc;
+
+	(void)state;
+	assert_int_equal(parse("n s imap://h.example from=a@b.example to=c@d.example "
+			       "password=p", &rc), -1);
+	assert_non_null(strstr(err, "clear text"));
+	assert_non_null(strstr(err, "mailboxTls=starttls"));
+	assert_int_equal(parse("n s pop3://h.example from=a@b.example to=c@d.example "
+			       "tokenFile=/t", &rc), -1);
+	assert_non_null(strstr(err, "pop3s://"));
+	assert_int_equal(parse("n s pop3://h.example from=a@b.example to=c@d.example "
+			       "tokenFile=/t mailboxTls=starttls", &rc), 0);
+}
+
+/* Tokens expire: the file is read at each use, never through a symlink. */
+static void a_token_file_is_read_whole_line_and_not_through_a_symlink(void **state)
+{
+	char path[] = "/tmp/test_roundtrip_tok_XXXXXX", link[64], tok[RT_TOKEN_MAX + 1];
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "ya29.a0-token_value\nrest\n", 25), 25);
+	close(fd);
+	assert_int_equal(roundtrip_read_token(path, tok, sizeof(tok), err, sizeof(err)), 0);
+	assert_string_equal(tok, "ya29.a0-token_value");
+	snprintf(link, sizeof(link), "%s.lnk", path);
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(roundtrip_read_token(link, tok, sizeof(tok), err, sizeof(err)), -1);
+	assert_null(strstr(err, "ya29"));
+	unlink(link);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_int_equal(write(fd, "two words\n", 10), 10);
+	close(fd);
+	assert_int_equal(roundtrip_read_token(path, tok, sizeof(tok), err, sizeof(err)), -1);
+	assert_null(strstr(err, "two"));
+	unlink(path);
 }
 
 static void a_refused_line_never_quotes_a_password(void **state)
@@ -148,7 +207,7 @@ static void a_password_file_gives_its_first_line_and_tells_if_others_read_it(voi
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "pass with spaces\nsecond line\n", 29), 29);
 	close(fd);
-	snprintf(line, sizeof(line), "n s imap://h.example from=a@b.example to=c@d.example "
+	snprintf(line, sizeof(line), "n s imaps://h.example from=a@b.example to=c@d.example "
 		 "passwordFile=%s", path);
 	chmod(path, 0600);
 	assert_int_equal(parse(line, &rc), 0);
@@ -167,13 +226,13 @@ static void a_password_file_gives_its_first_line_and_tells_if_others_read_it(voi
 static void equal_configurations_compare_equal(void **state)
 {
 	struct roundtrip_config a, b;
-	const char *line = "n s imap://h.example from=a@b.example to=c@d.example password=p";
+	const char *line = "n s imaps://h.example from=a@b.example to=c@d.example password=p";
 
 	(void)state;
 	assert_int_equal(parse(line, &a), 0);
 	assert_int_equal(parse(line, &b), 0);
 	assert_true(roundtrip_config_equal(&a, &b));
-	assert_int_equal(parse("n s imap://h.example from=a@b.example to=c@d.example "
+	assert_int_equal(parse("n s imaps://h.example from=a@b.example to=c@d.example "
 			       "password=q", &b), 0);
 	assert_false(roundtrip_config_equal(&a, &b));
 }
@@ -186,6 +245,8 @@ int main(void)
 		cmocka_unit_test(the_mailbox_column_is_the_url_without_credentials),
 		cmocka_unit_test(every_key_is_read),
 		cmocka_unit_test(bad_lines_are_refused_with_a_reason),
+		cmocka_unit_test(a_plain_mailbox_is_refused_at_load),
+		cmocka_unit_test(a_token_file_is_read_whole_line_and_not_through_a_symlink),
 		cmocka_unit_test(a_refused_line_never_quotes_a_password),
 		cmocka_unit_test(a_password_file_gives_its_first_line_and_tells_if_others_read_it),
 		cmocka_unit_test(equal_configurations_compare_equal),
