@@ -68,6 +68,24 @@ static void warn_if_config_readable(struct roundtrip_list *l)
 	config_pwarn(msg);
 }
 
+/* What a loaded line risks: TLS not verified, a password others can read. */
+static void warn_loaded(struct roundtrip_list *l, const struct roundtrip_config *rc, int others)
+{
+	char msg[200];
+
+	if (!rc->verify_cert) {
+		snprintf(msg, sizeof(msg), "smtpMonRoundTrip %s: verifyCert=no: certificates are not "
+			 "verified, so its credentials may go to a man in the middle (labs only)",
+			 rc->name);
+		config_pwarn(msg);
+	}
+	if (others)
+		config_pwarn("smtpMonRoundTrip: the passwordFile can be read by others "
+			     "(chmod o-r)");
+	else if ((rc->password[0] && !rc->password_file[0]) || rc->smtp_password[0])
+		warn_if_config_readable(l);
+}
+
 static void parse_roundtrip(const char *token, char *line)
 {
 	struct roundtrip_config rc;
@@ -85,11 +103,8 @@ static void parse_roundtrip(const char *token, char *line)
 		report("a round trip of this name is already defined");
 	else if (append(target_list, &rc) != 0)
 		report("out of memory");
-	else if (others)
-		config_pwarn("smtpMonRoundTrip: the passwordFile can be read by others "
-			     "(chmod o-r)");
-	else if (!rc.password_file[0] || rc.smtp_password[0])
-		warn_if_config_readable(target_list);
+	else
+		warn_loaded(target_list, &rc, others);
 	explicit_bzero(&rc, sizeof(rc));
 	if (line)
 		explicit_bzero(line, strlen(line));   /* net-snmp's copy of the line */

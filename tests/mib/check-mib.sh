@@ -202,7 +202,7 @@ smtpMonRoundTripName|1.4.1.1|----|String|SnmpAdminString|Size: 1..32
 smtpMonRoundTripServer|1.4.1.2|-R--|String|SnmpAdminString|Size: 0..255
 smtpMonRoundTripMailbox|1.4.1.3|-R--|String|DisplayString|Size: 0..255
 smtpMonRoundTripStatus|1.4.1.4|-R--|EnumVal|-|Values: unknown(1), up(2), degraded(3), down(4), disabled(5)
-smtpMonRoundTripLastResult|1.4.1.5|-R--|EnumVal|-|Values: none(1), ok(2), sendFailed(3), smtpAuthFailed(4), messageRejected(5), mailboxUnreachable(6), mailboxLoginFailed(7), deliveryTimeout(8), internalError(9)
+smtpMonRoundTripLastResult|1.4.1.5|-R--|EnumVal|-|Values: none(1), ok(2), sendFailed(3), smtpAuthFailed(4), messageRejected(5), mailboxUnreachable(6), mailboxLoginFailed(7), deliveryTimeout(8), internalError(9), certInvalid(10)
 smtpMonRoundTripLastError|1.4.1.6|-R--|String|DisplayString|Size: 0..255
 smtpMonRoundTripSendTime|1.4.1.7|-R--|Unsigned|SmtpMonMicroseconds|-
 smtpMonRoundTripDeliveryTime|1.4.1.8|-R--|Unsigned|SmtpMonMicroseconds|-
