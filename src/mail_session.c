@@ -17,7 +17,7 @@
 #include "monotime.h"
 #include "text.h"
 
-#define MASKS_MAX 12
+#define MASKS_MAX 16
 #define SOCKS_MAX 4              /* happy eyeballs opens at most two */
 
 struct sock_watch {
@@ -73,27 +73,43 @@ static void add_mask(struct mail_session *s, const char *m)
 		}
 }
 
-static void add_secret(struct mail_session *s, const char *secret)
+static void add_base64(struct mail_session *s, const char *raw, size_t n)
 {
-	size_t n = strlen(secret);
-	char *b64 = malloc(4 * ((n + 2) / 3) + 1), esc[2 * 512 + 1];
-	size_t k = 0;
+	char *b64 = malloc(4 * ((n + 2) / 3) + 1);
+
+	if (!b64)
+		return;
+	EVP_EncodeBlock((unsigned char *)b64, (const unsigned char *)raw, (int)n);
+	add_mask(s, b64);
+	explicit_bzero(b64, strlen(b64));
+	free(b64);
+}
+
+/* The secret raw, IMAP-quoted, in base64, and as AUTH PLAIN's blob
+ * ("\0user\0secret") in base64. */
+static void add_secret(struct mail_session *s, const char *user, const char *secret)
+{
+	size_t n = strlen(secret), u = strlen(user), k = 0;
+	char esc[2 * 512 + 1], blob[2 + 2 * 512];
 
 	add_mask(s, secret);
-	if (b64) {
-		EVP_EncodeBlock((unsigned char *)b64, (const unsigned char *)secret, (int)n);
-		add_mask(s, b64);
-		explicit_bzero(b64, strlen(b64));
-		free(b64);
-	}
-	for (size_t i = 0; i < n && k + 2 < sizeof(esc); i++) {   /* as IMAP quotes it */
+	add_base64(s, secret, n);
+	for (size_t i = 0; i < n && k + 2 < sizeof(esc); i++) {
 		if (secret[i] == '"' || secret[i] == '\\')
 			esc[k++] = '\\';
 		esc[k++] = secret[i];
 	}
 	esc[k] = '\0';
 	add_mask(s, esc);
+	if (u + n + 2 <= sizeof(blob)) {
+		blob[0] = '\0';
+		memcpy(blob + 1, user, u);
+		blob[u + 1] = '\0';
+		memcpy(blob + u + 2, secret, n);
+		add_base64(s, blob, u + n + 2);
+	}
 	explicit_bzero(esc, sizeof(esc));
+	explicit_bzero(blob, sizeof(blob));
 }
 
 static void mask_in(char *buf, size_t len, const char *needle)
@@ -196,22 +212,6 @@ static void violate(struct mail_session *s, const char *why)
 	shut_sockets(s);
 }
 
-static int line_is_protocol(const struct mail_session *s, const char *l, size_t n)
-{
-	switch (s->ep.proto) {
-	case MAIL_SMTP:
-		return n >= 3 && isdigit((unsigned char)l[0]) && isdigit((unsigned char)l[1]) &&
-		       isdigit((unsigned char)l[2]) && (n == 3 || l[3] == ' ' || l[3] == '-');
-	case MAIL_IMAP:
-		return n >= 1 && (l[0] == '*' || l[0] == '+' || isalnum((unsigned char)l[0])) &&
-		       (s->sent_any || (n >= 2 && l[0] == '*' && l[1] == ' '));
-	case MAIL_POP3:
-		return !s->expect_status || (n >= 3 && memcmp(l, "+OK", 3) == 0) ||
-		       (n >= 4 && memcmp(l, "-ERR", 4) == 0) || (n >= 1 && l[0] == '+' && s->sent_any);
-	}
-	return 0;
-}
-
 static void note_reply(struct mail_session *s, const char *data, size_t size)
 {
 	char line[MAIL_REPLY_MAX + 1];
@@ -229,7 +229,7 @@ static void note_reply(struct mail_session *s, const char *data, size_t size)
 	line[n] = '\0';
 	redact(s, line, n);
 	text_clean(s->out.reply, sizeof(s->out.reply), line, n);
-	if (!line_is_protocol(s, line, n)) {
+	if (!mail_line_is_protocol(s->ep.proto, line, n, s->expect_status, s->sent_any)) {
 		char why[MAIL_TEXT_MAX + 1];
 
 		snprintf(why, sizeof(why), "unexpected answer: %.200s", s->out.reply);
@@ -711,7 +711,7 @@ static int set_multi(struct mail_session *s)
 
 struct mail_session *mail_session_new(struct event_base *base, struct evdns_base *dns,
 				      SSL_CTX *trust, const struct mail_endpoint *ep,
-				      const char *const *secrets)
+				      const char *user, const char *const *secrets)
 {
 	struct mail_session *s = calloc(1, sizeof(*s));
 
@@ -725,7 +725,7 @@ struct mail_session *mail_session_new(struct event_base *base, struct evdns_base
 		s->socks[i] = CURL_SOCKET_BAD;
 	for (; secrets && *secrets; secrets++)
 		if (**secrets)
-			add_secret(s, *secrets);
+			add_secret(s, user ? user : "", *secrets);
 	snprintf(s->out.stage, sizeof(s->out.stage), "greeting");
 	s->expect_status = 1;          /* the greeting */
 	s->multi = curl_multi_init();

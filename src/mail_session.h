@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 #include <openssl/ssl.h>
 
+#include "mailbox_proto.h"
 #include "target_config.h"
 
 struct event_base;
@@ -22,8 +23,6 @@ struct mail_session;
 
 #define MAIL_REPLY_MAX 8192        /* one server line we look at, CRLF excluded */
 #define MAIL_TEXT_MAX 255          /* an error text, as the MIB shows it */
-
-enum mail_proto { MAIL_SMTP, MAIL_IMAP, MAIL_POP3 };
 
 struct mail_endpoint {
 	enum mail_proto proto;
@@ -66,10 +65,11 @@ typedef void (*mail_line_fn)(void *arg, const char *line, size_t len);
 typedef void (*mail_done_fn)(void *arg, const struct mail_outcome *o);
 
 /* A session to EP; the first transfer connects. SECRETS (NULL-ended) are
- * masked wherever server text is kept. NULL when out of memory. */
+ * masked wherever server text is kept, in every form they take on the wire
+ * (USER's AUTH PLAIN blob too). NULL when out of memory. */
 struct mail_session *mail_session_new(struct event_base *base, struct evdns_base *dns,
 				      SSL_CTX *trust, const struct mail_endpoint *ep,
-				      const char *const *secrets);
+				      const char *user, const char *const *secrets);
 
 /* The easy handle, to set the next transfer's credentials and request
  * (URL path, CURLOPT_CUSTOMREQUEST, upload). The session owns it. */

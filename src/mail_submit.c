@@ -171,7 +171,7 @@ static struct mail_session *open_session(struct mail_submit *m, struct event_bas
 	ep.port = server->port;
 	ep.family = server->opt.family;
 	snprintf(ep.source, sizeof(ep.source), "%s", server->opt.source);
-	return mail_session_new(base, dns, tls, &ep, secrets);
+	return mail_session_new(base, dns, tls, &ep, m->check.smtp_user, secrets);
 }
 
 /* Credentials only over TLS (DESIGN section 3), checked before connecting;

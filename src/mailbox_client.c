@@ -315,7 +315,7 @@ static struct mail_session *open_session(struct mailbox_client *c, struct event_
 	ep.verify = c->check.verify_cert;
 	snprintf(ep.host, sizeof(ep.host), "%s", c->check.host);
 	ep.port = c->check.port;
-	return mail_session_new(base, dns, tls, &ep, secrets);
+	return mail_session_new(base, dns, tls, &ep, c->check.user, secrets);
 }
 
 struct mailbox_client *mailbox_look(struct event_base *base, struct evdns_base *dns,

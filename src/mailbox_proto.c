@@ -160,16 +160,21 @@ enum pop3_kind pop3_status(const char *line, size_t len)
 	return POP3_INVALID;
 }
 
-int pop3_multiline_end(const char *line, size_t len, const char **data, size_t *dlen)
+int mail_line_is_protocol(enum mail_proto proto, const char *l, size_t n, int status_due,
+			  int client_spoke)
 {
-	if (len == 1 && line[0] == '.')
-		return 1;
-	if (len >= 1 && line[0] == '.') {   /* byte-stuffed */
-		line++;
-		len--;
+	switch (proto) {
+	case MAIL_SMTP:
+		return n >= 3 && isdigit((unsigned char)l[0]) && isdigit((unsigned char)l[1]) &&
+		       isdigit((unsigned char)l[2]) && (n == 3 || l[3] == ' ' || l[3] == '-');
+	case MAIL_IMAP:
+		if (!client_spoke)
+			return n >= 2 && l[0] == '*' && l[1] == ' ';
+		return n >= 1 && (l[0] == '*' || l[0] == '+' || isalnum((unsigned char)l[0]));
+	case MAIL_POP3:
+		return !status_due || pop3_status(l, n) != POP3_INVALID ||
+		       (client_spoke && n >= 1 && l[0] == '+' && (n == 1 || l[1] == ' '));
 	}
-	*data = line;
-	*dlen = len;
 	return 0;
 }
 

@@ -57,9 +57,16 @@ enum pop3_kind { POP3_OK, POP3_ERR, POP3_INVALID };
 /* A status line: "+OK ..." or "-ERR ...". */
 enum pop3_kind pop3_status(const char *line, size_t len);
 
-/* One line of a multi-line answer: 1 for the terminating ".", 0 for data
- * (*DATA, *DLEN without a byte-stuffing dot), -1 never. */
-int pop3_multiline_end(const char *line, size_t len, const char **data, size_t *dlen);
+enum mail_proto { MAIL_SMTP, MAIL_IMAP, MAIL_POP3 };
+
+/* Whether LINE (without CRLF) can be what a server of PROTO says: SMTP
+ * "DDD", "DDD text" or "DDD-text"; IMAP "* ...", "+ ..." or a tagged answer,
+ * but only "* ..." before the client said anything (the greeting); POP3 a
+ * status where one is due (STATUS_DUE: the greeting or a command's first
+ * line; "+ " too once the client spoke, SASL), anything inside a
+ * multi-line answer. */
+int mail_line_is_protocol(enum mail_proto proto, const char *line, size_t len, int status_due,
+			  int client_spoke);
 
 /* A UIDL/LIST line "N REST": returns N (> 0), or 0 if not such a line. */
 unsigned pop3_message_number(const char *line, size_t len);

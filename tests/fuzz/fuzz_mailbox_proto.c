@@ -1,5 +1,5 @@
 /* libFuzzer target: an IMAP or POP3 server's bytes, split at LF as the
- * mailbox client's lines are, fed to the response parsers. Whatever the
+ * round trips' lines are, fed to the response parsers and line checks. Whatever the
  * bytes, the parsers stay inside the line and their results stay
  * consistent. */
 #include <assert.h>
@@ -22,12 +22,10 @@ static void check_imap(const char *line, size_t len)
 
 static void check_pop3(const char *line, size_t len)
 {
-	const char *data = NULL;
-	size_t dlen = 0;
-
 	assert(pop3_status(line, len) <= POP3_INVALID);
-	if (pop3_multiline_end(line, len, &data, &dlen) == 0)
-		assert(data >= line && data + dlen <= line + len);
+	for (int p = MAIL_SMTP; p <= MAIL_POP3; p++)
+		for (int due = 0; due < 4; due++)
+			assert(mail_line_is_protocol((enum mail_proto)p, line, len, due & 1, due >> 1) <= 1);
 	(void)pop3_message_number(line, len);
 	(void)header_message_id_has(line, len, "smtpmon=rt=");
 }

@@ -34,6 +34,7 @@ NAME = "mail.smtpmon.test"
 USERS = {"box": "Box-S3cret-\"q\\uote-61", "sender": "Smtp-S3cret-62"}
 TOKENS = {"box": "ya29.Good-Box-Token-63", "sender": "ya29.Good-Smtp-Token-64"}
 BAD_TOKEN = "ya29.Bad-Token-65"
+ECHO_USERS = {"box": "not-what-smtpmon-has", "sender": "not-either"}
 
 stack = None
 srv = {}
@@ -59,6 +60,7 @@ def _prepare():
     srv["bare"] = fakemail.FakeMail(cert=good[0], key=good[1], users=USERS, tokens=TOKENS,
                                     starttls=False)
     srv["lab"] = fakemail.FakeMail(cert=evil.cert, key=evil.key, users=USERS, tokens=TOKENS)
+    srv["echo"] = fakemail.FakeMail(cert=good[0], key=good[1], users=ECHO_USERS, echo_auth=True)
     srv["six"] = fakemail.FakeMail(cert=good[0], key=good[1], users=USERS, tokens=TOKENS,
                                    host="::1")
     dns = dnsmasq.start(os.path.join(stack.dir, "dns"), {NAME: ["127.0.0.1", "::1"]},
@@ -105,6 +107,7 @@ def _conf(ca, dns):
         _server("good-smtps", "good", "smtps", "implicit"),
         _server("bare-smtp", "bare", "smtp", "starttls"),
         _server("from-two", "good", "smtp", "starttls", "source=127.0.0.2"),
+        _server("echo-smtps", "echo", "smtps", "implicit"),
         "smtpMonServer six %s:%d interval=600 tls=starttls family=ipv6"
         % (NAME, srv["six"].port("smtp")),
         # A man in the middle of the submission, then of each mailbox kind.
@@ -123,6 +126,10 @@ def _conf(ca, dns):
         _check("lab", "lab-smtp", "lab", "pop3s", "verifyCert=no"),
         _check("source", "from-two", "good", "imaps"),
         _check("ipv6", "six", "six", "imaps", host="[::1]"),
+        # Servers that quote the refused credentials back in their replies.
+        _check("echo-smtp", "echo-smtps", "good", "imaps"),
+        _check("echo-imap", "good-starttls", "echo", "imaps"),
+        _check("echo-pop3", "good-starttls", "echo", "pop3s"),
         # Bearer tokens, for the mailbox and for SMTP AUTH.
         ("smtpMonRoundTrip oauth good-smtps imaps://127.0.0.1:%d from=monitor@smtpmon.test "
          "to=box@smtpmon.test user=box tokenFile=%s smtpUser=sender smtpTokenFile=%s "
@@ -267,6 +274,20 @@ class BearerTokens(unittest.TestCase):
         for where, text in texts.items():
             for secret in list(TOKENS.values()) + [BAD_TOKEN] + list(USERS.values()):
                 self.assertNotIn(secret, text, "a secret in the %s" % where)
+
+
+class EchoedCredentials(unittest.TestCase):
+    def test_a_reply_that_quotes_the_password_has_it_masked(self):
+        cases = {"echo-smtp": "smtpAuthFailed", "echo-imap": "mailboxLoginFailed",
+                 "echo-pop3": "mailboxLoginFailed"}
+        for name, result in cases.items():
+            with self.subTest(check=name):
+                row = finished(name)
+                self.assertEqual(row["LastResult"], RT_RESULT[result], row["LastError"])
+                self.assertIn("client sent: ***", row["LastError"])   # it did echo
+                self.assertEqual([f for f in SECRET_FORMS if f.decode() in row["LastError"]], [])
+        log = stack.read_log()
+        self.assertEqual([f for f in SECRET_FORMS if f.decode() in log], [])
 
 
 class Addressing(unittest.TestCase):

@@ -142,18 +142,26 @@ static void pop3_status_lines(void **state)
 	assert_int_equal(pop3_status("220 smtp", 8), POP3_INVALID);
 }
 
-static void pop3_multiline_answers_end_at_a_lone_dot_and_are_unstuffed(void **state)
+/* What the round trips' connection lets through; anything else ends it. */
+static void server_lines_are_checked_against_their_protocol(void **state)
 {
-	const char *data = NULL;
-	size_t len = 0;
-
 	(void)state;
-	assert_int_equal(pop3_multiline_end(".", 1, &data, &len), 1);
-	assert_int_equal(pop3_multiline_end("..hidden", 8, &data, &len), 0);
-	assert_int_equal(len, 7);
-	assert_memory_equal(data, ".hidden", 7);
-	assert_int_equal(pop3_multiline_end("", 0, &data, &len), 0);
-	assert_int_equal(len, 0);
+	assert_true(mail_line_is_protocol(MAIL_SMTP, "220 mx ESMTP", 12, 1, 0));
+	assert_true(mail_line_is_protocol(MAIL_SMTP, "250-PIPELINING", 14, 0, 1));
+	assert_true(mail_line_is_protocol(MAIL_SMTP, "250", 3, 0, 1));
+	assert_false(mail_line_is_protocol(MAIL_SMTP, "25O ok", 6, 1, 0));
+	assert_false(mail_line_is_protocol(MAIL_SMTP, "2500", 4, 1, 0));
+	assert_true(mail_line_is_protocol(MAIL_IMAP, "* OK ready", 10, 1, 0));
+	assert_false(mail_line_is_protocol(MAIL_IMAP, "A001 OK", 7, 1, 0));  /* no command yet */
+	assert_true(mail_line_is_protocol(MAIL_IMAP, "A001 OK", 7, 1, 1));
+	assert_true(mail_line_is_protocol(MAIL_IMAP, "+ ", 2, 1, 1));
+	assert_false(mail_line_is_protocol(MAIL_IMAP, "\x01\x02", 2, 1, 1));
+	assert_true(mail_line_is_protocol(MAIL_POP3, "+OK POP3 ready", 14, 1, 0));
+	assert_true(mail_line_is_protocol(MAIL_POP3, "-ERR no", 7, 1, 1));
+	assert_false(mail_line_is_protocol(MAIL_POP3, "+ ", 2, 1, 0));      /* SASL only later */
+	assert_true(mail_line_is_protocol(MAIL_POP3, "+ ", 2, 1, 1));
+	assert_false(mail_line_is_protocol(MAIL_POP3, "\x00\x01", 2, 1, 0));
+	assert_true(mail_line_is_protocol(MAIL_POP3, "SASL PLAIN", 10, 0, 1)); /* CAPA's lines */
 }
 
 static void pop3_message_numbers(void **state)
@@ -177,7 +185,7 @@ int main(void)
 		cmocka_unit_test(a_foreign_tag_or_garbage_is_invalid),
 		cmocka_unit_test(search_results_are_kept_up_to_the_limit),
 		cmocka_unit_test(pop3_status_lines),
-		cmocka_unit_test(pop3_multiline_answers_end_at_a_lone_dot_and_are_unstuffed),
+		cmocka_unit_test(server_lines_are_checked_against_their_protocol),
 		cmocka_unit_test(pop3_message_numbers),
 	};
 
