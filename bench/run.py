@@ -40,7 +40,7 @@ CHECK_SMTP = "/usr/lib/nagios/plugins/check_smtp"
 LISTENERS = 100
 # Probes per second stay comparable across sizes: 100/s, 100/s, 167/s.
 INTERVAL = {100: 1, 1000: 10, 10000: 60}
-GRID_S = 0.1            # smtpmond's schedule grid (src/scheduler.c)
+GRID_S = 0.1            # smtpmond's schedule grid (src/probe/scheduler.c)
 # As installed: the tests' 1 s ping would add a wake-up of the agent a second.
 PING = "agentxPingInterval 15"
 

@@ -9,10 +9,10 @@
 #include <event2/dns.h>
 #include <event2/event.h>
 
-#include "monotime.h"
-#include "probe.h"
-#include "smtpmon.h"
-#include "tls.h"
+#include "core/monotime.h"
+#include "probe/probe.h"
+#include "agent/smtpmon.h"
+#include "probe/tls.h"
 
 enum { STATE_OK, STATE_WARNING, STATE_CRITICAL, STATE_UNKNOWN };
 static const char *const state_names[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };

@@ -18,7 +18,7 @@
 
 #include "agentx_watch.h"
 #include "oneshot.h"
-#include "smtpmon.h"
+#include "agent/smtpmon.h"
 
 #define APP "smtpmond"
 

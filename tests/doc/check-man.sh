@@ -23,9 +23,9 @@ documents() {   # PAGE WORD...
 	[ -z "$missing" ] || { echo "not documented:$missing"; return 1; }
 }
 
-directives=$(grep -o 'register_app_config_handler("smtpMon[A-Za-z]*"' "$top/src/directives.c" |
+directives=$(grep -o 'register_app_config_handler("smtpMon[A-Za-z]*"' "$top/src/agent/directives.c" |
 	sed 's/.*("//; s/"//' | grep -v Stored)
-keys=$(grep -oE '\{ "[a-zA-Z]+", OPT_' "$top/src/target_config.c" | sed 's/{ "//; s/", OPT_//')
+keys=$(grep -oE '\{ "[a-zA-Z]+", OPT_' "$top/src/core/target_config.c" | sed 's/{ "//; s/", OPT_//')
 keys="$keys helo sni enabled verifyCert tls family"
 
 every_key_has_default() {   # each key's paragraph names its default in parentheses

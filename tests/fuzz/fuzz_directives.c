@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "target_config.h"
+#include "core/target_config.h"
 
 static void check_accepted(const struct target_config *c)
 {

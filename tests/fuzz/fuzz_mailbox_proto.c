@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "mailbox_proto.h"
+#include "core/mailbox_proto.h"
 
 static void check_imap(const char *line, size_t len)
 {

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "smtp_reply.h"
+#include "core/smtp_reply.h"
 
 static void check_line(const struct smtp_reply *r, enum smtp_line_status st,
 		       const char *line, size_t len, const char *text, size_t textlen)

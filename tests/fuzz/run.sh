@@ -36,8 +36,8 @@ target() {   # NAME SOURCES...
 	fi
 }
 
-target smtp_reply "$top/src/smtp_reply.c"
-target directives "$top/src/target_config.c"
-target mailbox_proto "$top/src/mailbox_proto.c"
+target smtp_reply "$top/src/core/smtp_reply.c"
+target directives "$top/src/core/target_config.c"
+target mailbox_proto "$top/src/core/mailbox_proto.c"
 echo "1..$n"
 exit $failed

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "dnsbl.h"
+#include "core/dnsbl.h"
 
 static uint32_t ip(const char *text)
 {

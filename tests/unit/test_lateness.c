@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "lateness.h"
+#include "core/lateness.h"
 
 static void empty_is_zero(void **state)
 {

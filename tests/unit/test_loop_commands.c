@@ -12,7 +12,7 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
-#include "loop_commands.h"
+#include "shared/loop_commands.h"
 
 #define COMMANDS 1000
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "mib_encode.h"
+#include "core/mib_encode.h"
 
 static void never_is_the_all_zero_eight_octets(void **state)
 {

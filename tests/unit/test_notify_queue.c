@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "notify_queue.h"
+#include "shared/notify_queue.h"
 
 static struct notify_event event(const char *name, enum status_notification kind)
 {

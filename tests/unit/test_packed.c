@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "packed.h"
-#include "target_config.h"
+#include "core/packed.h"
+#include "core/target_config.h"
 
 static void a_full_configuration(struct target_config *c)
 {

@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "probe_result.h"
+#include "core/probe_result.h"
 
 static void greeting_220_proceeds_and_4xx_5xx_reject(void **state)
 {

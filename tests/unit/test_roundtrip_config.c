@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "roundtrip_config.h"
+#include "core/roundtrip_config.h"
 
 static char err[600];
 

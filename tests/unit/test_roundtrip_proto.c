@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "mailbox_proto.h"
+#include "core/mailbox_proto.h"
 
 static void l(const char *line, const char *tag, struct imap_line *out)
 {

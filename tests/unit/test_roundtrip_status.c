@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "roundtrip_status.h"
+#include "core/roundtrip_status.h"
 
 static void unknown_until_the_first_check_and_a_first_success_is_silent(void **state)
 {

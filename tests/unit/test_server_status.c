@@ -5,7 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "server_status.h"
+#include "core/server_status.h"
 
 static const struct status_params defaults = { 2, 1, 0, 14 };
 

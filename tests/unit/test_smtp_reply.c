@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "smtp_reply.h"
+#include "core/smtp_reply.h"
 
 static enum smtp_line_status feed(struct smtp_reply *r, const char *line)
 {

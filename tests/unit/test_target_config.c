@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "target_config.h"
+#include "core/target_config.h"
 
 static char err[512];
 

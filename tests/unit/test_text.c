@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "text.h"
+#include "core/text.h"
 
 static void non_printable_bytes_become_question_marks(void **state)
 {

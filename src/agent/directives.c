@@ -1,0 +1,340 @@
+#include "agent/directives.h"
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* net-snmp's directive callbacks carry no context: this is where they write. */
+static struct config_set *target_set;
+
+static void report(const char *directive, const char *err)
+{
+	char msg[600];
+
+	snprintf(msg, sizeof(msg), "%s: %s (line ignored)", directive, err);
+	config_perror(msg);
+}
+
+static int add_server(struct config_set *set, const struct target_config *cfg)
+{
+	if (set->count == set->cap) {
+		unsigned cap = set->cap ? set->cap * 2 : 16;
+		struct target_config *s = realloc(set->servers, cap * sizeof(*s));
+
+		if (!s)
+			return -1;
+		set->servers = s;
+		set->cap = cap;
+	}
+	set->servers[set->count++] = *cfg;
+	return 0;
+}
+
+static int server_defined(const struct config_set *set, const char *name)
+{
+	for (unsigned i = 0; i < set->count; i++)
+		if (strcmp(set->servers[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+static void parse_server(const char *token, char *line)
+{
+	struct target_config cfg;
+	char err[512];
+
+	if (target_parse_server(line, &cfg, err, sizeof(err)) != 0) {
+		report(token, err);
+		return;
+	}
+	if (server_defined(target_set, cfg.name)) {
+		snprintf(err, sizeof(err), "a server named '%s' is already defined", cfg.name);
+		report(token, err);
+		return;
+	}
+	if (add_server(target_set, &cfg) != 0)
+		report(token, "out of memory");
+}
+
+static void parse_defaults(const char *token, char *line)
+{
+	struct target_options o;
+	struct target_options *d = &target_set->settings.defaults;
+	char err[512];
+
+	if (target_parse_defaults(line, &o, err, sizeof(err)) != 0) {
+		report(token, err);
+		return;
+	}
+	target_options_merge(d, &o, d);   /* a later line overrides an earlier one */
+}
+
+static void parse_helo(const char *token, char *line)
+{
+	char name[TARGET_HELO_MAX + 2] = "";
+
+	if (line)
+		sscanf(line, "%256s", name);
+	if (!target_domain_valid(name) || strlen(name) > TARGET_HELO_MAX) {
+		report(token, "expected a domain name, as smtpMonHeloName monitor.example.com");
+		return;
+	}
+	strcpy(target_set->settings.helo, name);
+}
+
+static void parse_notifications(const char *token, char *line)
+{
+	char word[8] = "";
+
+	if (line)
+		sscanf(line, "%7s", word);
+	if (strcmp(word, "yes") != 0 && strcmp(word, "no") != 0) {
+		report(token, "expected yes or no");
+		return;
+	}
+	target_set->settings.notifications = strcmp(word, "yes") == 0;
+}
+
+/* smtpMonCaFile / smtpMonCaPath: checked now, so a typo shows with its line. */
+static void parse_ca(const char *token, char *line)
+{
+	char path[PATH_MAX] = "";
+	int is_file = strcmp(token, "smtpMonCaFile") == 0;
+	struct stat st;
+
+	if (!line || sscanf(line, "%4095s", path) != 1 || path[0] != '/') {
+		report(token, "expected an absolute path");
+		return;
+	}
+	if (stat(path, &st) != 0 || (is_file ? !S_ISREG(st.st_mode) : !S_ISDIR(st.st_mode)) ||
+	    access(path, R_OK) != 0) {
+		report(token, is_file ? "not a readable file" : "not a readable directory");
+		return;
+	}
+	strcpy(is_file ? target_set->settings.ca_file : target_set->settings.ca_path, path);
+}
+
+/* smtpMonDnsbl ZONE ...: lines add up; a line with a bad zone is skipped whole. */
+static void parse_dnsbl(const char *token, char *line)
+{
+	struct dnsbl_zones *z = &target_set->settings.dnsbl, fresh = *z;
+	char *save = NULL, msg[300];
+
+	for (char *w = line ? strtok_r(line, " \t", &save) : NULL; w; w = strtok_r(NULL, " \t", &save)) {
+		if (strlen(w) > DNSBL_ZONE_MAX || !target_domain_valid(w)) {
+			snprintf(msg, sizeof(msg), "'%.200s' is not a DNS zone", w);
+			report(token, msg);
+			return;
+		}
+		if (fresh.n == DNSBL_ZONES_MAX) {
+			snprintf(msg, sizeof(msg), "more than %d zones", DNSBL_ZONES_MAX);
+			report(token, msg);
+			return;
+		}
+		strcpy(fresh.zone[fresh.n++], w);
+	}
+	if (fresh.n == z->n)
+		report(token, "expected one or more zones, as smtpMonDnsbl zen.example.org");
+	else
+		*z = fresh;
+}
+
+/* ADDRESS[:PORT], IPv6 in brackets when with a port: what evdns takes. */
+static int resolver_valid(const char *spec)
+{
+	char host[SMTPMON_RESOLVER_LEN];
+	unsigned char addr[16];
+	const char *port = NULL;
+	size_t len = strlen(spec);
+
+	if (len == 0 || len >= sizeof(host))
+		return 0;
+	strcpy(host, spec);
+	if (host[0] == '[') {
+		char *close = strchr(host, ']');
+
+		if (!close || (close[1] && close[1] != ':'))
+			return 0;
+		port = close[1] ? close + 2 : NULL;
+		*close = '\0';
+		memmove(host, host + 1, strlen(host));
+		if (inet_pton(AF_INET6, host, addr) != 1)
+			return 0;
+	} else if (inet_pton(AF_INET6, host, addr) != 1) {
+		char *colon = strchr(host, ':');
+
+		if (colon) {
+			*colon = '\0';
+			port = colon + 1;
+		}
+		if (inet_pton(AF_INET, host, addr) != 1)
+			return 0;
+	}
+	return !port || (strspn(port, "0123456789") == strlen(port) && atoi(port) > 0 &&
+			 atoi(port) < 65536 && strlen(port) <= 5);
+}
+
+static void parse_resolver(const char *token, char *line)
+{
+	struct smtpmon_settings *set = &target_set->settings;
+	char spec[SMTPMON_RESOLVER_LEN + 1] = "";
+
+	if (line)
+		sscanf(line, "%56s", spec);
+	if (!resolver_valid(spec)) {
+		report(token, "expected an IP address with an optional port, as 127.0.0.1:53 "
+		       "or [::1]:53");
+		return;
+	}
+	if (set->nresolvers == SMTPMON_RESOLVERS_MAX) {
+		report(token, "at most 3 resolvers");
+		return;
+	}
+	strcpy(set->resolver[set->nresolvers++], spec);
+}
+
+static const char *const row_status_names[] = { "", "active", "notInService", "notReady" };
+
+/* smtpMonStoredServer STATUS NAME HOST:PORT key=value ... (written by
+ * persist.c for rows created by SET with StorageType nonVolatile). */
+static void parse_stored_server(const char *token, char *line)
+{
+	struct stored_row row;
+	char status[16] = "", err[512];
+	int used = 0;
+	struct stored_row *grown;
+
+	memset(&row, 0, sizeof(row));
+	if (!line || sscanf(line, "%15s %n", status, &used) != 1) {
+		report(token, "expected STATUS NAME HOST:PORT [key=value ...]");
+		return;
+	}
+	for (int i = 1; i <= 3; i++)
+		if (strcmp(status, row_status_names[i]) == 0)
+			row.row_status = i;
+	if (!row.row_status) {
+		report(token, "unknown row status");
+		return;
+	}
+	if (target_parse_stored(line + used, &row.spec, err, sizeof(err)) != 0) {
+		report(token, err);
+		return;
+	}
+	if (target_set->nstored == target_set->capstored) {
+		unsigned cap = target_set->capstored ? target_set->capstored * 2 : 8;
+
+		grown = realloc(target_set->stored, cap * sizeof(*grown));
+		if (!grown) {
+			report(token, "out of memory");
+			return;
+		}
+		target_set->stored = grown;
+		target_set->capstored = cap;
+	}
+	target_set->stored[target_set->nstored++] = row;
+}
+
+/* smtpMonStoredGlobals interval=N timeout=N notifications=yes|no history=N [helo=NAME] */
+static void parse_stored_globals(const char *token, char *line)
+{
+	struct stored_globals *g = &target_set->globals;
+	char notes[8] = "", helo[TARGET_HELO_MAX + 1] = "";
+	unsigned interval = 0, timeout = 0, history = 0;
+
+	if (!line || sscanf(line, "interval=%u timeout=%u notifications=%7s history=%u helo=%255s",
+			    &interval, &timeout, notes, &history, helo) < 4 ||
+	    interval < 1 || interval > 86400 || timeout < 1 || timeout > 3600 ||
+	    history > SMTPMON_HISTORY_MAX || (helo[0] && !target_domain_valid(helo))) {
+		report(token, "expected interval=N timeout=N notifications=yes|no history=N [helo=NAME]");
+		return;
+	}
+	g->history_size = history;
+	g->present = 1;
+	g->interval_s = interval;
+	g->timeout_s = timeout;
+	g->notifications = strcmp(notes, "yes") == 0;
+	strcpy(g->helo, helo);
+}
+
+const char *directives_row_status_name(int row_status)
+{
+	return row_status >= 1 && row_status <= 3 ? row_status_names[row_status] : "notReady";
+}
+
+/* smtpMonHistorySize N: probe results kept per server, 0 for none. */
+static void parse_history(const char *token, char *line)
+{
+	char *end = NULL;
+	unsigned long n = line ? strtoul(line, &end, 10) : 0;
+
+	if (!line || end == line || (*end && !isspace((unsigned char)*end)) ||
+	    n > SMTPMON_HISTORY_MAX || strchr(line, '-')) {
+		report(token, "expected a number of entries from 0 to 1000");
+		return;
+	}
+	target_set->settings.history_size = (int)n;
+}
+
+void directives_collect_into(struct config_set *set)
+{
+	target_set = set;
+	set->settings.notifications = -1;
+	set->settings.history_size = -1;
+}
+
+void directives_register(struct config_set *set)
+{
+	directives_collect_into(set);
+	register_app_config_handler("smtpMonNotifications", parse_notifications, NULL, "yes|no");
+	register_app_config_handler("smtpMonServer", parse_server, NULL,
+				    "NAME HOST[:PORT] [key=value ...]");
+	register_app_config_handler("smtpMonDefaults", parse_defaults, NULL,
+				    "key=value [key=value ...]");
+	register_app_config_handler("smtpMonHeloName", parse_helo, NULL, "DOMAIN");
+	register_app_config_handler("smtpMonHistorySize", parse_history, NULL, "N");
+	register_app_config_handler("smtpMonCaFile", parse_ca, NULL, "PATH");
+	register_app_config_handler("smtpMonCaPath", parse_ca, NULL, "DIR");
+	register_app_config_handler("smtpMonDnsbl", parse_dnsbl, NULL, "ZONE [ZONE ...]");
+	register_app_config_handler("smtpMonResolver", parse_resolver, NULL, "ADDRESS[:PORT]");
+	register_app_config_handler("smtpMonStoredServer", parse_stored_server, NULL, NULL);
+	register_app_config_handler("smtpMonStoredGlobals", parse_stored_globals, NULL, NULL);
+}
+
+void directives_unregister(void)
+{
+	unregister_app_config_handler("smtpMonServer");
+	unregister_app_config_handler("smtpMonDefaults");
+	unregister_app_config_handler("smtpMonHeloName");
+	unregister_app_config_handler("smtpMonNotifications");
+	unregister_app_config_handler("smtpMonHistorySize");
+	unregister_app_config_handler("smtpMonCaFile");
+	unregister_app_config_handler("smtpMonCaPath");
+	unregister_app_config_handler("smtpMonDnsbl");
+	unregister_app_config_handler("smtpMonResolver");
+	unregister_app_config_handler("smtpMonStoredServer");
+	unregister_app_config_handler("smtpMonStoredGlobals");
+	target_set = NULL;
+}
+
+void config_set_release_rows(struct config_set *set)
+{
+	free(set->servers);
+	free(set->stored);
+	set->servers = NULL;
+	set->stored = NULL;
+	set->count = set->cap = set->nstored = set->capstored = 0;
+}
+
+void config_set_clear(struct config_set *set)
+{
+	free(set->servers);
+	free(set->stored);
+	memset(set, 0, sizeof(*set));
+}

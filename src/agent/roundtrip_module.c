@@ -1,0 +1,202 @@
+#include "agent/roundtrip_module.h"
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/mib_roundtrip_table.h"
+#include "probe/roundtrip.h"
+#include "probe/scheduler.h"
+#include "shared/store.h"
+
+/* What the plugin's reload carries: each check's line (passwords included,
+ * wiped when freed) and state. */
+struct roundtrip_carry {
+	unsigned count;
+	struct carried_check {
+		struct roundtrip_config cfg;
+		struct roundtrip_state st;
+	} checks[];
+};
+
+void roundtrip_module_init(struct roundtrip_module *m)
+{
+	memset(m, 0, sizeof(*m));
+	roundtrip_directive_register(&m->config);
+}
+
+/* The sending server's row as probes see it; while there is none (a row
+ * an NMS may create later), a disabled stand-in. */
+static struct target_config sender(struct store *store, const struct roundtrip_config *rc)
+{
+	const struct target *t = store_find(store, rc->server);
+	struct target_config none;
+
+	if (t && rc->smtp_user[0] && t->cfg.opt.tls == TLS_NONE)
+		snmp_log(LOG_WARNING, "smtpmon: round trip %s: smtpUser is set but server %s has "
+			 "tls=none; credentials are never sent without TLS, so the check will fail\n",
+			 rc->name, rc->server);
+	if (t)
+		return t->cfg;
+	snmp_log(LOG_WARNING, "smtpmon: round trip %s: no smtpMonServer named %s; the check is "
+		 "disabled until there is one\n", rc->name, rc->server);
+	memset(&none, 0, sizeof(none));
+	snprintf(none.name, sizeof(none.name), "%s", rc->server);
+	return none;
+}
+
+/* The same line before the plugin's reload: its counters and Status go on. */
+static void adopt(struct roundtrip_check *c, const struct roundtrip_carry *carry)
+{
+	for (unsigned i = 0; carry && i < carry->count; i++) {
+		if (!roundtrip_config_equal(&c->cfg, &carry->checks[i].cfg))
+			continue;
+		c->st = carry->checks[i].st;
+		if (!c->server.opt.enabled)
+			c->st.track.status = STATUS_DISABLED;
+		else if (c->st.track.status == STATUS_DISABLED)
+			c->st.track.status = STATUS_UNKNOWN;
+		return;
+	}
+}
+
+/* Checks spread over their interval, as servers are. */
+static void add_check(struct roundtrip_module *m, struct store *store,
+		      const struct roundtrip_config *rc, unsigned i, unsigned n,
+		      const struct roundtrip_carry *carry)
+{
+	struct target_config server = sender(store, rc);
+	struct roundtrip_check *c;
+
+	c = roundtrips_add(m->set, rc, &server, (uint64_t)rc->interval_s * 1000000u * i / n);
+	if (c)
+		adopt(c, carry);   /* the probe thread has not started */
+	if (!c || roundtrip_table_add(m->table, c) != 0)
+		snmp_log(LOG_ERR, "smtpmon: round trip %s: out of memory\n", rc->name);
+}
+
+/* A sending row changed by SET (or gone): the check follows it. Rows have
+ * no change callback, and comparing a few rows each second costs nothing. */
+static void follow_servers(struct roundtrip_module *m)
+{
+	for (struct roundtrip_check *c = roundtrips_first(m->set); c; c = c->next) {
+		const struct target *t = store_find(m->store, c->cfg.server);
+		struct target_config now = t ? t->cfg : c->server;
+
+		if (!t)
+			now.opt.enabled = 0;    /* its row is gone: nothing to send through */
+		if (!target_config_equal(&now, &c->server) ||
+		    now.opt.enabled != c->server.opt.enabled)
+			roundtrips_set_server(m->set, c, &now);
+	}
+}
+
+static void on_alarm(unsigned int reg, void *arg)
+{
+	(void)reg;
+	follow_servers(arg);
+}
+
+int roundtrip_module_start(struct roundtrip_module *m, struct scheduler *sched,
+			   struct store *store, struct notify_queue *notes,
+			   struct notify_queue *activity, const char *helo,
+			   struct roundtrip_carry *carried)
+{
+	struct event_base *base;
+	struct evdns_base *dns;
+	SSL_CTX *tls;
+
+	scheduler_loop_parts(sched, &base, &dns, &tls);
+	m->set = roundtrips_new(base, dns, tls, notes, activity, helo);
+	m->table = m->set ? roundtrip_table_register(m->set) : NULL;
+	if (!m->table) {
+		roundtrip_carry_free(carried);
+		return -1;
+	}
+	m->store = store;
+	for (unsigned i = 0; i < m->config.count; i++)
+		add_check(m, store, &m->config.items[i], i, m->config.count, carried);
+	roundtrip_carry_free(carried);
+	roundtrip_list_clear(&m->config);   /* the checks have them now */
+	if (roundtrips_first(m->set))
+		m->alarm = snmp_alarm_register(1, SA_REPEAT, on_alarm, m);
+	return 0;
+}
+
+void roundtrip_module_reload_begin(struct roundtrip_module *m)
+{
+	roundtrip_list_clear(&m->fresh);
+	roundtrip_directive_collect_into(&m->fresh);
+}
+
+/* The check C's line is still there as it was (a change of its server's
+ * row is followed without a restart). */
+static int unchanged(const struct roundtrip_check *c, const struct roundtrip_list *fresh)
+{
+	for (unsigned i = 0; i < fresh->count; i++)
+		if (roundtrip_config_equal(&c->cfg, &fresh->items[i]))
+			return 1;
+	return 0;
+}
+
+void roundtrip_module_reload_end(struct roundtrip_module *m, struct store *store)
+{
+	struct roundtrip_check *c, *next;
+	unsigned n = m->fresh.count;
+
+	roundtrip_directive_collect_into(&m->config);
+	if (!m->set)
+		return;
+	for (c = roundtrips_first(m->set); c; c = next) {
+		next = c->next;
+		if (unchanged(c, &m->fresh))
+			continue;
+		roundtrip_table_remove(m->table, c);
+		roundtrips_remove(m->set, c);
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (!roundtrips_find(m->set, m->fresh.items[i].name))
+			add_check(m, store, &m->fresh.items[i], i, n, NULL);
+	roundtrip_list_clear(&m->fresh);
+	follow_servers(m);
+	if (!m->alarm && roundtrips_first(m->set))
+		m->alarm = snmp_alarm_register(1, SA_REPEAT, on_alarm, m);
+}
+
+struct roundtrip_carry *roundtrip_module_save(struct roundtrip_module *m)
+{
+	struct roundtrip_carry *carry;
+	unsigned n = 0;
+
+	for (struct roundtrip_check *c = roundtrips_first(m->set); c; c = c->next)
+		n++;
+	if (!n || !(carry = calloc(1, sizeof(*carry) + n * sizeof(carry->checks[0]))))
+		return NULL;
+	for (struct roundtrip_check *c = roundtrips_first(m->set); c; c = c->next) {
+		carry->checks[carry->count].cfg = c->cfg;
+		roundtrips_snapshot(m->set, c, &carry->checks[carry->count++].st);
+	}
+	return carry;
+}
+
+void roundtrip_carry_free(struct roundtrip_carry *carry)
+{
+	if (!carry)
+		return;
+	explicit_bzero(carry, sizeof(*carry) + carry->count * sizeof(carry->checks[0]));
+	free(carry);
+}
+
+void roundtrip_module_free(struct roundtrip_module *m)
+{
+	if (m->alarm)
+		snmp_alarm_unregister(m->alarm);
+	roundtrip_table_unregister(m->table);
+	roundtrips_free(m->set);
+	roundtrip_directive_unregister();
+	roundtrip_list_clear(&m->config);
+	roundtrip_list_clear(&m->fresh);
+	memset(m, 0, sizeof(*m));
+}

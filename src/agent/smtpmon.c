@@ -1,0 +1,378 @@
+#include "agent/smtpmon.h"
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent/activity.h"
+#include "agent/directives.h"
+#include "agent/handoff.h"
+#include "agent/mib_history_table.h"
+#include "agent/mib_scalars.h"
+#include "agent/mib_server_table.h"
+#include "agent/notifications.h"
+#include "shared/notify_queue.h"
+#include "agent/persist.h"
+#include "agent/roundtrip_module.h"
+#include "agent/rows.h"
+#include "probe/scheduler.h"
+#include "shared/store.h"
+
+/* The module's one instance: net-snmp's init and directive callbacks carry
+ * no context, so the module keeps its parts here and nowhere else. */
+static struct smtpmon_module {
+	struct config_set config;
+	struct store *store;
+	struct scheduler *sched;
+	struct scalars *scalars;
+	struct server_table *table;
+	struct notifier *notifier;
+	struct notify_queue *notes;
+	struct rows rows;
+	struct persist *persist;
+	struct notify_queue *activity_queue;
+	struct activity *activity;
+	struct history_table *history;
+	struct roundtrip_module roundtrips;   /* smtpMonRoundTrip (issue 12) */
+} mod;
+
+void smtpmon_init(void)
+{
+	int subagent = netsnmp_ds_get_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE);
+
+	memset(&mod, 0, sizeof(mod));
+	directives_register(&mod.config);
+	roundtrip_module_init(&mod.roundtrips);
+	mod.notifier = notifier_new(subagent);
+}
+
+/* Room for every server to go down and come back while the master is away
+ * (a restart takes seconds); events are allocated only while they wait. */
+static unsigned queue_capacity(unsigned servers)
+{
+	return 2 * servers + 64;
+}
+
+/* Every probe passes through it: room for several rounds of all servers. */
+static int start_activity(unsigned servers)
+{
+	int size = mod.config.settings.history_size;
+
+	if (size < 0)
+		mod.config.settings.history_size = size = SMTPMON_HISTORY_DEFAULT;
+	mod.activity_queue = notify_queue_new(4 * servers + 256, ACTIVITY_WAKE_AT);
+	mod.history = history_table_register((unsigned)size);
+	if (!mod.activity_queue || !mod.history)
+		return -1;
+	mod.activity = activity_start(mod.activity_queue, mod.store, mod.history);
+	return mod.activity ? 0 : -1;
+}
+
+static int start_notifications(unsigned servers)
+{
+	mod.notes = notify_queue_new(queue_capacity(servers), 1);
+	if (!mod.notes || !mod.notifier)
+		return -1;
+	notify_queue_set_enabled(mod.notes, mod.config.settings.notifications != 0);
+	notifier_attach(mod.notifier, mod.notes);
+	return 0;
+}
+
+/* The default EHLO name is the host's fully qualified name (DESIGN 3). */
+void smtpmon_default_helo(char *buf, size_t size)
+{
+	struct addrinfo hints = { .ai_flags = AI_CANONNAME }, *ai = NULL;
+
+	if (gethostname(buf, size) != 0 || !buf[0])
+		snprintf(buf, size, "localhost");
+	buf[size - 1] = '\0';
+	if (strchr(buf, '.') || getaddrinfo(buf, NULL, &hints, &ai) != 0)
+		return;
+	if (ai->ai_canonname && target_domain_valid(ai->ai_canonname))
+		snprintf(buf, size, "%s", ai->ai_canonname);
+	freeaddrinfo(ai);
+}
+
+/* Scalars set by SNMP earlier win over the configuration file (they are
+ * what the NMS last said). */
+static void apply_stored_globals(struct smtpmon_settings *set, const struct stored_globals *g)
+{
+	if (!g->present)
+		return;
+	set->defaults.interval_s = g->interval_s;
+	set->defaults.timeout_s = g->timeout_s;
+	set->defaults.set |= OPT_INTERVAL | OPT_TIMEOUT;
+	set->notifications = g->notifications;
+	set->history_size = (int)g->history_size;
+	if (g->helo[0])
+		strcpy(set->helo, g->helo);
+	set->globals_by_snmp = 1;
+}
+
+static uint64_t first_delay(const struct handoff *carried, const struct target_config *spec,
+			    uint64_t fallback_us)
+{
+	struct target_config cfg;
+
+	rows_effective(&mod.rows, spec, &cfg);
+	return handoff_first_delay(carried, spec->name, cfg.opt.interval_s, fallback_us);
+}
+
+/* Rows created by SET in an earlier run; a configuration row of the same
+ * name wins. */
+static void add_stored_rows(const struct handoff *carried)
+{
+	for (unsigned i = 0; i < mod.config.nstored; i++) {
+		const struct stored_row *r = &mod.config.stored[i];
+
+		if (store_find(mod.store, r->spec.name)) {
+			snmp_log(LOG_WARNING, "smtpmon: stored row %s clashes with a server in the "
+				 "configuration file; dropped\n", r->spec.name);
+			continue;
+		}
+		rows_add(&mod.rows, &r->spec, STORAGE_NONVOLATILE, r->row_status,
+			 first_delay(carried, &r->spec, 0));
+	}
+}
+
+/* The configuration file's rows, their first probes spread over each
+ * interval so that they are never fired together (or, after the plugin's
+ * reload, where their schedule had them). */
+static void add_configured_rows(const struct handoff *carried)
+{
+	unsigned n = mod.config.count;
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct target_config *spec = &mod.config.servers[i];
+		struct target_config cfg;
+
+		rows_effective(&mod.rows, spec, &cfg);
+		rows_add(&mod.rows, spec, STORAGE_READONLY, ROW_ACTIVE,
+			 first_delay(carried, spec, (uint64_t)cfg.opt.interval_s * 1000000u * i / n));
+	}
+}
+
+/* The plugin's reload: the rows just read take the state of the rows of
+ * the same name before. */
+static void adopt_carried(struct handoff *carried)
+{
+	struct reload_counts n = { 0 };
+
+	handoff_restore(carried, &mod.rows, &n);
+	snmp_log(LOG_INFO, "smtpmon: configuration reloaded: %u added, %u removed, %u changed, "
+		 "%u unchanged\n", n.added, n.removed, n.changed, n.kept);
+}
+
+int smtpmon_start(struct handoff *carried)
+{
+	struct smtpmon_settings *set = &mod.config.settings;
+	struct roundtrip_carry *rt_carried = handoff_detach_roundtrips(carried);
+	int rc;
+
+	apply_stored_globals(set, &mod.config.globals);
+	if (!set->helo[0])
+		smtpmon_default_helo(set->helo, sizeof(set->helo));
+	mod.store = store_new();
+	if (!mod.store || start_notifications(mod.config.count) != 0 ||
+	    start_activity(mod.config.count) != 0)
+		goto fail;
+	mod.scalars = scalars_register(mod.store, set, mod.notes, &mod.rows);
+	mod.table = server_table_register(mod.store);
+	mod.sched = scheduler_new(mod.store, set, mod.notes, mod.activity_queue);
+	if (!mod.scalars || !mod.table || !mod.sched)
+		goto fail;
+	mod.rows = (struct rows){ mod.store, mod.table, mod.sched, set, mod.history };
+	server_table_attach_rows(mod.table, &mod.rows);
+	add_configured_rows(carried);
+	add_stored_rows(carried);
+	if (carried)
+		adopt_carried(carried);
+	carried = NULL;
+	config_set_release_rows(&mod.config);   /* the rows have them now */
+	mod.persist = persist_register(mod.store, set);
+	rc = roundtrip_module_start(&mod.roundtrips, mod.sched, mod.store, mod.notes,
+				    mod.activity_queue, set->helo, rt_carried);
+	rt_carried = NULL;   /* taken */
+	if (rc != 0 || scheduler_start(mod.sched) != 0)
+		goto fail;
+	snmp_log(LOG_INFO, "smtpmon: monitoring %u server%s, EHLO name %s\n",
+		 mod.store->count, mod.store->count == 1 ? "" : "s", set->helo);
+	return 0;
+fail:
+	snmp_log(LOG_ERR, "smtpmon: cannot start the MIB module or the probe thread\n");
+	roundtrip_carry_free(rt_carried);
+	handoff_free(carried);
+	smtpmon_shutdown();
+	return -1;
+}
+
+/* --- reload --------------------------------------------------------------- */
+
+/* The files given with -c (a comma-separated list). */
+static void read_optional_files(const char *list)
+{
+	const char *type = netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_APPTYPE);
+	char *copy = strdup(list), *save = NULL;
+
+	for (char *f = copy ? strtok_r(copy, ",", &save) : NULL; f; f = strtok_r(NULL, ",", &save))
+		read_config_with_type(f, type);
+	free(copy);
+}
+
+/* As read_configs() does, without its callbacks: those would open a second
+ * AgentX session. */
+static void reread_files(void)
+{
+	const char *optional = netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID,
+						     NETSNMP_DS_LIB_OPTIONALCONFIG);
+
+	if (optional && *optional == '-') {
+		read_optional_files(optional + 1);
+		optional = NULL;
+	}
+	read_config_files(NORMAL_CONFIG);
+	if (optional)
+		read_optional_files(optional);
+}
+
+static int listed(const struct config_set *set, const char *name)
+{
+	for (unsigned i = 0; i < set->count; i++)
+		if (strcmp(set->servers[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+static void drop_removed(const struct config_set *fresh, struct reload_counts *n)
+{
+	for (unsigned i = mod.store->count; i-- > 0;) {
+		struct target *t = mod.store->targets[i];
+
+		if (t->storage == STORAGE_READONLY && !listed(fresh, t->cfg.name)) {
+			rows_drop(&mod.rows, t);
+			n->removed++;
+		}
+	}
+}
+
+static void apply_server(const struct target_config *spec, struct reload_counts *n)
+{
+	struct target *t = store_find(mod.store, spec->name);
+	struct target_config cfg;
+
+	rows_effective(&mod.rows, spec, &cfg);
+	if (!t) {
+		rows_add(&mod.rows, spec, STORAGE_READONLY, ROW_ACTIVE, 0);
+		n->added++;
+	} else if (t->storage != STORAGE_READONLY) {
+		snmp_log(LOG_WARNING, "smtpmon: server %s in the configuration clashes with a "
+			 "row created by SNMP; the configuration line is ignored\n", spec->name);
+	} else if (!target_config_equal(&t->cfg, &cfg)) {
+		rows_change(&mod.rows, t, spec, ROW_ACTIVE);
+		n->changed++;
+	} else {
+		n->kept++;
+	}
+}
+
+static void apply_settings(struct smtpmon_settings *fresh)
+{
+	struct smtpmon_settings *cur = &mod.config.settings;
+
+	if (!fresh->helo[0])
+		smtpmon_default_helo(fresh->helo, sizeof(fresh->helo));
+	if (strcmp(fresh->helo, cur->helo) != 0)
+		scheduler_set_helo(mod.sched, fresh->helo);
+	notify_queue_set_enabled(mod.notes, fresh->notifications != 0);
+	if (fresh->history_size < 0)
+		fresh->history_size = SMTPMON_HISTORY_DEFAULT;
+	if (fresh->history_size != cur->history_size)
+		history_set_size(mod.history, mod.store, (unsigned)fresh->history_size);
+	if (memcmp(&fresh->dnsbl, &cur->dnsbl, sizeof(fresh->dnsbl)) != 0)
+		scheduler_set_dnsbl_zones(mod.sched, &fresh->dnsbl);
+	if (strcmp(fresh->ca_file, cur->ca_file) != 0 || strcmp(fresh->ca_path, cur->ca_path) != 0)
+		snmp_log(LOG_WARNING, "smtpmon: new smtpMonCaFile/smtpMonCaPath take effect "
+			 "when smtpmond restarts\n");
+	if (fresh->nresolvers != cur->nresolvers ||
+	    memcmp(fresh->resolver, cur->resolver, sizeof(fresh->resolver)) != 0)
+		snmp_log(LOG_WARNING, "smtpmon: a new smtpMonResolver takes effect when smtpmond "
+			 "restarts\n");
+}
+
+void smtpmon_reload(void)
+{
+	struct config_set fresh;
+	struct reload_counts n = { 0 };
+
+	if (!mod.sched)
+		return;
+	memset(&fresh, 0, sizeof(fresh));
+	directives_collect_into(&fresh);
+	roundtrip_module_reload_begin(&mod.roundtrips);
+	reread_files();
+	directives_collect_into(&mod.config);
+	apply_stored_globals(&fresh.settings, &fresh.globals);
+	apply_settings(&fresh.settings);
+	config_set_clear(&mod.config);   /* stored rows re-read: they are live already */
+	mod.config = fresh;              /* the rows now take these defaults */
+	drop_removed(&mod.config, &n);
+	for (unsigned i = 0; i < mod.config.count; i++)
+		apply_server(&mod.config.servers[i], &n);
+	rows_apply_defaults(&mod.rows);  /* SET rows follow new defaults too */
+	config_set_release_rows(&mod.config);
+	roundtrip_module_reload_end(&mod.roundtrips, mod.store);
+	snmp_log(LOG_INFO, "smtpmon: configuration reloaded: %u added, %u removed, %u changed, "
+		 "%u unchanged\n", n.added, n.removed, n.changed, n.kept);
+}
+
+/* The probe thread stops first, so that nothing more is queued; what it
+ * queued is still sent, logged and kept in the history. */
+static void stop_probing(void)
+{
+	scheduler_stop(mod.sched);      /* joins the probe thread */
+	notifier_flush(mod.notifier);
+	activity_flush(mod.activity);
+}
+
+static void free_module(void)
+{
+	roundtrip_module_free(&mod.roundtrips);   /* on the scheduler's loop */
+	scheduler_free(mod.sched);
+	server_table_unregister(mod.table);
+	scalars_unregister(mod.scalars);
+	notifier_free(mod.notifier);
+	notify_queue_free(mod.notes);
+	activity_stop(mod.activity);
+	history_table_unregister(mod.history, mod.store);
+	notify_queue_free(mod.activity_queue);
+	store_free(mod.store);
+	directives_unregister();
+	config_set_clear(&mod.config);
+	memset(&mod, 0, sizeof(mod));
+}
+
+void smtpmon_shutdown(void)
+{
+	stop_probing();
+	persist_detach(mod.persist);
+	free_module();
+}
+
+struct handoff *smtpmon_unload(int reloading)
+{
+	struct handoff *h = NULL;
+
+	stop_probing();
+	if (reloading && mod.store) {
+		h = handoff_save(mod.store, mod.history);
+		handoff_attach_roundtrips(h, roundtrip_module_save(&mod.roundtrips));
+	}
+	persist_unregister(mod.persist);
+	free_module();
+	return h;
+}

@@ -1,0 +1,38 @@
+/* One SMTP probe as an explicit state machine on a libevent loop:
+ * resolve, connect, greeting, EHLO (HELO on 5xx), QUIT. Never blocks, never
+ * pipelines, one deadline for the whole probe (DESIGN section 5). */
+#ifndef SMTPMON_PROBE_H
+#define SMTPMON_PROBE_H
+
+#include "shared/store.h"
+
+#include <openssl/ssl.h>
+
+struct event_base;
+struct evdns_base;
+struct probe_engine;
+struct probe;
+
+/* Called once per probe, from the loop, when its result is decided. */
+typedef void (*probe_done_fn)(const struct probe_outcome *o, void *arg);
+
+/* TLS: the context for tls=starttls and tls=implicit (the engine does not own it). */
+struct probe_engine *probe_engine_new(struct event_base *base, struct evdns_base *dns,
+				      SSL_CTX *tls);
+
+/* Abandons every probe still running (no callbacks) and frees the engine. */
+void probe_engine_free(struct probe_engine *e);
+
+/* Starts a probe of CFG (copied), introducing itself as HELO. Returns 0, or
+ * -1 if it could not even start. *HANDLE is the running probe, or NULL when
+ * it was decided at once (DONE has then already run). */
+int probe_start(struct probe_engine *e, const struct target_config *cfg,
+		const char *helo, probe_done_fn done, void *arg, struct probe **handle);
+
+/* Forgets a running probe: DONE will not be called; it closes at once. */
+void probe_abandon(struct probe *p);
+
+/* Probes whose sockets are still open (running or saying QUIT). */
+unsigned probe_engine_live(const struct probe_engine *e);
+
+#endif

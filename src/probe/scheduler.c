@@ -1,0 +1,639 @@
+#include "probe/scheduler.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/dns.h>
+#include <event2/event.h>
+#include <event2/thread.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+
+#include "probe/dnsbl_check.h"
+#include "core/lateness.h"
+#include "shared/loop_commands.h"
+#include "core/monotime.h"
+#include "shared/notify_queue.h"
+#include "core/packed.h"
+#include "probe/probe.h"
+#include "agent/smtpmon.h"
+#include "probe/tls.h"
+
+/* One server's place in the schedule; probe thread only. */
+struct slot {
+	struct scheduler *sched;
+	struct target *target;       /* its state is shared, under the store lock */
+	struct packed *cfg;          /* the probe thread's own copy, packed */
+	uint32_t interval_s, dnsbl_interval_s;  /* cfg's numbers the loop reads often */
+	int enabled, check_dnsbl;
+	struct event *timer;
+	struct probe *running;
+	uint64_t due_us;             /* monotonic time the next probe is due */
+	struct event *dnsbl_timer;   /* the next blocklist check */
+	struct dnsbl_run *dnsbl;     /* the check under way */
+	int addr_family;             /* the address the last probe reached, 0: none */
+	unsigned char addr[16];
+	struct slot *prev, *next;
+};
+
+enum command_kind { CMD_ADD, CMD_UPDATE, CMD_REMOVE, CMD_HELO, CMD_ZONES };
+
+/* What the agent thread asks of the probe thread; small, as ten thousand
+ * CMD_ADDs wait at start-up. The pointers are the command's own. */
+struct command {
+	struct loop_command link;    /* first: the queue's */
+	enum command_kind kind;
+	struct target *target;
+	struct packed *cfg;          /* CMD_ADD, CMD_UPDATE: passes to the slot */
+	uint64_t delay_us;
+	char *helo;                  /* CMD_HELO */
+	struct dnsbl_zones *zones;   /* CMD_ZONES */
+};
+
+struct scheduler {
+	struct store *store;
+	struct notify_queue *notes;
+	struct notify_queue *activity;
+	char helo[TARGET_HELO_MAX + 1];
+	SSL_CTX *tls;
+	struct event_base *base;
+	struct evdns_base *dns;
+	struct dnsbl_zones zones;    /* smtpMonDnsbl */
+	struct probe_engine *engine;
+	struct slot *slots;
+	struct loop_commands *commands;
+	pthread_t thread;
+	int running;
+	struct lateness late;         /* probe thread; read after it stopped */
+};
+
+static void arm(struct slot *sl)
+{
+	uint64_t now = monotime_us();
+	uint64_t wait = sl->due_us > now ? sl->due_us - now : 0;
+	struct timeval tv = { (time_t)(wait / 1000000u), (suseconds_t)(wait % 1000000u) };
+
+	evtimer_add(sl->timer, &tv);
+}
+
+static void push(struct notify_queue *q, enum event_type type, enum status_notification kind,
+		 enum server_status before, const struct target_config *cfg,
+		 const struct target_state *after)
+{
+	struct notify_event e;
+
+	e.type = type;
+	e.kind = kind;
+	e.before = before;
+	e.cfg = *cfg;
+	e.st = *after;
+	notify_queue_push(q, &e);
+}
+
+/* Hands the notifications a probe calls for to the agent thread. Degraded
+ * by a certificate alone is told by smtpMonCertExpiring, not by
+ * smtpMonServerDegraded, whose objects speak of latency. */
+static void announce(struct scheduler *s, const struct target_config *cfg,
+		     const struct record_result *r, const struct target_state *after)
+{
+	enum status_notification kinds[2];
+	int n = status_notifications(r->before, after->track.status, kinds);
+
+	if (!s->notes)
+		return;
+	for (int i = 0; i < n; i++)
+		if (kinds[i] != NOTIFY_SERVER_DEGRADED || r->slow)
+			push(s->notes, EVENT_NOTIFICATION, kinds[i], r->before, cfg, after);
+	if (r->cert_expiring)
+		push(s->notes, EVENT_NOTIFICATION, NOTIFY_CERT_EXPIRING, r->before, cfg, after);
+	if (r->newly_listed)
+		push(s->notes, EVENT_NOTIFICATION, NOTIFY_SERVER_LISTED, r->before, cfg, after);
+}
+
+/* Every probe goes to the history and, when it failed, to the log; so does
+ * every change of Status (DESIGN: the log alone tells the story). */
+static void report(struct scheduler *s, const struct target_config *cfg,
+		   const struct record_result *r, const struct target_state *after)
+{
+	if (!s->activity)
+		return;
+	push(s->activity, EVENT_PROBE, 0, r->before, cfg, after);
+	if (r->before != after->track.status)
+		push(s->activity, EVENT_STATUS, 0, r->before, cfg, after);
+}
+
+/* --- blocklist checks ------------------------------------------------------ */
+
+static int dnsbl_wanted(const struct slot *sl)
+{
+	return sl->sched->zones.n && sl->check_dnsbl && sl->enabled;
+}
+
+static void dnsbl_arm(struct slot *sl, uint64_t delay_us)
+{
+	struct timeval tv = { (time_t)(delay_us / 1000000u), (suseconds_t)(delay_us % 1000000u) };
+
+	evtimer_add(sl->dnsbl_timer, &tv);
+}
+
+/* The first check as soon as a probe has found the address. */
+static void dnsbl_kick(struct slot *sl)
+{
+	if (dnsbl_wanted(sl) && !sl->dnsbl && !evtimer_pending(sl->dnsbl_timer, NULL))
+		dnsbl_arm(sl, 0);
+}
+
+/* For the log: which lists list it, and what the others got wrong. */
+static int dnsbl_detail(const struct dnsbl_verdicts *v, const struct target_state *st,
+			int changed, char *out, size_t size)
+{
+	size_t len = (size_t)snprintf(out, size, "%u listing%s%s%s", st->dnsbl_listings,
+				      st->dnsbl_listings == 1 ? "" : "s",
+				      st->dnsbl_listings ? ": " : "", st->dnsbl_zones);
+	int errors = 0;
+
+	for (unsigned i = 0; i < v->n && len < size; i++) {
+		if (v->answer[i] != DNSBL_LIST_ERROR)
+			continue;
+		len += (size_t)snprintf(out + len, size - len, "; %s %s", v->zone[i], v->why[i]);
+		errors++;
+	}
+	return changed || errors;
+}
+
+static void dnsbl_record(struct slot *sl, const struct dnsbl_verdicts *v)
+{
+	struct scheduler *s = sl->sched;
+	struct target_state after;
+	struct target_config cfg;
+	struct record_result r;
+	struct notify_event e = { .type = EVENT_DNSBL };
+
+	unpack(&target_config_layout, sl->cfg, &cfg);
+	r = store_record_dnsbl(s->store, sl->target, &cfg, v, &after);
+	e.before = r.before;
+	if (s->activity && dnsbl_detail(v, &after, r.listing_changed, e.detail, sizeof(e.detail))) {
+		e.cfg = cfg;
+		e.st = after;
+		notify_queue_push(s->activity, &e);
+	}
+	if (s->activity && r.before != after.track.status)
+		push(s->activity, EVENT_STATUS, 0, r.before, &cfg, &after);
+	announce(s, &cfg, &r, &after);
+}
+
+static void on_dnsbl_done(const struct dnsbl_verdicts *v, void *arg)
+{
+	struct slot *sl = arg;
+
+	sl->dnsbl = NULL;
+	dnsbl_record(sl, v);
+	dnsbl_arm(sl, (uint64_t)sl->dnsbl_interval_s * 1000000u);
+}
+
+static void on_dnsbl_due(evutil_socket_t fd, short what, void *arg)
+{
+	struct slot *sl = arg;
+
+	(void)fd;
+	(void)what;
+	if (!dnsbl_wanted(sl) || sl->dnsbl || !sl->addr_family)
+		return;            /* the next probe that finds the address starts it */
+	sl->dnsbl = dnsbl_run_start(sl->sched->dns, &sl->sched->zones, sl->addr_family,
+				    sl->addr, on_dnsbl_done, sl);
+	if (!sl->dnsbl)     /* decided at once, or could not start: next round */
+		dnsbl_arm(sl, (uint64_t)sl->dnsbl_interval_s * 1000000u);
+}
+
+/* No more checks for this row (or none configured): what lists said goes. */
+static void dnsbl_stop(struct slot *sl, int forget)
+{
+	struct dnsbl_verdicts none = { 0 };
+
+	evtimer_del(sl->dnsbl_timer);
+	if (sl->dnsbl)
+		dnsbl_run_abandon(sl->dnsbl);
+	sl->dnsbl = NULL;
+	if (forget)
+		dnsbl_record(sl, &none);
+}
+
+/* --- probes ------------------------------------------------------------------ */
+
+/* Fixed rate: the next slot after now, so a slow probe skips, never piles up. */
+static void on_probe_done(const struct probe_outcome *o, void *arg)
+{
+	struct slot *sl = arg;
+	uint64_t interval = (uint64_t)sl->interval_s * 1000000u;
+	uint64_t now = monotime_us();
+	struct target_state after;
+	struct target_config cfg;
+	struct record_result r;
+
+	unpack(&target_config_layout, sl->cfg, &cfg);
+	r = store_record(sl->sched->store, sl->target, &cfg, o, &after);
+
+	sl->running = NULL;
+	if (o->addr_family) {
+		sl->addr_family = o->addr_family;
+		memcpy(sl->addr, o->addr, sizeof(sl->addr));
+		dnsbl_kick(sl);
+	}
+	report(sl->sched, &cfg, &r, &after);
+	announce(sl->sched, &cfg, &r, &after);
+	sl->due_us += interval;
+	if (sl->due_us <= now)
+		sl->due_us += ((now - sl->due_us) / interval + 1) * interval;
+	arm(sl);
+}
+
+static void on_due(evutil_socket_t fd, short what, void *arg)
+{
+	struct slot *sl = arg;
+	struct probe_outcome failed;
+	struct target_config cfg;
+	struct probe *p;
+	uint64_t now = monotime_us();
+
+	(void)fd;
+	(void)what;
+	lateness_record(&sl->sched->late, now > sl->due_us ? now - sl->due_us : 0);
+	unpack(&target_config_layout, sl->cfg, &cfg);
+	if (probe_start(sl->sched->engine, &cfg, sl->sched->helo, on_probe_done, sl, &p) == 0) {
+		sl->running = p;   /* NULL when it was decided at once */
+		return;
+	}
+	memset(&failed, 0, sizeof(failed));
+	failed.result = RESULT_INTERNAL_ERROR;
+	strcpy(failed.error, "internal error: could not start a probe (out of memory)");
+	failed.finished_wall_us = walltime_us();
+	on_probe_done(&failed, sl);
+}
+
+/* --- commands from the agent thread ------------------------------------- */
+
+static void stop_slot(struct slot *sl)
+{
+	evtimer_del(sl->timer);
+	if (sl->running)
+		probe_abandon(sl->running);
+	sl->running = NULL;
+	dnsbl_stop(sl, 0);
+}
+
+/* Due times fall on a 100 ms grid: probes still spread over the interval
+ * (ten ticks a second at the shortest, 1 s), but those due close together
+ * start on one wake-up of the loop and share some of its later ones, as a
+ * wake-up costs more than the work it does. Measured at 100 servers a
+ * second, interleaved runs: 175 us of CPU per probe on a 20 ms grid, 145 on
+ * 100 ms, 155 on 250 ms; lateness p99 under 10 ms on each. Intervals are
+ * whole seconds, so a slot stays on the grid. */
+#define GRID_US 100000u
+
+static uint64_t on_grid(uint64_t t_us)
+{
+	return (t_us + GRID_US - 1) / GRID_US * GRID_US;
+}
+
+static void start_slot(struct slot *sl, uint64_t delay_us)
+{
+	sl->due_us = on_grid(monotime_us() + delay_us);
+	if (sl->enabled)
+		arm(sl);
+}
+
+/* The slot takes the command's configuration. */
+static void take_config(struct slot *sl, struct command *c)
+{
+	struct target_config n;
+
+	unpack_numbers(&target_config_layout, c->cfg, &n);
+	free(sl->cfg);
+	sl->cfg = c->cfg;
+	c->cfg = NULL;
+	sl->interval_s = n.opt.interval_s;
+	sl->dnsbl_interval_s = n.opt.dnsbl_interval_s;
+	sl->enabled = n.opt.enabled;
+	sl->check_dnsbl = n.opt.dnsbl;
+}
+
+static void add_slot(struct scheduler *s, struct command *c)
+{
+	struct slot *sl = calloc(1, sizeof(*sl));
+
+	if (!sl || !(sl->timer = evtimer_new(s->base, on_due, sl)) ||
+	    !(sl->dnsbl_timer = evtimer_new(s->base, on_dnsbl_due, sl))) {
+		if (sl && sl->timer)
+			event_free(sl->timer);
+		free(sl);
+		return;
+	}
+	sl->sched = s;
+	sl->target = c->target;
+	take_config(sl, c);
+	c->target->probe_slot = sl;
+	sl->next = s->slots;
+	if (s->slots)
+		s->slots->prev = sl;
+	s->slots = sl;
+	start_slot(sl, c->delay_us);
+}
+
+/* A changed row restarts its schedule; its counters and status stay. */
+static void update_slot(struct scheduler *s, struct command *c)
+{
+	struct slot *sl = c->target->probe_slot;
+	struct target_config was, now;
+
+	if (!sl)
+		return;
+	stop_slot(sl);
+	unpack(&target_config_layout, sl->cfg, &was);
+	unpack(&target_config_layout, c->cfg, &now);
+	if (was.opt.enabled != now.opt.enabled)
+		store_set_enabled(s->store, sl->target, now.opt.enabled);
+	if (strcmp(was.host, now.host) != 0 || was.opt.family != now.opt.family)
+		sl->addr_family = 0;     /* the next probe finds the address to check */
+	take_config(sl, c);
+	if (!dnsbl_wanted(sl))
+		dnsbl_stop(sl, 1);
+	start_slot(sl, 0);
+}
+
+/* New smtpMonDnsbl zones: every row is checked again at once. */
+static void set_zones(struct scheduler *s, const struct dnsbl_zones *zones)
+{
+	s->zones = *zones;
+	for (struct slot *sl = s->slots; sl; sl = sl->next) {
+		dnsbl_stop(sl, !dnsbl_wanted(sl));
+		if (sl->addr_family)
+			dnsbl_kick(sl);
+	}
+}
+
+static void free_slot(struct scheduler *s, struct slot *sl)
+{
+	stop_slot(sl);
+	if (sl->prev)
+		sl->prev->next = sl->next;
+	else
+		s->slots = sl->next;
+	if (sl->next)
+		sl->next->prev = sl->prev;
+	event_free(sl->timer);
+	event_free(sl->dnsbl_timer);
+	free(sl->cfg);
+	free(sl);
+}
+
+/* The agent thread has let go of the target: it is ours to free. */
+static void remove_slot(struct scheduler *s, struct command *c)
+{
+	if (c->target->probe_slot)
+		free_slot(s, c->target->probe_slot);
+	store_target_free(c->target);
+}
+
+static void run_command(struct scheduler *s, struct command *c)
+{
+	switch (c->kind) {
+	case CMD_ADD: add_slot(s, c); break;
+	case CMD_UPDATE: update_slot(s, c); break;
+	case CMD_REMOVE: remove_slot(s, c); break;
+	case CMD_HELO: snprintf(s->helo, sizeof(s->helo), "%s", c->helo); break;
+	case CMD_ZONES: set_zones(s, c->zones); break;
+	}
+}
+
+static void command_free(struct command *c)
+{
+	free(c->cfg);
+	free(c->helo);
+	free(c->zones);
+	free(c);
+}
+
+static void on_command(struct loop_command *lc, void *arg)
+{
+	struct command *c = (struct command *)lc;
+
+	run_command(arg, c);
+	command_free(c);
+}
+
+static void post(struct scheduler *s, struct command *c)
+{
+	loop_commands_post(s->commands, &c->link);
+}
+
+/* The agent thread's commands say what failed when memory runs out. */
+static void lost(const char *what)
+{
+	snmp_log(LOG_ERR, "smtpmon: out of memory: %s is lost\n", what);
+}
+
+static struct command *command(enum command_kind kind, struct target *t)
+{
+	struct command *c = calloc(1, sizeof(*c));
+
+	if (c) {
+		c->kind = kind;
+		c->target = t;
+	} else {
+		lost("a change to the schedule");
+	}
+	return c;
+}
+
+static void post_config(struct scheduler *s, enum command_kind kind, struct target *t,
+			const struct target_config *cfg, uint64_t delay_us)
+{
+	struct command *c = command(kind, t);
+
+	if (!c)
+		return;
+	c->cfg = pack(&target_config_layout, cfg);
+	if (!c->cfg) {
+		lost("a change to the schedule");
+		command_free(c);
+		return;
+	}
+	c->delay_us = delay_us;
+	post(s, c);
+}
+
+void scheduler_add(struct scheduler *s, struct target *t, const struct target_config *cfg,
+		   uint64_t delay_us)
+{
+	post_config(s, CMD_ADD, t, cfg, delay_us);
+}
+
+void scheduler_update(struct scheduler *s, struct target *t, const struct target_config *cfg)
+{
+	post_config(s, CMD_UPDATE, t, cfg, 0);
+}
+
+void scheduler_remove(struct scheduler *s, struct target *t)
+{
+	struct command *c = command(CMD_REMOVE, t);
+
+	if (c)
+		post(s, c);
+}
+
+void scheduler_set_helo(struct scheduler *s, const char *helo)
+{
+	struct command *c = command(CMD_HELO, NULL);
+
+	if (c && !(c->helo = strdup(helo))) {
+		lost("the new smtpMonHeloName");
+		command_free(c);
+	} else if (c) {
+		post(s, c);
+	}
+}
+
+void scheduler_set_dnsbl_zones(struct scheduler *s, const struct dnsbl_zones *zones)
+{
+	struct command *c = command(CMD_ZONES, NULL);
+
+	if (c && !(c->zones = malloc(sizeof(*zones)))) {
+		lost("the new smtpMonDnsbl zones");
+		command_free(c);
+	} else if (c) {
+		*c->zones = *zones;
+		post(s, c);
+	}
+}
+
+/* --- life cycle ------------------------------------------------------------ */
+
+/* smtpMonResolver's servers, or /etc/resolv.conf's; /etc/hosts either way.
+ * Without nameservers, literals and /etc/hosts still resolve. */
+static struct evdns_base *make_resolver(struct event_base *base,
+					const struct smtpmon_settings *settings)
+{
+	struct evdns_base *dns;
+
+	if (!settings->nresolvers) {
+		dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
+				     EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+		return dns ? dns : evdns_base_new(base, 0);
+	}
+	dns = evdns_base_new(base, EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+	if (!dns)
+		return NULL;
+	evdns_base_load_hosts(dns, NULL);
+	for (unsigned i = 0; i < settings->nresolvers; i++)
+		if (evdns_base_nameserver_ip_add(dns, settings->resolver[i]) != 0)
+			snmp_log(LOG_ERR, "smtpmon: smtpMonResolver %s: cannot use it\n",
+				 settings->resolver[i]);
+	return dns;
+}
+
+static int make_loop(struct scheduler *s, const struct smtpmon_settings *settings)
+{
+	char err[PATH_MAX + 64];
+
+	s->tls = tls_context_new(settings->ca_file, settings->ca_path, err, sizeof(err));
+	if (!s->tls) {
+		snmp_log(LOG_ERR, "smtpmon: %s\n", err);
+		return -1;
+	}
+	if (evthread_use_pthreads() != 0)
+		return -1;
+	s->base = event_base_new();
+	if (!s->base)
+		return -1;
+	s->commands = loop_commands_new(s->base, on_command, s);
+	s->dns = make_resolver(s->base, settings);
+	s->zones = settings->dnsbl;
+	s->engine = s->dns ? probe_engine_new(s->base, s->dns, s->tls) : NULL;
+	return s->engine && s->commands ? 0 : -1;
+}
+
+struct scheduler *scheduler_new(struct store *store, const struct smtpmon_settings *settings,
+				struct notify_queue *notes, struct notify_queue *activity)
+{
+	struct scheduler *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->store = store;
+	s->notes = notes;
+	s->activity = activity;
+	snprintf(s->helo, sizeof(s->helo), "%s", settings->helo);
+	if (make_loop(s, settings) != 0) {
+		scheduler_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static void *run(void *arg)
+{
+	struct scheduler *s = arg;
+
+	event_base_loop(s->base, EVLOOP_NO_EXIT_ON_EMPTY);
+	return NULL;
+}
+
+int scheduler_start(struct scheduler *s)
+{
+	sigset_t all, old;
+	int rc;
+
+	/* Signals belong to the agent thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(&s->thread, NULL, run, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0)
+		return -1;
+	s->running = 1;
+	return 0;
+}
+
+void scheduler_stop(struct scheduler *s)
+{
+	if (!s || !s->running)
+		return;
+	event_base_loopbreak(s->base);
+	pthread_join(s->thread, NULL);
+	s->running = 0;
+	if (s->late.count)
+		snmp_log(LOG_INFO, "smtpmon: %llu probes started %.1f ms (median), %.1f ms (p99), "
+			 "%.1f ms (max) after they were due\n", (unsigned long long)s->late.count,
+			 lateness_percentile(&s->late, 50) / 1000.0,
+			 lateness_percentile(&s->late, 99) / 1000.0, s->late.max_us / 1000.0);
+}
+
+void scheduler_free(struct scheduler *s)
+{
+	if (!s)
+		return;
+	scheduler_stop(s);
+	if (s->commands)
+		loop_commands_run(s->commands);   /* removed targets still waiting to be freed */
+	while (s->slots)
+		free_slot(s, s->slots);
+	probe_engine_free(s->engine);
+	loop_commands_free(s->commands);
+	if (s->dns)
+		evdns_base_free(s->dns, 0);
+	if (s->base)
+		event_base_free(s->base);
+	SSL_CTX_free(s->tls);
+	free(s);
+}
+
+void scheduler_loop_parts(const struct scheduler *s, struct event_base **base,
+			  struct evdns_base **dns, SSL_CTX **tls)
+{
+	*base = s->base;
+	*dns = s->dns;
+	*tls = s->tls;
+}
