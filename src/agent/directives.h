@@ -3,7 +3,7 @@
 #ifndef SMTPMON_DIRECTIVES_H
 #define SMTPMON_DIRECTIVES_H
 
-#include "agent/smtpmon.h"
+#include "core/settings.h"
 
 /* A row created by SET, as the persistent store keeps it. */
 struct stored_row {

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/mib_encode.h"
-#include "agent/smtpmon.h"
+#include "agent/oid.h"
 
 enum { HCOL_TIME = 2, HCOL_RESULT, HCOL_REPLY_CODE, HCOL_LATENCY, HCOL_DETAIL };
 

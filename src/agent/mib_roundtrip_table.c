@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "agent/mib_named_table.h"
-#include "agent/smtpmon.h"
+#include "agent/oid.h"
 
 static unsigned int served_columns[] = {
 	RT_COL_SERVER, RT_COL_MAILBOX, RT_COL_STATUS, RT_COL_LAST_RESULT, RT_COL_LAST_ERROR,

@@ -10,7 +10,9 @@
 #include "shared/notify_queue.h"
 #include "agent/rows.h"
 #include "probe/scheduler.h"
-#include "agent/smtpmon.h"
+#include "core/settings.h"
+#include "agent/oid.h"
+#include "agent/host_name.h"
 
 enum {
 	SC_VERSION = 1, SC_SERVER_COUNT, SC_SERVERS_DOWN, SC_PROBES_TOTAL,
@@ -168,7 +170,9 @@ static void apply_scalar(struct scalars *sc, int which, const struct scalar_pend
 			strcpy(set->helo, p->text);
 		else
 			smtpmon_default_helo(set->helo, sizeof(set->helo));
-		scheduler_set_helo(sc->rows->sched, set->helo);
+		if (scheduler_set_helo(sc->rows->sched, set->helo) != 0)
+			snmp_log(LOG_ERR, "smtpmon: out of memory: the new smtpMonHeloName is "
+				 "lost\n");
 		break;
 	case SC_HISTORY_SIZE:
 		set->history_size = (int)p->number;

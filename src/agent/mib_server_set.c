@@ -23,7 +23,7 @@ struct set_txn {
 	struct pending *rows_touched;
 };
 
-struct set_txn *set_txn_new(struct rows *rows)
+static struct set_txn *set_txn_new(struct rows *rows)
 {
 	struct set_txn *txn = calloc(1, sizeof(*txn));
 
@@ -42,8 +42,10 @@ static void txn_clear(struct set_txn *txn)
 	}
 }
 
-void set_txn_free(struct set_txn *txn)
+static void set_txn_free(void *arg)
 {
+	struct set_txn *txn = arg;
+
 	if (txn) {
 		txn_clear(txn);
 		free(txn);
@@ -305,9 +307,12 @@ static void apply_rows(struct set_txn *txn)
 		snmp_store_needed(NULL);
 }
 
-void server_table_set(struct set_txn *txn, netsnmp_agent_request_info *reqinfo,
-		      netsnmp_request_info *requests)
+/* One SET request's progress between its phases (the master sends one SET
+ * at a time): the handler's work for MODE_SET_* on the table. */
+static void server_table_set(void *arg, netsnmp_agent_request_info *reqinfo,
+			     netsnmp_request_info *requests)
 {
+	struct set_txn *txn = arg;
 	int rc;
 
 	switch (reqinfo->mode) {
@@ -329,4 +334,14 @@ void server_table_set(struct set_txn *txn, netsnmp_agent_request_info *reqinfo,
 		txn_clear(txn);
 		break;
 	}
+}
+
+int server_set_attach(struct server_table *table, struct rows *rows)
+{
+	struct server_table_writer w = { server_table_set, set_txn_free, set_txn_new(rows) };
+
+	if (!w.ctx)
+		return -1;
+	server_table_attach_writer(table, &w);
+	return 0;
 }

@@ -9,15 +9,10 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
 struct rows;
-struct set_txn;
+struct server_table;
 
-/* One SET request's progress between its phases (the master sends one SET
- * at a time). */
-struct set_txn *set_txn_new(struct rows *rows);
-void set_txn_free(struct set_txn *txn);
-
-/* The handler's work for MODE_SET_* on the table. */
-void server_table_set(struct set_txn *txn, netsnmp_agent_request_info *reqinfo,
-		      netsnmp_request_info *requests);
+/* From now on SETs on TABLE create, change and destroy rows through ROWS.
+ * Returns 0, or -1 when out of memory (the table stays read-only). */
+int server_set_attach(struct server_table *table, struct rows *rows);
 
 #endif

@@ -8,8 +8,7 @@
 
 #include "core/mib_encode.h"
 #include "agent/mib_named_table.h"
-#include "agent/mib_server_set.h"
-#include "agent/smtpmon.h"
+#include "agent/oid.h"
 
 
 /* Every column of DESIGN section 4 (the list leaves out the index). */
@@ -28,7 +27,7 @@ static unsigned int served_columns[] = {
 struct server_table {
 	struct store *store;
 	struct named_table nt;
-	struct set_txn *txn;                     /* NULL: the table is read-only */
+	struct server_table_writer writer;       /* set NULL: the table is read-only */
 };
 
 static void set_address(netsnmp_variable_list *vb, const struct probe_outcome *o, int type_only)
@@ -165,8 +164,8 @@ static int handle_server_table(netsnmp_mib_handler *handler,
 
 	(void)reginfo;
 	if (reqinfo->mode != MODE_GET) {
-		if (st->txn)
-			server_table_set(st->txn, reqinfo, requests);
+		if (st->writer.set)
+			st->writer.set(st->writer.ctx, reqinfo, requests);
 		else if (reqinfo->mode == MODE_SET_RESERVE1)
 			netsnmp_request_set_error_all(requests, SNMP_ERR_NOTWRITABLE);
 		return SNMP_ERR_NOERROR;
@@ -213,16 +212,17 @@ fail:
 	return NULL;
 }
 
-void server_table_attach_rows(struct server_table *st, struct rows *rows)
+void server_table_attach_writer(struct server_table *st, const struct server_table_writer *w)
 {
-	st->txn = set_txn_new(rows);
+	st->writer = *w;
 }
 
 void server_table_unregister(struct server_table *st)
 {
 	if (!st)
 		return;
-	set_txn_free(st->txn);
+	if (st->writer.free)
+		st->writer.free(st->writer.ctx);
 	named_table_free(&st->nt);
 	SNMP_FREE(st);
 }

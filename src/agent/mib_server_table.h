@@ -4,6 +4,7 @@
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
 
 #include "shared/store.h"
 
@@ -27,10 +28,17 @@ struct server_table;
 struct server_table *server_table_register(struct store *store);
 void server_table_unregister(struct server_table *st);
 
-struct rows;
+/* What SETs on the table do, given by the SET side (mib_server_set.c), so
+ * that the table knows nothing of rows. */
+struct server_table_writer {
+	void (*set)(void *ctx, netsnmp_agent_request_info *reqinfo,
+		    netsnmp_request_info *requests);
+	void (*free)(void *ctx);                 /* at unregister */
+	void *ctx;
+};
 
-/* From now on SETs create, change and destroy rows through ROWS. */
-void server_table_attach_rows(struct server_table *st, struct rows *rows);
+/* From now on SETs go to W. */
+void server_table_attach_writer(struct server_table *st, const struct server_table_writer *w);
 
 /* Agent thread: a row appears or goes with its target. */
 int server_table_add(struct server_table *st, struct target *t);

@@ -8,7 +8,7 @@
 #include "agent/mib_roundtrip_table.h"
 #include "agent/mib_server_table.h"
 #include "shared/notify_queue.h"
-#include "agent/smtpmon.h"
+#include "agent/oid.h"
 
 /* Sending many notifications without letting the loop read the AgentX
  * socket can lock subagent and master together (DESIGN section 7). */

@@ -5,8 +5,8 @@
 
 #include "agent/mib_history_table.h"
 #include "agent/mib_server_table.h"
+#include "core/settings.h"
 #include "probe/scheduler.h"
-#include "agent/smtpmon.h"
 
 void rows_effective(const struct rows *r, const struct target_config *spec,
 		    struct target_config *out)
@@ -44,7 +44,8 @@ struct target *rows_add(struct rows *r, const struct target_config *spec, int st
 	if (server_table_add(r->table, t) != 0)
 		snmp_log(LOG_ERR, "smtpmon: cannot add row %s to the table\n", spec->name);
 	view = probe_view(t);
-	scheduler_add(r->sched, t, &view, first_probe_delay_us);
+	if (scheduler_add(r->sched, t, &view, first_probe_delay_us) != 0)
+		snmp_log(LOG_ERR, "smtpmon: out of memory: row %s is not probed\n", spec->name);
 	return t;
 }
 
@@ -60,7 +61,9 @@ void rows_change(struct rows *r, struct target *t, const struct target_config *s
 	t->row_status = row_status;
 	rows_effective(r, spec, &t->cfg);
 	view = probe_view(t);
-	scheduler_update(r->sched, t, &view);
+	if (scheduler_update(r->sched, t, &view) != 0)
+		snmp_log(LOG_ERR, "smtpmon: out of memory: the change to row %s is lost\n",
+			 spec->name);
 }
 
 void rows_drop(struct rows *r, struct target *t)
@@ -68,7 +71,8 @@ void rows_drop(struct rows *r, struct target *t)
 	history_forget(r->history, t);
 	server_table_remove(r->table, t);
 	store_remove(r->store, t);
-	scheduler_remove(r->sched, t);
+	if (scheduler_remove(r->sched, t) != 0)
+		snmp_log(LOG_ERR, "smtpmon: out of memory: a removed row is still probed\n");
 }
 
 void rows_apply_defaults(struct rows *r)

@@ -10,10 +10,12 @@
 #include <unistd.h>
 
 #include "agent/activity.h"
+#include "agent/host_name.h"
 #include "agent/directives.h"
 #include "agent/handoff.h"
 #include "agent/mib_history_table.h"
 #include "agent/mib_scalars.h"
+#include "agent/mib_server_set.h"
 #include "agent/mib_server_table.h"
 #include "agent/notifications.h"
 #include "shared/notify_queue.h"
@@ -22,6 +24,7 @@
 #include "agent/rows.h"
 #include "probe/scheduler.h"
 #include "shared/store.h"
+#include "core/settings.h"
 
 /* The module's one instance: net-snmp's init and directive callbacks carry
  * no context, so the module keeps its parts here and nowhere else. */
@@ -84,20 +87,6 @@ static int start_notifications(unsigned servers)
 }
 
 /* The default EHLO name is the host's fully qualified name (DESIGN 3). */
-void smtpmon_default_helo(char *buf, size_t size)
-{
-	struct addrinfo hints = { .ai_flags = AI_CANONNAME }, *ai = NULL;
-
-	if (gethostname(buf, size) != 0 || !buf[0])
-		snprintf(buf, size, "localhost");
-	buf[size - 1] = '\0';
-	if (strchr(buf, '.') || getaddrinfo(buf, NULL, &hints, &ai) != 0)
-		return;
-	if (ai->ai_canonname && target_domain_valid(ai->ai_canonname))
-		snprintf(buf, size, "%s", ai->ai_canonname);
-	freeaddrinfo(ai);
-}
-
 /* Scalars set by SNMP earlier win over the configuration file (they are
  * what the NMS last said). */
 static void apply_stored_globals(struct smtpmon_settings *set, const struct stored_globals *g)
@@ -172,6 +161,7 @@ int smtpmon_start(struct handoff *carried)
 {
 	struct smtpmon_settings *set = &mod.config.settings;
 	struct roundtrip_carry *rt_carried = handoff_detach_roundtrips(carried);
+	char err[PATH_MAX + 64] = "";
 	int rc;
 
 	apply_stored_globals(set, &mod.config.globals);
@@ -183,11 +173,14 @@ int smtpmon_start(struct handoff *carried)
 		goto fail;
 	mod.scalars = scalars_register(mod.store, set, mod.notes, &mod.rows);
 	mod.table = server_table_register(mod.store);
-	mod.sched = scheduler_new(mod.store, set, mod.notes, mod.activity_queue);
+	mod.sched = scheduler_new(mod.store, set, mod.notes, mod.activity_queue, err, sizeof(err));
+	if (err[0])
+		snmp_log(LOG_ERR, "smtpmon: %s\n", err);
 	if (!mod.scalars || !mod.table || !mod.sched)
 		goto fail;
 	mod.rows = (struct rows){ mod.store, mod.table, mod.sched, set, mod.history };
-	server_table_attach_rows(mod.table, &mod.rows);
+	if (server_set_attach(mod.table, &mod.rows) != 0)
+		goto fail;
 	add_configured_rows(carried);
 	add_stored_rows(carried);
 	if (carried)
@@ -286,15 +279,16 @@ static void apply_settings(struct smtpmon_settings *fresh)
 
 	if (!fresh->helo[0])
 		smtpmon_default_helo(fresh->helo, sizeof(fresh->helo));
-	if (strcmp(fresh->helo, cur->helo) != 0)
-		scheduler_set_helo(mod.sched, fresh->helo);
+	if (strcmp(fresh->helo, cur->helo) != 0 && scheduler_set_helo(mod.sched, fresh->helo) != 0)
+		snmp_log(LOG_ERR, "smtpmon: out of memory: the new smtpMonHeloName is lost\n");
 	notify_queue_set_enabled(mod.notes, fresh->notifications != 0);
 	if (fresh->history_size < 0)
 		fresh->history_size = SMTPMON_HISTORY_DEFAULT;
 	if (fresh->history_size != cur->history_size)
 		history_set_size(mod.history, mod.store, (unsigned)fresh->history_size);
-	if (memcmp(&fresh->dnsbl, &cur->dnsbl, sizeof(fresh->dnsbl)) != 0)
-		scheduler_set_dnsbl_zones(mod.sched, &fresh->dnsbl);
+	if (memcmp(&fresh->dnsbl, &cur->dnsbl, sizeof(fresh->dnsbl)) != 0 &&
+	    scheduler_set_dnsbl_zones(mod.sched, &fresh->dnsbl) != 0)
+		snmp_log(LOG_ERR, "smtpmon: out of memory: the new smtpMonDnsbl zones are lost\n");
 	if (strcmp(fresh->ca_file, cur->ca_file) != 0 || strcmp(fresh->ca_path, cur->ca_path) != 0)
 		snmp_log(LOG_WARNING, "smtpmon: new smtpMonCaFile/smtpMonCaPath take effect "
 			 "when smtpmond restarts\n");
@@ -334,7 +328,13 @@ void smtpmon_reload(void)
  * queued is still sent, logged and kept in the history. */
 static void stop_probing(void)
 {
+	struct lateness_summary late;
+
 	scheduler_stop(mod.sched);      /* joins the probe thread */
+	if (mod.sched && scheduler_lateness(mod.sched, &late))
+		snmp_log(LOG_INFO, "smtpmon: %llu probes started %.1f ms (median), %.1f ms (p99), "
+			 "%.1f ms (max) after they were due\n", late.count, late.median_us / 1000.0,
+			 late.p99_us / 1000.0, late.max_us / 1000.0);
 	notifier_flush(mod.notifier);
 	activity_flush(mod.activity);
 }

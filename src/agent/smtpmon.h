@@ -1,37 +1,7 @@
-/* The smtpmon MIB module: one core shared by smtpmond and the snmpd plugin. */
+/* The smtpmon MIB module's life cycle: one core shared by smtpmond and the
+ * snmpd plugin. */
 #ifndef SMTPMON_SMTPMON_H
 #define SMTPMON_SMTPMON_H
-
-#include <limits.h>
-
-#include "core/dnsbl.h"
-#include "core/target_config.h"
-
-/* netSnmpPlaypen.25 until the project has its own enterprise number. */
-#define SMTPMON_OID 1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 25
-
-#define SMTPMON_RESOLVERS_MAX 3            /* as resolv.conf's nameserver lines */
-#define SMTPMON_RESOLVER_LEN 56            /* "[IPv6]:PORT" */
-
-/* Global settings from the configuration (smtpMonDefaults, smtpMonHeloName). */
-struct smtpmon_settings {
-	struct target_options defaults;        /* as given; built-ins fill the rest */
-	char helo[TARGET_HELO_MAX + 1];        /* empty: the host's name */
-	int notifications;                     /* smtpMonNotifications: 1 yes, 0 no, -1 unset */
-	char ca_file[PATH_MAX];                /* smtpMonCaFile; empty: system store */
-	char ca_path[PATH_MAX];                /* smtpMonCaPath */
-	int globals_by_snmp;                   /* a scalar was SET: persist them */
-	int history_size;                      /* smtpMonHistorySize; -1 unset (10) */
-	struct dnsbl_zones dnsbl;              /* smtpMonDnsbl */
-	char resolver[SMTPMON_RESOLVERS_MAX][SMTPMON_RESOLVER_LEN]; /* smtpMonResolver */
-	unsigned nresolvers;                   /* 0: /etc/resolv.conf */
-};
-
-#define SMTPMON_HISTORY_DEFAULT 10
-#define SMTPMON_HISTORY_MAX 1000
-
-/* The host's fully qualified name, the default EHLO name. */
-void smtpmon_default_helo(char *buf, size_t size);
 
 /* Agent thread, before the configuration is read: registers the directives. */
 void smtpmon_init(void);

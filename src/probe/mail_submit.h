@@ -11,7 +11,7 @@
 
 #include "core/roundtrip_config.h"
 #include "core/roundtrip_status.h"
-#include "shared/store.h"
+#include "core/state.h"
 
 struct event_base;
 struct evdns_base;

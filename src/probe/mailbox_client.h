@@ -13,7 +13,7 @@
 
 #include "core/mailbox_proto.h"
 #include "core/roundtrip_config.h"
-#include "shared/store.h"
+#include "core/state.h"
 
 struct event_base;
 struct evdns_base;

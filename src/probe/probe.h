@@ -4,7 +4,8 @@
 #ifndef SMTPMON_PROBE_H
 #define SMTPMON_PROBE_H
 
-#include "shared/store.h"
+#include "core/state.h"
+#include "core/target_config.h"
 
 #include <openssl/ssl.h>
 

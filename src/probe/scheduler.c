@@ -1,16 +1,11 @@
 #include "probe/scheduler.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <event2/dns.h>
 #include <event2/event.h>
-#include <event2/thread.h>
-
-#include <net-snmp/net-snmp-config.h>
-#include <net-snmp/net-snmp-includes.h>
 
 #include "probe/dnsbl_check.h"
 #include "core/lateness.h"
@@ -19,7 +14,8 @@
 #include "shared/notify_queue.h"
 #include "core/packed.h"
 #include "probe/probe.h"
-#include "agent/smtpmon.h"
+#include "probe/probe_thread.h"
+#include "core/settings.h"
 #include "probe/tls.h"
 
 /* One server's place in the schedule; probe thread only. */
@@ -58,15 +54,11 @@ struct scheduler {
 	struct notify_queue *notes;
 	struct notify_queue *activity;
 	char helo[TARGET_HELO_MAX + 1];
-	SSL_CTX *tls;
-	struct event_base *base;
-	struct evdns_base *dns;
+	struct probe_thread *thread;
 	struct dnsbl_zones zones;    /* smtpMonDnsbl */
 	struct probe_engine *engine;
 	struct slot *slots;
 	struct loop_commands *commands;
-	pthread_t thread;
-	int running;
 	struct lateness late;         /* probe thread; read after it stopped */
 };
 
@@ -202,7 +194,7 @@ static void on_dnsbl_due(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (!dnsbl_wanted(sl) || sl->dnsbl || !sl->addr_family)
 		return;            /* the next probe that finds the address starts it */
-	sl->dnsbl = dnsbl_run_start(sl->sched->dns, &sl->sched->zones, sl->addr_family,
+	sl->dnsbl = dnsbl_run_start(probe_thread_dns(sl->sched->thread), &sl->sched->zones, sl->addr_family,
 				    sl->addr, on_dnsbl_done, sl);
 	if (!sl->dnsbl)     /* decided at once, or could not start: next round */
 		dnsbl_arm(sl, (uint64_t)sl->dnsbl_interval_s * 1000000u);
@@ -324,8 +316,8 @@ static void add_slot(struct scheduler *s, struct command *c)
 {
 	struct slot *sl = calloc(1, sizeof(*sl));
 
-	if (!sl || !(sl->timer = evtimer_new(s->base, on_due, sl)) ||
-	    !(sl->dnsbl_timer = evtimer_new(s->base, on_dnsbl_due, sl))) {
+	if (!sl || !(sl->timer = evtimer_new(probe_thread_base(s->thread), on_due, sl)) ||
+	    !(sl->dnsbl_timer = evtimer_new(probe_thread_base(s->thread), on_dnsbl_due, sl))) {
 		if (sl && sl->timer)
 			event_free(sl->timer);
 		free(sl);
@@ -410,6 +402,8 @@ static void run_command(struct scheduler *s, struct command *c)
 
 static void command_free(struct command *c)
 {
+	if (!c)
+		return;
 	free(c->cfg);
 	free(c->helo);
 	free(c->zones);
@@ -429,12 +423,6 @@ static void post(struct scheduler *s, struct command *c)
 	loop_commands_post(s->commands, &c->link);
 }
 
-/* The agent thread's commands say what failed when memory runs out. */
-static void lost(const char *what)
-{
-	snmp_log(LOG_ERR, "smtpmon: out of memory: %s is lost\n", what);
-}
-
 static struct command *command(enum command_kind kind, struct target *t)
 {
 	struct command *c = calloc(1, sizeof(*c));
@@ -442,173 +430,118 @@ static struct command *command(enum command_kind kind, struct target *t)
 	if (c) {
 		c->kind = kind;
 		c->target = t;
-	} else {
-		lost("a change to the schedule");
 	}
 	return c;
 }
 
-static void post_config(struct scheduler *s, enum command_kind kind, struct target *t,
-			const struct target_config *cfg, uint64_t delay_us)
+static int post_config(struct scheduler *s, enum command_kind kind, struct target *t,
+		       const struct target_config *cfg, uint64_t delay_us)
 {
 	struct command *c = command(kind, t);
 
-	if (!c)
-		return;
-	c->cfg = pack(&target_config_layout, cfg);
-	if (!c->cfg) {
-		lost("a change to the schedule");
+	if (!c || !(c->cfg = pack(&target_config_layout, cfg))) {
 		command_free(c);
-		return;
+		return -1;
 	}
 	c->delay_us = delay_us;
 	post(s, c);
+	return 0;
 }
 
-void scheduler_add(struct scheduler *s, struct target *t, const struct target_config *cfg,
-		   uint64_t delay_us)
+int scheduler_add(struct scheduler *s, struct target *t, const struct target_config *cfg,
+		  uint64_t delay_us)
 {
-	post_config(s, CMD_ADD, t, cfg, delay_us);
+	return post_config(s, CMD_ADD, t, cfg, delay_us);
 }
 
-void scheduler_update(struct scheduler *s, struct target *t, const struct target_config *cfg)
+int scheduler_update(struct scheduler *s, struct target *t, const struct target_config *cfg)
 {
-	post_config(s, CMD_UPDATE, t, cfg, 0);
+	return post_config(s, CMD_UPDATE, t, cfg, 0);
 }
 
-void scheduler_remove(struct scheduler *s, struct target *t)
+int scheduler_remove(struct scheduler *s, struct target *t)
 {
 	struct command *c = command(CMD_REMOVE, t);
 
-	if (c)
-		post(s, c);
+	if (!c)
+		return -1;
+	post(s, c);
+	return 0;
 }
 
-void scheduler_set_helo(struct scheduler *s, const char *helo)
+int scheduler_set_helo(struct scheduler *s, const char *helo)
 {
 	struct command *c = command(CMD_HELO, NULL);
 
-	if (c && !(c->helo = strdup(helo))) {
-		lost("the new smtpMonHeloName");
+	if (!c || !(c->helo = strdup(helo))) {
 		command_free(c);
-	} else if (c) {
-		post(s, c);
+		return -1;
 	}
+	post(s, c);
+	return 0;
 }
 
-void scheduler_set_dnsbl_zones(struct scheduler *s, const struct dnsbl_zones *zones)
+int scheduler_set_dnsbl_zones(struct scheduler *s, const struct dnsbl_zones *zones)
 {
 	struct command *c = command(CMD_ZONES, NULL);
 
-	if (c && !(c->zones = malloc(sizeof(*zones)))) {
-		lost("the new smtpMonDnsbl zones");
+	if (!c || !(c->zones = malloc(sizeof(*zones)))) {
 		command_free(c);
-	} else if (c) {
-		*c->zones = *zones;
-		post(s, c);
+		return -1;
 	}
+	*c->zones = *zones;
+	post(s, c);
+	return 0;
 }
 
 /* --- life cycle ------------------------------------------------------------ */
 
-/* smtpMonResolver's servers, or /etc/resolv.conf's; /etc/hosts either way.
- * Without nameservers, literals and /etc/hosts still resolve. */
-static struct evdns_base *make_resolver(struct event_base *base,
-					const struct smtpmon_settings *settings)
-{
-	struct evdns_base *dns;
-
-	if (!settings->nresolvers) {
-		dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
-				     EVDNS_BASE_DISABLE_WHEN_INACTIVE);
-		return dns ? dns : evdns_base_new(base, 0);
-	}
-	dns = evdns_base_new(base, EVDNS_BASE_DISABLE_WHEN_INACTIVE);
-	if (!dns)
-		return NULL;
-	evdns_base_load_hosts(dns, NULL);
-	for (unsigned i = 0; i < settings->nresolvers; i++)
-		if (evdns_base_nameserver_ip_add(dns, settings->resolver[i]) != 0)
-			snmp_log(LOG_ERR, "smtpmon: smtpMonResolver %s: cannot use it\n",
-				 settings->resolver[i]);
-	return dns;
-}
-
-static int make_loop(struct scheduler *s, const struct smtpmon_settings *settings)
-{
-	char err[PATH_MAX + 64];
-
-	s->tls = tls_context_new(settings->ca_file, settings->ca_path, err, sizeof(err));
-	if (!s->tls) {
-		snmp_log(LOG_ERR, "smtpmon: %s\n", err);
-		return -1;
-	}
-	if (evthread_use_pthreads() != 0)
-		return -1;
-	s->base = event_base_new();
-	if (!s->base)
-		return -1;
-	s->commands = loop_commands_new(s->base, on_command, s);
-	s->dns = make_resolver(s->base, settings);
-	s->zones = settings->dnsbl;
-	s->engine = s->dns ? probe_engine_new(s->base, s->dns, s->tls) : NULL;
-	return s->engine && s->commands ? 0 : -1;
-}
-
 struct scheduler *scheduler_new(struct store *store, const struct smtpmon_settings *settings,
-				struct notify_queue *notes, struct notify_queue *activity)
+				struct notify_queue *notes, struct notify_queue *activity,
+				char *err, size_t errlen)
 {
 	struct scheduler *s = calloc(1, sizeof(*s));
 
-	if (!s)
+	if (!s || !(s->thread = probe_thread_new(settings, err, errlen))) {
+		free(s);
 		return NULL;
+	}
 	s->store = store;
 	s->notes = notes;
 	s->activity = activity;
+	s->zones = settings->dnsbl;
 	snprintf(s->helo, sizeof(s->helo), "%s", settings->helo);
-	if (make_loop(s, settings) != 0) {
+	s->commands = loop_commands_new(probe_thread_base(s->thread), on_command, s);
+	s->engine = probe_engine_new(probe_thread_base(s->thread), probe_thread_dns(s->thread),
+				     probe_thread_tls(s->thread));
+	if (!s->commands || !s->engine) {
+		snprintf(err, errlen, "out of memory");
 		scheduler_free(s);
 		return NULL;
 	}
 	return s;
 }
 
-static void *run(void *arg)
-{
-	struct scheduler *s = arg;
-
-	event_base_loop(s->base, EVLOOP_NO_EXIT_ON_EMPTY);
-	return NULL;
-}
-
 int scheduler_start(struct scheduler *s)
 {
-	sigset_t all, old;
-	int rc;
-
-	/* Signals belong to the agent thread. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = pthread_create(&s->thread, NULL, run, s);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0)
-		return -1;
-	s->running = 1;
-	return 0;
+	return probe_thread_start(s->thread);
 }
 
 void scheduler_stop(struct scheduler *s)
 {
-	if (!s || !s->running)
-		return;
-	event_base_loopbreak(s->base);
-	pthread_join(s->thread, NULL);
-	s->running = 0;
-	if (s->late.count)
-		snmp_log(LOG_INFO, "smtpmon: %llu probes started %.1f ms (median), %.1f ms (p99), "
-			 "%.1f ms (max) after they were due\n", (unsigned long long)s->late.count,
-			 lateness_percentile(&s->late, 50) / 1000.0,
-			 lateness_percentile(&s->late, 99) / 1000.0, s->late.max_us / 1000.0);
+	if (s)
+		probe_thread_stop(s->thread);
+}
+
+int scheduler_lateness(const struct scheduler *s, struct lateness_summary *out)
+{
+	if (!s->late.count)
+		return 0;
+	out->count = s->late.count;
+	out->median_us = lateness_percentile(&s->late, 50);
+	out->p99_us = lateness_percentile(&s->late, 99);
+	out->max_us = s->late.max_us;
+	return 1;
 }
 
 void scheduler_free(struct scheduler *s)
@@ -622,18 +555,14 @@ void scheduler_free(struct scheduler *s)
 		free_slot(s, s->slots);
 	probe_engine_free(s->engine);
 	loop_commands_free(s->commands);
-	if (s->dns)
-		evdns_base_free(s->dns, 0);
-	if (s->base)
-		event_base_free(s->base);
-	SSL_CTX_free(s->tls);
+	probe_thread_free(s->thread);
 	free(s);
 }
 
 void scheduler_loop_parts(const struct scheduler *s, struct event_base **base,
 			  struct evdns_base **dns, SSL_CTX **tls)
 {
-	*base = s->base;
-	*dns = s->dns;
-	*tls = s->tls;
+	*base = probe_thread_base(s->thread);
+	*dns = probe_thread_dns(s->thread);
+	*tls = probe_thread_tls(s->thread);
 }

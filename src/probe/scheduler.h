@@ -13,26 +13,38 @@ struct notify_queue;
 struct scheduler;
 struct smtpmon_settings;
 
-/* Agent thread. SETTINGS gives the global EHLO name and the trust anchors
- * (loaded now); changes of Status go to NOTES as the notifications they
- * call for, and every finished probe and change of Status to ACTIVITY
- * (history and log). NULL, with the reason logged, when it cannot be set up. */
+/* Agent thread. SETTINGS gives the global EHLO name and what the probe
+ * thread is made of (probe_thread.h); changes of Status go to NOTES as the
+ * notifications they call for, and every finished probe and change of
+ * Status to ACTIVITY (history and log). NULL, with the reason in ERR, when
+ * it cannot be set up; else ERR holds a warning or is empty. */
 struct scheduler *scheduler_new(struct store *store, const struct smtpmon_settings *settings,
-				struct notify_queue *notes, struct notify_queue *activity);
+				struct notify_queue *notes, struct notify_queue *activity,
+				char *err, size_t errlen);
 
 /* Starts the probe thread. Returns 0, or -1. */
 int scheduler_start(struct scheduler *s);
 
 /* Agent thread: changes to the schedule, carried out by the probe thread in
- * the order given (the command queue of DESIGN section 1). */
-void scheduler_add(struct scheduler *s, struct target *t, const struct target_config *cfg,
-		   uint64_t delay_us);
-void scheduler_update(struct scheduler *s, struct target *t, const struct target_config *cfg);
+ * the order given (the command queue of DESIGN section 1). Each returns 0,
+ * or -1 when out of memory: the change is lost, for the caller to say. */
+int scheduler_add(struct scheduler *s, struct target *t, const struct target_config *cfg,
+		  uint64_t delay_us);
+int scheduler_update(struct scheduler *s, struct target *t, const struct target_config *cfg);
 /* T must already be out of the store: the probe thread frees it. */
-void scheduler_remove(struct scheduler *s, struct target *t);
-void scheduler_set_helo(struct scheduler *s, const char *helo);
+int scheduler_remove(struct scheduler *s, struct target *t);
+int scheduler_set_helo(struct scheduler *s, const char *helo);
 struct dnsbl_zones;
-void scheduler_set_dnsbl_zones(struct scheduler *s, const struct dnsbl_zones *zones);
+int scheduler_set_dnsbl_zones(struct scheduler *s, const struct dnsbl_zones *zones);
+
+/* How late probes started, for the log at the end. */
+struct lateness_summary {
+	unsigned long long count;
+	uint64_t median_us, p99_us, max_us;
+};
+
+/* After scheduler_stop(): 1 with OUT filled when probes ran, else 0. */
+int scheduler_lateness(const struct scheduler *s, struct lateness_summary *out);
 
 /* The probe thread's loop, resolver and TLS context, for the round-trip
  * checks that run on the same loop (roundtrip.c). */

@@ -5,7 +5,8 @@
 
 #include <openssl/ssl.h>
 
-#include "shared/store.h"
+#include "core/state.h"
+#include "core/target_config.h"
 
 /* Agent thread, before the probe thread starts (reading CA files blocks).
  * CA_FILE / CA_PATH may be empty: the system store. NULL with ERR filled. */

@@ -5,7 +5,8 @@
 #define SMTPMON_NOTIFY_QUEUE_H
 
 #include "core/roundtrip_status.h"
-#include "shared/store.h"
+#include "core/state.h"
+#include "core/target_config.h"
 
 /* What the agent thread is told: a notification to send, or (on the
  * activity queue) a finished probe or a change of Status to record. */

@@ -1,0 +1,32 @@
+/* The global settings, as the configuration and the writable scalars give
+ * them (smtpMonDefaults, smtpMonHeloName, smtpMonCaFile, ...): plain values,
+ * read by both threads' set-up code. */
+#ifndef SMTPMON_SETTINGS_H
+#define SMTPMON_SETTINGS_H
+
+#include <limits.h>
+
+#include "core/dnsbl.h"
+#include "core/target_config.h"
+
+#define SMTPMON_RESOLVERS_MAX 3            /* as resolv.conf's nameserver lines */
+#define SMTPMON_RESOLVER_LEN 56            /* "[IPv6]:PORT" */
+
+/* Global settings from the configuration (smtpMonDefaults, smtpMonHeloName). */
+struct smtpmon_settings {
+	struct target_options defaults;        /* as given; built-ins fill the rest */
+	char helo[TARGET_HELO_MAX + 1];        /* empty: the host's name */
+	int notifications;                     /* smtpMonNotifications: 1 yes, 0 no, -1 unset */
+	char ca_file[PATH_MAX];                /* smtpMonCaFile; empty: system store */
+	char ca_path[PATH_MAX];                /* smtpMonCaPath */
+	int globals_by_snmp;                   /* a scalar was SET: persist them */
+	int history_size;                      /* smtpMonHistorySize; -1 unset (10) */
+	struct dnsbl_zones dnsbl;              /* smtpMonDnsbl */
+	char resolver[SMTPMON_RESOLVERS_MAX][SMTPMON_RESOLVER_LEN]; /* smtpMonResolver */
+	unsigned nresolvers;                   /* 0: /etc/resolv.conf */
+};
+
+#define SMTPMON_HISTORY_DEFAULT 10
+#define SMTPMON_HISTORY_MAX 1000
+
+#endif
