@@ -9,9 +9,11 @@
 #include <event2/dns.h>
 #include <event2/event.h>
 
+#include "agent/host_name.h"
 #include "core/monotime.h"
+#include "core/state.h"
+#include "core/target_config.h"
 #include "probe/probe.h"
-#include "agent/smtpmon.h"
 #include "probe/tls.h"
 
 enum { STATE_OK, STATE_WARNING, STATE_CRITICAL, STATE_UNKNOWN };

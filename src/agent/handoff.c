@@ -11,6 +11,7 @@
 #include "agent/rows.h"
 #include "agent/roundtrip_module.h"
 #include "core/server_status.h"
+#include "core/state.h"
 #include "shared/store.h"
 
 struct carried_row {

@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/mib_encode.h"
 #include "agent/oid.h"
+#include "core/mib_encode.h"
+#include "core/state.h"
+#include "shared/store.h"
 
 enum { HCOL_TIME = 2, HCOL_RESULT, HCOL_REPLY_CODE, HCOL_LATENCY, HCOL_DETAIL };
 

@@ -3,8 +3,9 @@
  * reports them. */
 #ifndef SMTPMON_MIB_HISTORY_TABLE_H
 #define SMTPMON_MIB_HISTORY_TABLE_H
-
-#include "shared/store.h"
+struct probe_outcome;
+struct store;
+struct target;
 
 struct history_table;
 

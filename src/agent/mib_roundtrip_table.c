@@ -6,6 +6,7 @@
 
 #include "agent/mib_named_table.h"
 #include "agent/oid.h"
+#include "probe/roundtrip.h"
 
 static unsigned int served_columns[] = {
 	RT_COL_SERVER, RT_COL_MAILBOX, RT_COL_STATUS, RT_COL_LAST_RESULT, RT_COL_LAST_ERROR,

@@ -5,8 +5,9 @@
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
-
-#include "probe/roundtrip.h"
+struct roundtrip_check;
+struct roundtrip_note;
+struct roundtrips;
 
 enum {
 	RT_COL_SERVER = 2, RT_COL_MAILBOX, RT_COL_STATUS, RT_COL_LAST_RESULT, RT_COL_LAST_ERROR,

@@ -5,6 +5,7 @@
 
 #include "agent/mib_server_table.h"
 #include "agent/rows.h"
+#include "shared/store.h"
 
 /* What one SET does to one row, built up varbind by varbind. */
 struct pending {

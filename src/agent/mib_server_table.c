@@ -6,9 +6,11 @@
 
 #include <string.h>
 
-#include "core/mib_encode.h"
 #include "agent/mib_named_table.h"
 #include "agent/oid.h"
+#include "core/mib_encode.h"
+#include "core/state.h"
+#include "shared/store.h"
 
 
 /* Every column of DESIGN section 4 (the list leaves out the index). */

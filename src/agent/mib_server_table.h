@@ -5,8 +5,10 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
-
-#include "shared/store.h"
+struct store;
+struct target;
+struct target_config;
+struct target_state;
 
 /* smtpMonServerTable columns (DESIGN section 4). */
 enum {
@@ -20,7 +22,6 @@ enum {
 	COL_EHLO_KEYWORDS, COL_TLS_VERSION, COL_CERT_NOT_AFTER, COL_CERT_DAYS_LEFT,
 	COL_DNSBL_LISTINGS, COL_DNSBL_ZONES, COL_CERT_SUBJECT, COL_CERT_ISSUER,
 };
-
 
 struct server_table;
 

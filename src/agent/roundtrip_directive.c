@@ -1,4 +1,5 @@
 #include "agent/roundtrip_directive.h"
+#include "core/roundtrip_config.h"
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>

@@ -3,8 +3,6 @@
 #ifndef SMTPMON_ROUNDTRIP_DIRECTIVE_H
 #define SMTPMON_ROUNDTRIP_DIRECTIVE_H
 
-#include "core/roundtrip_config.h"
-
 struct roundtrip_list {
 	struct roundtrip_config *items;    /* in file order; holds passwords */
 	unsigned count, cap;

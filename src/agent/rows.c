@@ -7,6 +7,7 @@
 #include "agent/mib_server_table.h"
 #include "core/settings.h"
 #include "probe/scheduler.h"
+#include "shared/store.h"
 
 void rows_effective(const struct rows *r, const struct target_config *spec,
 		    struct target_config *out)

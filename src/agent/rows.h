@@ -4,7 +4,9 @@
 #ifndef SMTPMON_ROWS_H
 #define SMTPMON_ROWS_H
 
-#include "shared/store.h"
+#include <stdint.h>
+struct target;
+struct target_config;
 
 struct server_table;
 struct history_table;

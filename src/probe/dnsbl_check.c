@@ -1,4 +1,5 @@
 #include "probe/dnsbl_check.h"
+#include "core/dnsbl.h"
 
 #include <event2/dns.h>
 #include <stdio.h>

@@ -2,8 +2,8 @@
  * one A query per zone through evdns, in parallel, never blocking. */
 #ifndef SMTPMON_DNSBL_CHECK_H
 #define SMTPMON_DNSBL_CHECK_H
-
-#include "core/dnsbl.h"
+struct dnsbl_verdicts;
+struct dnsbl_zones;
 
 struct evdns_base;
 struct dnsbl_run;

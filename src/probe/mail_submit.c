@@ -7,9 +7,10 @@
 
 #include <event2/event.h>
 
-#include "probe/mail_session.h"
 #include "core/monotime.h"
+#include "core/roundtrip_config.h"
 #include "core/text.h"
+#include "probe/mail_session.h"
 
 struct mail_submit {
 	struct mail_session *s;

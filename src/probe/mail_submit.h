@@ -9,7 +9,6 @@
 
 #include <openssl/ssl.h>
 
-#include "core/roundtrip_config.h"
 #include "core/roundtrip_status.h"
 #include "core/state.h"
 

@@ -7,9 +7,11 @@
 
 #include <event2/event.h>
 
-#include "probe/mail_session.h"
+#include "core/mailbox_proto.h"
 #include "core/monotime.h"
+#include "core/roundtrip_config.h"
 #include "core/text.h"
+#include "probe/mail_session.h"
 
 #define POP3_SCAN_MAX 50   /* newest messages looked at in one POP3 session */
 #define LOGOUT_GRACE_US 2000000u

@@ -11,9 +11,8 @@
 
 #include <openssl/ssl.h>
 
-#include "core/mailbox_proto.h"
-#include "core/roundtrip_config.h"
 #include "core/state.h"
+struct roundtrip_config;
 
 struct event_base;
 struct evdns_base;

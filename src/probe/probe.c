@@ -20,9 +20,11 @@
 #include <event2/util.h>
 
 #include "core/monotime.h"
-#include "probe/probe_conn.h"
 #include "core/smtp_reply.h"
+#include "core/state.h"
+#include "core/target_config.h"
 #include "core/text.h"
+#include "probe/probe_conn.h"
 #include "probe/tls.h"
 
 /* After QUIT the 221 is a courtesy: wait this long for the server's close

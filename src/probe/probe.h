@@ -4,10 +4,9 @@
 #ifndef SMTPMON_PROBE_H
 #define SMTPMON_PROBE_H
 
-#include "core/state.h"
-#include "core/target_config.h"
-
 #include <openssl/ssl.h>
+struct probe_outcome;
+struct target_config;
 
 struct event_base;
 struct evdns_base;

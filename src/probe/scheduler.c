@@ -7,16 +7,17 @@
 #include <event2/dns.h>
 #include <event2/event.h>
 
-#include "probe/dnsbl_check.h"
 #include "core/lateness.h"
-#include "shared/loop_commands.h"
 #include "core/monotime.h"
-#include "shared/notify_queue.h"
 #include "core/packed.h"
+#include "core/settings.h"
+#include "probe/dnsbl_check.h"
 #include "probe/probe.h"
 #include "probe/probe_thread.h"
-#include "core/settings.h"
 #include "probe/tls.h"
+#include "shared/loop_commands.h"
+#include "shared/notify_queue.h"
+#include "shared/store.h"
 
 /* One server's place in the schedule; probe thread only. */
 struct slot {

@@ -4,8 +4,9 @@
 #define SMTPMON_SCHEDULER_H
 
 #include <openssl/ssl.h>
-
-#include "shared/store.h"
+struct store;
+struct target;
+struct target_config;
 
 struct event_base;
 struct evdns_base;

@@ -7,6 +7,8 @@
 #include <openssl/x509v3.h>
 
 #include "core/monotime.h"
+#include "core/state.h"
+#include "core/target_config.h"
 #include "core/text.h"
 
 SSL_CTX *tls_context_new(const char *ca_file, const char *ca_path, char *err, size_t errlen)

@@ -4,9 +4,8 @@
 #define SMTPMON_TLS_H
 
 #include <openssl/ssl.h>
-
-#include "core/state.h"
-#include "core/target_config.h"
+struct target_config;
+struct tls_facts;
 
 /* Agent thread, before the probe thread starts (reading CA files blocks).
  * CA_FILE / CA_PATH may be empty: the system store. NULL with ERR filled. */

@@ -3,6 +3,7 @@
 #include "core/dnsbl.h"
 #include "core/monotime.h"
 #include "core/packed.h"
+#include "core/state.h"
 
 #include <stdlib.h>
 #include <string.h>

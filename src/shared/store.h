@@ -7,8 +7,10 @@
 #include <pthread.h>
 #include <stdint.h>
 
-#include "core/state.h"
+#include "core/server_status.h"
 #include "core/target_config.h"
+struct probe_outcome;
+struct target_state;
 
 /* StorageType and RowStatus values (SNMPv2-TC) a row can have. */
 enum { STORAGE_VOLATILE = 2, STORAGE_NONVOLATILE = 3, STORAGE_READONLY = 5 };

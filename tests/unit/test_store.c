@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "core/state.h"
 #include "shared/store.h"
 
 static struct target *add(struct store *s, const char *name)
