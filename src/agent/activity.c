@@ -4,11 +4,8 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
-#include <arpa/inet.h>
-#include <string.h>
-#include <sys/socket.h>
-
 #include "agent/mib_history_table.h"
+#include "core/log_line.h"
 #include "shared/notify_queue.h"
 #include "shared/store.h"
 
@@ -24,59 +21,49 @@ struct activity {
 	struct history_table *history;
 };
 
-static void where(const struct notify_event *e, char *buf, size_t size)
-{
-	char addr[INET6_ADDRSTRLEN] = "", host[TARGET_WHERE_MAX];
-	const struct probe_outcome *o = &e->st.last;
-
-	if (o->addr_family)
-		inet_ntop(o->addr_family, o->addr, addr, sizeof(addr));
-	target_where(&e->cfg, 1, host, sizeof(host));
-	snprintf(buf, size, "%s%s%s", host, addr[0] ? " at " : "", addr);
-}
-
 static void log_failure(const struct notify_event *e)
 {
-	const struct probe_outcome *o = &e->st.last;
-	char at[TARGET_HOST_MAX + INET6_ADDRSTRLEN + 16];
+	struct log_server s;
+	char line[LOG_LINE_MAX];
 
-	where(e, at, sizeof(at));
-	snmp_log(LOG_WARNING, "smtpmon: probe of %s (%s) failed at %s after %.1f ms: %s, "
-		 "reply %d: %s\n", e->cfg.name, at, probe_stage_name(o->stage),
-		 o->elapsed_us / 1000.0, probe_result_name(o->result), o->reply_code, o->error);
+	target_state_log(&e->st, &s);
+	log_line_probe_failed(line, sizeof(line), &e->cfg, &s);
+	snmp_log(LOG_WARNING, "%s\n", line);
 }
 
 static void log_status(const struct notify_event *e)
 {
-	const struct probe_outcome *o = &e->st.last;
-	char at[TARGET_HOST_MAX + INET6_ADDRSTRLEN + 16];
+	struct log_server s;
+	char line[LOG_LINE_MAX];
 
-	where(e, at, sizeof(at));
-	snmp_log(LOG_NOTICE, "smtpmon: server %s (%s) is now %s (was %s): %s, reply %d%s%s\n",
-		 e->cfg.name, at, status_name(e->st.track.status), status_name(e->before),
-		 probe_result_name(o->result), o->reply_code, o->error[0] ? ": " : "", o->error);
+	target_state_log(&e->st, &s);
+	log_line_status_changed(line, sizeof(line), &e->cfg, &s, e->before);
+	snmp_log(LOG_NOTICE, "%s\n", line);
 }
 
 static void log_dnsbl(const struct notify_event *e)
 {
-	char at[TARGET_HOST_MAX + INET6_ADDRSTRLEN + 16];
+	struct log_server s;
+	char line[LOG_LINE_MAX];
 
-	where(e, at, sizeof(at));
-	snmp_log(e->st.dnsbl_listings ? LOG_WARNING : LOG_INFO,
-		 "smtpmon: blocklist check of %s (%s): %s\n", e->cfg.name, at, e->detail);
+	target_state_log(&e->st, &s);
+	log_line_dnsbl_checked(line, sizeof(line), &e->cfg, &s, e->detail);
+	snmp_log(e->st.dnsbl_listings ? LOG_WARNING : LOG_INFO, "%s\n", line);
 }
 
 /* A round trip (issue 12): every failed check, and every change of Status. */
 static void log_roundtrip(const struct notify_event *e)
 {
-	const struct roundtrip_note *n = &e->rt;
+	char line[LOG_LINE_MAX];
 
-	if (n->result != RT_OK)
-		snmp_log(LOG_WARNING, "smtpmon: round trip %s through %s failed: %s: %s\n",
-			 n->name, n->server, roundtrip_result_name(n->result), n->error);
-	if (n->status != e->before)
-		snmp_log(LOG_NOTICE, "smtpmon: round trip %s through %s is now %s (was %s)\n",
-			 n->name, n->server, status_name(n->status), status_name(e->before));
+	if (e->rt.result != RT_OK) {
+		log_line_roundtrip_failed(line, sizeof(line), &e->rt);
+		snmp_log(LOG_WARNING, "%s\n", line);
+	}
+	if (e->rt.status != e->before) {
+		log_line_roundtrip_changed(line, sizeof(line), &e->rt, e->before);
+		snmp_log(LOG_NOTICE, "%s\n", line);
+	}
 }
 
 static void take(struct activity *a, const struct notify_event *e)

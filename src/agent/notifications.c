@@ -9,6 +9,8 @@
 #include "agent/mib_server_table.h"
 #include "shared/notify_queue.h"
 #include "agent/oid.h"
+#include "core/log_line.h"
+#include "shared/store.h"
 
 /* Sending many notifications without letting the loop read the AgentX
  * socket can lock subagent and master together (DESIGN section 7). */
@@ -49,20 +51,6 @@ static const unsigned *objects_of(enum status_notification kind)
 	return NULL;
 }
 
-static const char *kind_name(enum status_notification kind)
-{
-	switch (kind) {
-	case NOTIFY_SERVER_DOWN: return "smtpMonServerDown";
-	case NOTIFY_SERVER_UP: return "smtpMonServerUp";
-	case NOTIFY_SERVER_DEGRADED: return "smtpMonServerDegraded";
-	case NOTIFY_CERT_EXPIRING: return "smtpMonCertExpiring";
-	case NOTIFY_SERVER_LISTED: return "smtpMonServerListed";
-	case NOTIFY_ROUNDTRIP_FAILED: return "smtpMonRoundTripFailed";
-	case NOTIFY_ROUNDTRIP_RECOVERED: return "smtpMonRoundTripRecovered";
-	}
-	return "?";
-}
-
 /* --- round trips (issue 12): a check's row, not a server's ------------------ */
 
 static int is_roundtrip(enum status_notification kind)
@@ -70,51 +58,21 @@ static int is_roundtrip(enum status_notification kind)
 	return kind == NOTIFY_ROUNDTRIP_FAILED || kind == NOTIFY_ROUNDTRIP_RECOVERED;
 }
 
-static void log_roundtrip(const struct notify_event *e)
-{
-	const struct roundtrip_note *n = &e->rt;
-
-	if (e->kind == NOTIFY_ROUNDTRIP_FAILED)
-		snmp_log(LOG_NOTICE, "smtpmon: smtpMonRoundTripFailed: round trip %s through %s "
-			 "is down: %s: %s\n", n->name, n->server, roundtrip_result_name(n->result),
-			 n->error);
-	else
-		snmp_log(LOG_NOTICE, "smtpmon: smtpMonRoundTripRecovered: round trip %s through %s "
-			 "is up: delivered in %.1f ms\n", n->name, n->server, n->delivery_us / 1000.0);
-}
-
 /* --- end of round trips -------------------------------------------------------- */
 
 /* One line that tells the story without an NMS. */
 static void log_event(const struct notify_event *e)
 {
-	const struct probe_outcome *o = &e->st.last;
-	char where[TARGET_WHERE_MAX];
+	struct log_server s;
+	char line[LOG_LINE_MAX];
 
 	if (is_roundtrip(e->kind)) {
-		log_roundtrip(e);
-		return;
+		log_line_roundtrip_notification(line, sizeof(line), e->kind, &e->rt);
+	} else {
+		target_state_log(&e->st, &s);
+		log_line_server_notification(line, sizeof(line), e->kind, &e->cfg, &s);
 	}
-	target_where(&e->cfg, 1, where, sizeof(where));
-	if (e->kind == NOTIFY_SERVER_LISTED) {
-		snmp_log(LOG_NOTICE, "smtpmon: %s: server %s (%s) is listed on %u blocklist%s: %s\n",
-			 kind_name(e->kind), e->cfg.name, where, e->st.dnsbl_listings,
-			 e->st.dnsbl_listings == 1 ? "" : "s", e->st.dnsbl_zones);
-		return;
-	}
-	if (e->kind == NOTIFY_CERT_EXPIRING) {
-		snmp_log(LOG_NOTICE, "smtpmon: %s: server %s (%s): certificate %s %s %d day%s "
-			 "(issuer %s)\n", kind_name(e->kind), e->cfg.name, where, o->tls.subject,
-			 o->tls.days_left < 0 ? "expired" : "expires in",
-			 o->tls.days_left < 0 ? -o->tls.days_left : o->tls.days_left,
-			 o->tls.days_left == 1 || o->tls.days_left == -1 ? "" :
-			 o->tls.days_left < 0 ? "s ago" : "s", o->tls.issuer);
-		return;
-	}
-	snmp_log(LOG_NOTICE, "smtpmon: %s: server %s (%s) is %s: %s, reply %d, latency %.1f ms%s%s\n",
-		 kind_name(e->kind), e->cfg.name, where, status_name(e->st.track.status),
-		 probe_result_name(o->result), o->reply_code, o->latency_us / 1000.0,
-		 o->error[0] ? ": " : "", o->error);
+	snmp_log(LOG_NOTICE, "%s\n", line);
 }
 
 static netsnmp_variable_list *build_varbinds(const struct notify_event *e)
@@ -147,7 +105,8 @@ static void send_event(const struct notify_event *e)
 	netsnmp_variable_list *vars = build_varbinds(e);
 
 	if (!vars) {
-		snmp_log(LOG_ERR, "smtpmon: cannot build %s for %s\n", kind_name(e->kind), e->cfg.name);
+		snmp_log(LOG_ERR, "smtpmon: cannot build %s for %s\n",
+			 log_notification_name(e->kind), e->cfg.name);
 		return;
 	}
 	send_v2trap(vars);

@@ -6,7 +6,7 @@
 
 /* Copies SRC[0..srclen) into DST (size dstsize, always NUL-terminated),
  * turning tabs into spaces and every other byte outside 0x20..0x7e into '?'.
- * Returns the length written. */
+ * DST may be SRC itself (cleaning in place). Returns the length written. */
 size_t text_clean(char *dst, size_t dstsize, const char *src, size_t srclen);
 
 /* Appends " WORD" (or "WORD" when DST is empty) if it fits whole; returns 0 if

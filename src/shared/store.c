@@ -1,6 +1,7 @@
 #include "shared/store.h"
 
 #include "core/dnsbl.h"
+#include "core/log_line.h"
 #include "core/monotime.h"
 #include "core/packed.h"
 #include "core/state.h"
@@ -328,4 +329,26 @@ int target_set_spec(struct target *t, const struct target_config *spec)
 void target_spec(const struct target *t, struct target_config *out)
 {
 	unpack(&target_config_layout, t->spec, out);
+}
+
+void target_state_log(const struct target_state *st, struct log_server *out)
+{
+	const struct probe_outcome *o = &st->last;
+
+	*out = (struct log_server){
+		.status = st->track.status,
+		.result = o->result,
+		.stage = o->stage,
+		.reply_code = o->reply_code,
+		.elapsed_us = o->elapsed_us,
+		.latency_us = o->latency_us,
+		.addr_family = o->addr_family,
+		.addr = o->addr,
+		.error = o->error,
+		.dnsbl_listings = st->dnsbl_listings,
+		.dnsbl_zones = st->dnsbl_zones,
+		.cert_subject = o->tls.subject,
+		.cert_issuer = o->tls.issuer,
+		.cert_days_left = o->tls.days_left,
+	};
 }

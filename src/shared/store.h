@@ -95,4 +95,8 @@ void store_target_free(struct target *t);
 void store_snapshot(struct store *s, const struct target *t, struct target_state *out);
 void store_totals(struct store *s, struct store_totals *out);
 
+struct log_server;
+/* What a log line (core/log_line.h) tells of ST; OUT points into ST. */
+void target_state_log(const struct target_state *st, struct log_server *out);
+
 #endif

@@ -27,6 +27,15 @@ static void output_is_cut_to_its_size(void **state)
 	assert_int_equal(text_clean(out, 0, "abc", 3), 0);
 }
 
+static void text_can_be_cleaned_in_place(void **state)
+{
+	char buf[] = "a\tb\nc\x7f";
+
+	(void)state;
+	assert_int_equal(text_clean(buf, sizeof(buf), buf, strlen(buf)), 6);
+	assert_string_equal(buf, "a b?c?");
+}
+
 static void words_are_appended_whole_or_not_at_all(void **state)
 {
 	char out[12] = "";
@@ -43,6 +52,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(non_printable_bytes_become_question_marks),
 		cmocka_unit_test(output_is_cut_to_its_size),
+		cmocka_unit_test(text_can_be_cleaned_in_place),
 		cmocka_unit_test(words_are_appended_whole_or_not_at_all),
 	};
 
