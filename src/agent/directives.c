@@ -1,4 +1,5 @@
 #include "agent/directives.h"
+#include "core/hostport.h"
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
@@ -146,39 +147,26 @@ static void parse_dnsbl(const char *token, char *line)
 		*z = fresh;
 }
 
+static int ipv4_address(const char *host, char *err, size_t errlen)
+{
+	unsigned char addr[4];
+
+	if (inet_pton(AF_INET, host, addr) == 1)
+		return 0;
+	snprintf(err, errlen, "not an IPv4 address");
+	return -1;
+}
+
 /* ADDRESS[:PORT], IPv6 in brackets when with a port: what evdns takes. */
 static int resolver_valid(const char *spec)
 {
-	char host[SMTPMON_RESOLVER_LEN];
-	unsigned char addr[16];
-	const char *port = NULL;
-	size_t len = strlen(spec);
+	char host[SMTPMON_RESOLVER_LEN], err[64];
+	uint16_t port;
+	int has_port;
 
-	if (len == 0 || len >= sizeof(host))
-		return 0;
-	strcpy(host, spec);
-	if (host[0] == '[') {
-		char *close = strchr(host, ']');
-
-		if (!close || (close[1] && close[1] != ':'))
-			return 0;
-		port = close[1] ? close + 2 : NULL;
-		*close = '\0';
-		memmove(host, host + 1, strlen(host));
-		if (inet_pton(AF_INET6, host, addr) != 1)
-			return 0;
-	} else if (inet_pton(AF_INET6, host, addr) != 1) {
-		char *colon = strchr(host, ':');
-
-		if (colon) {
-			*colon = '\0';
-			port = colon + 1;
-		}
-		if (inet_pton(AF_INET, host, addr) != 1)
-			return 0;
-	}
-	return !port || (strspn(port, "0123456789") == strlen(port) && atoi(port) > 0 &&
-			 atoi(port) < 65536 && strlen(port) <= 5);
+	return strlen(spec) < SMTPMON_RESOLVER_LEN &&
+	       hostport_parse(spec, HOSTPORT_BARE_IPV6, ipv4_address, host, sizeof(host), &port,
+			      &has_port, err, sizeof(err)) == HOSTPORT_OK;
 }
 
 static void parse_resolver(const char *token, char *line)

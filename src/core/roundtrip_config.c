@@ -1,4 +1,5 @@
 #include "core/roundtrip_config.h"
+#include "core/hostport.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -47,40 +48,24 @@ int roundtrip_address_valid(const char *addr)
 	return 1;
 }
 
-/* HOST[:PORT] or [IPv6][:PORT] after the scheme. */
+/* HOST[:PORT] or [IPv6][:PORT] after the scheme: what is wrong with the
+ * host is said as smtpMonServer says it, anything else as a bad URL. */
 static int parse_hostport(const char *s, struct roundtrip_config *rc, char *err, size_t errlen)
 {
-	char host[TARGET_HOST_MAX + 3];
-	const char *port = NULL;
-	struct target_config t;
-	uint32_t p;
-	size_t n;
+	uint16_t port;
+	int has_port;
+	enum hostport_result r;
 
-	if (s[0] == '[') {
-		const char *close = strchr(s, ']');
-
-		if (!close || (close[1] && close[1] != ':'))
-			goto bad;
-		n = (size_t)(close - s) + 1;
-		port = close[1] ? close + 2 : NULL;
-	} else {
-		const char *colon = strchr(s, ':');
-
-		n = colon ? (size_t)(colon - s) : strlen(s);
-		port = colon ? colon + 1 : NULL;
-	}
-	if (n == 0 || n >= sizeof(host) || strchr(s, '/') || strchr(s, '@'))
+	if (strchr(s, '/') || strchr(s, '@'))
 		goto bad;
-	memcpy(host, s, n);
-	host[n] = '\0';
-	memset(&t, 0, sizeof(t));
-	if (target_set_host(&t, host, err, errlen) != 0)
+	r = hostport_parse(s, 0, target_check_host, rc->host, sizeof(rc->host), &port, &has_port,
+			   err, errlen);
+	if (r == HOSTPORT_BAD_HOST)
 		return -1;
-	strcpy(rc->host, t.host);
-	if (port && target_parse_u32(port, 1, 65535, &p) != 0)
+	if (r != HOSTPORT_OK)
 		goto bad;
-	if (port)
-		rc->port = (uint16_t)p;
+	if (has_port)
+		rc->port = port;
 	return 0;
 bad:
 	snprintf(err, errlen, "expected a mailbox URL as imap://HOST[:PORT] (no user or path)");

@@ -1,4 +1,5 @@
 #include "core/target_config.h"
+#include "core/hostport.h"
 #include "core/packed.h"
 
 #include <arpa/inet.h>
@@ -168,65 +169,38 @@ int target_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 	return 0;
 }
 
+int target_check_host(const char *host, char *err, size_t errlen)
+{
+	unsigned char addr[4];
+
+	if (looks_numeric(host) && inet_pton(AF_INET, host, addr) != 1)
+		return fail(err, errlen, "'%s' is not a valid IPv4 address", host);
+	if (!looks_numeric(host) && !target_domain_valid(host))
+		return fail(err, errlen, "'%s' is not a valid host name", host);
+	return 0;
+}
+
+/* HOST[:PORT] into CFG->host and CFG->port (0: none given). */
 static int parse_host(const char *spec, struct target_config *cfg, char *err, size_t errlen)
 {
-	char buf[TOKEN_MAX];
-	unsigned char addr[16];
-	const char *portstr = NULL;
-	uint32_t port;
+	int has_port;
 
-	if (strlen(spec) >= sizeof(buf))
-		return fail(err, errlen, "host is longer than %d characters", TARGET_HOST_MAX);
-	strcpy(buf, spec);
-	if (buf[0] == '[') {
-		char *close = strchr(buf, ']');
-
-		if (!close)
-			return fail(err, errlen, "'%s': missing ']' after the IPv6 address", spec);
-		*close = '\0';
-		if (close[1] == ':')
-			portstr = close + 2;
-		else if (close[1])
-			return fail(err, errlen, "'%s': expected ':PORT' after ']'", spec);
-		if (inet_pton(AF_INET6, buf + 1, addr) != 1)
-			return fail(err, errlen, "'%s' is not a valid IPv6 address", buf + 1);
-		memmove(buf, buf + 1, strlen(buf + 1) + 1);
-	} else {
-		char *colon = strchr(buf, ':');
-
-		if (colon && strchr(colon + 1, ':'))
-			return fail(err, errlen, "'%s': write IPv6 addresses in brackets, as [::1]:25", spec);
-		if (colon) {
-			*colon = '\0';
-			portstr = colon + 1;
-		}
-		if (!buf[0])
-			return fail(err, errlen, "empty host");
-		if (strlen(buf) > TARGET_HOST_MAX)
-			return fail(err, errlen, "host is longer than %d characters", TARGET_HOST_MAX);
-		if (looks_numeric(buf) && inet_pton(AF_INET, buf, addr) != 1)
-			return fail(err, errlen, "'%s' is not a valid IPv4 address", buf);
-		if (!looks_numeric(buf) && !target_domain_valid(buf))
-			return fail(err, errlen, "'%s' is not a valid host name", buf);
-	}
-	if (strlen(buf) > TARGET_HOST_MAX)
-		return fail(err, errlen, "host is longer than %d characters", TARGET_HOST_MAX);
-	strcpy(cfg->host, buf);
-	if (portstr && target_parse_u32(portstr, 1, 65535, &port) != 0)
-		return fail(err, errlen, "'%s' is not a port number (1-65535)", portstr);
-	cfg->port = portstr ? (uint16_t)port : 0;
-	return 0;
+	return hostport_parse(spec, 0, target_check_host, cfg->host, sizeof(cfg->host),
+			      &cfg->port, &has_port, err, errlen) == HOSTPORT_OK ? 0 : -1;
 }
 
 int target_set_host(struct target_config *cfg, const char *host, char *err, size_t errlen)
 {
-	struct target_config tmp = *cfg;
+	char buf[sizeof(cfg->host)];
+	uint16_t port;
+	int has_port;
 
-	if (parse_host(host, &tmp, err, errlen) != 0)
+	if (hostport_parse(host, 0, target_check_host, buf, sizeof(buf), &port, &has_port,
+			   err, errlen) != HOSTPORT_OK)
 		return -1;
-	if (tmp.port != 0)
+	if (has_port)
 		return fail(err, errlen, "'%s': the port goes in smtpMonServerPort", host);
-	strcpy(cfg->host, tmp.host);
+	strcpy(cfg->host, buf);
 	return 0;
 }
 

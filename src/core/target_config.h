@@ -116,6 +116,11 @@ int target_parse_defaults(const char *args, struct target_options *o,
  * Returns 0 and sets CFG->host, or -1 with ERR filled. */
 int target_set_host(struct target_config *cfg, const char *host, char *err, size_t errlen);
 
+/* A host that is no IPv6 literal, as HOST and the Host column take it: a
+ * name (target_domain_valid) or, if only digits and dots, an IPv4 address.
+ * Returns 0, or -1 with ERR filled; the hostport_check of HOST[:PORT]. */
+int target_check_host(const char *host, char *err, size_t errlen);
+
 int target_name_valid(const char *name);
 int target_domain_valid(const char *name);
 

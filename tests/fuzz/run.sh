@@ -37,7 +37,7 @@ target() {   # NAME SOURCES...
 }
 
 target smtp_reply "$top/src/core/smtp_reply.c"
-target directives "$top/src/core/target_config.c"
+target directives "$top/src/core/target_config.c" "$top/src/core/hostport.c"
 target mailbox_proto "$top/src/core/mailbox_proto.c"
 echo "1..$n"
 exit $failed
