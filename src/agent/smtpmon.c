@@ -83,7 +83,7 @@ static int start_notifications(unsigned servers)
 	return 0;
 }
 
-/* The default EHLO name is the host's fully qualified name (DESIGN 3). */
+/* The default EHLO name is the host's fully qualified name (doc/DESIGN.md section 2). */
 void smtpmon_default_helo(char *buf, size_t size)
 {
 	struct addrinfo hints = { .ai_flags = AI_CANONNAME }, *ai = NULL;

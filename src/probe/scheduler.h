@@ -24,7 +24,7 @@ struct scheduler *scheduler_new(struct store *store, const struct smtpmon_settin
 int scheduler_start(struct scheduler *s);
 
 /* Agent thread: changes to the schedule, carried out by the probe thread in
- * the order given (the command queue of DESIGN section 1). */
+ * the order given (the command queue of doc/DESIGN.md section 1). */
 void scheduler_add(struct scheduler *s, struct target *t, const struct target_config *cfg,
 		   uint64_t delay_us);
 void scheduler_update(struct scheduler *s, struct target *t, const struct target_config *cfg);
