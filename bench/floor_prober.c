@@ -6,7 +6,7 @@
  *   floor_prober [-d] -c CONCURRENCY -n PROBES HOST:PORT [HOST:PORT ...]
  *   floor_prober [-d] -r RATE [-b BATCH] -n PROBES HOST:PORT [HOST:PORT ...]
  *
- * -d does the dialogue as DESIGN section 5 has smtpmond do it, which the
+ * -d does the dialogue as doc/DESIGN.md section 3 has smtpmond do it, which the
  * bare one skips: it waits for the connect to complete (ConnectTime) and
  * asks for its error, and after QUIT half-closes and waits for the server's
  * answer or close before closing (the courtesy). That is 15 system calls

@@ -10,7 +10,7 @@ Figures, each the median of --repeat runs in this session:
   1. CPU (user+sys) of smtpmond per probe, plain and STARTTLS; the same for
      monitoring-plugins' check_smtp and for bench/floor_prober.c (the floor:
      only the syscalls of one dialogue, on epoll) at concurrency 1 and 100,
-     bare and with -d (the dialogue as DESIGN section 5 has it), and -d paced
+     bare and with -d (the dialogue as doc/DESIGN.md section 3 has it), and -d paced
      on smtpmond's own schedule (its rate, in batches of one 100 ms tick).
   2. RSS of smtpmond per monitored server, after a few probes and with every
      server's history full (N servers at a 5 s interval for 11 intervals).

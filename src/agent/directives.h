@@ -1,4 +1,4 @@
-/* The configuration directives of DESIGN section 3, read by net-snmp's
+/* The configuration directives of doc/DESIGN.md section 2, read by net-snmp's
  * configuration machinery (smtpmond.conf, or snmpd.conf for the plugin). */
 #ifndef SMTPMON_DIRECTIVES_H
 #define SMTPMON_DIRECTIVES_H

@@ -1,5 +1,5 @@
 /* What the snmpd plugin carries over snmpd's reload. On SIGHUP snmpd
- * unloads every dlmod and loads it again; DESIGN section 3 wants the state
+ * unloads every dlmod and loads it again; doc/DESIGN.md section 6 wants the state
  * of unchanged servers kept all the same. The module is torn down whole
  * (thread, handlers, descriptors, directives) and its servers' state rides
  * across in this plain copy, which the next load adopts. */

@@ -1,4 +1,5 @@
-/* The default EHLO name: the host's fully qualified name. */
+/* The default EHLO name: the host's fully qualified name (doc/DESIGN.md
+ * section 2). */
 #ifndef SMTPMON_HOST_NAME_H
 #define SMTPMON_HOST_NAME_H
 

@@ -1,4 +1,4 @@
-/* smtpMonHistoryTable (DESIGN section 4): the last smtpMonHistorySize
+/* smtpMonHistoryTable (doc/DESIGN.md section 7): the last smtpMonHistorySize
  * probes of each server, kept by the agent thread as the probe thread
  * reports them. */
 #ifndef SMTPMON_MIB_HISTORY_TABLE_H

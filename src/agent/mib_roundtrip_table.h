@@ -1,4 +1,4 @@
-/* smtpMonRoundTripTable (DESIGN section 4): read-only rows answered from
+/* smtpMonRoundTripTable (doc/DESIGN.md section 7): read-only rows answered from
  * the round-trip set's state; and the objects of its notifications. */
 #ifndef SMTPMON_MIB_ROUNDTRIP_TABLE_H
 #define SMTPMON_MIB_ROUNDTRIP_TABLE_H

@@ -145,7 +145,7 @@ static void log_set(int which, const struct scalar_pending *p)
 		snmp_log(LOG_INFO, "smtpmon: %s set to %ld by SNMP SET\n", names[which], p->number);
 }
 
-/* COMMIT: what the new value changes; it persists (DESIGN section 3). */
+/* COMMIT: what the new value changes; it persists (doc/DESIGN.md section 5). */
 static void apply_scalar(struct scalars *sc, int which, const struct scalar_pending *p)
 {
 	struct smtpmon_settings *set = sc->settings;

@@ -1,4 +1,4 @@
-/* The smtpMonGlobal scalars (DESIGN section 4). */
+/* The smtpMonGlobal scalars (doc/DESIGN.md section 7). */
 #ifndef SMTPMON_MIB_SCALARS_H
 #define SMTPMON_MIB_SCALARS_H
 

@@ -1,4 +1,4 @@
-/* SET on smtpMonServerTable (read-create, DESIGN sections 3-4): RowStatus
+/* SET on smtpMonServerTable (read-create, doc/DESIGN.md section 5): RowStatus
  * and StorageType as SNMPv2-TC says, every column checked, and nothing
  * changed before COMMIT, so that a SET is all or nothing. */
 #ifndef SMTPMON_MIB_SERVER_SET_H

@@ -13,7 +13,7 @@
 #include "shared/store.h"
 
 
-/* Every column of DESIGN section 4 (the list leaves out the index). */
+/* Every column of doc/DESIGN.md section 7 (the list leaves out the index). */
 static unsigned int served_columns[] = {
 	COL_HOST, COL_PORT, COL_TLS_MODE, COL_INTERVAL, COL_TIMEOUT, COL_HELO_NAME,
 	COL_FAIL_THRESHOLD, COL_LATENCY_THRESHOLD, COL_VERIFY_CERT, COL_ADMIN_STATUS,

@@ -1,4 +1,4 @@
-/* smtpMonServerTable (DESIGN section 4): handlers only read the store. */
+/* smtpMonServerTable (doc/DESIGN.md section 7): handlers only read the store. */
 #ifndef SMTPMON_MIB_SERVER_TABLE_H
 #define SMTPMON_MIB_SERVER_TABLE_H
 
@@ -10,7 +10,7 @@ struct target;
 struct target_config;
 struct target_state;
 
-/* smtpMonServerTable columns (DESIGN section 4). */
+/* smtpMonServerTable columns (doc/DESIGN.md section 7). */
 enum {
 	COL_HOST = 2, COL_PORT, COL_TLS_MODE, COL_INTERVAL, COL_TIMEOUT,
 	COL_HELO_NAME, COL_FAIL_THRESHOLD, COL_LATENCY_THRESHOLD, COL_VERIFY_CERT,

@@ -13,7 +13,7 @@
 #include "shared/store.h"
 
 /* Sending many notifications without letting the loop read the AgentX
- * socket can lock subagent and master together (DESIGN section 7). */
+ * socket can lock subagent and master together (doc/DESIGN.md section 9). */
 #define BATCH 16
 
 struct notifier {
@@ -21,7 +21,7 @@ struct notifier {
 	int connected;          /* the master can take notifications */
 };
 
-/* The objects each notification carries (DESIGN section 4), in order. */
+/* The objects each notification carries (doc/DESIGN.md section 7), in order. */
 static const unsigned down_objects[] = {
 	COL_HOST, COL_PORT, COL_LAST_RESULT, COL_LAST_REPLY_CODE, COL_LAST_ERROR,
 	COL_LAST_BANNER, COL_CONSECUTIVE_FAILURES, 0,

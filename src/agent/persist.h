@@ -1,4 +1,4 @@
-/* Persistence of what SNMP SETs created (DESIGN section 3): rows with
+/* Persistence of what SNMP SETs created (doc/DESIGN.md section 2): rows with
  * StorageType nonVolatile and the writable scalars, written as
  * smtpMonStoredServer / smtpMonStoredGlobals lines into net-snmp's
  * persistent smtpmond.conf when net-snmp stores its data, read back by the

@@ -1,4 +1,4 @@
-/* The smtpMonRoundTrip directive (DESIGN section 3), read by net-snmp's
+/* The smtpMonRoundTrip directive (doc/DESIGN.md section 2), read by net-snmp's
  * configuration machinery into a list applied after the servers. */
 #ifndef SMTPMON_ROUNDTRIP_DIRECTIVE_H
 #define SMTPMON_ROUNDTRIP_DIRECTIVE_H

@@ -86,7 +86,6 @@ static int start_notifications(unsigned servers)
 	return 0;
 }
 
-/* The default EHLO name is the host's fully qualified name (DESIGN 3). */
 /* Scalars set by SNMP earlier win over the configuration file (they are
  * what the NMS last said). */
 static void apply_stored_globals(struct smtpmon_settings *set, const struct stored_globals *g)

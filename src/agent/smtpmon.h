@@ -16,7 +16,7 @@ int smtpmon_start(struct handoff *carried);
 
 /* Agent thread (smtpmond's SIGHUP): re-reads the configuration files; added
  * servers start, removed ones go, changed ones restart their schedule, and
- * the others keep their state and counters (DESIGN section 3). */
+ * the others keep their state and counters (doc/DESIGN.md section 6). */
 void smtpmon_reload(void);
 
 /* smtpmond's exit: stops the probe thread, sends what notifications wait,

@@ -1,4 +1,4 @@
-/* DNS blocklists (DESIGN sections 3 and 5), the pure part: the name to ask
+/* DNS blocklists (doc/DESIGN.md sections 2 and 3), the pure part: the name to ask
  * a list about an address, and what its answer means (RFC 5782). */
 #ifndef SMTPMON_DNSBL_H
 #define SMTPMON_DNSBL_H

@@ -1,5 +1,5 @@
-/* smtpMonRoundTripLastResult and the round trip's Status rules (DESIGN
- * section 4): pure, unit-tested. */
+/* smtpMonRoundTripLastResult and the round trip's Status rules
+ * (doc/DESIGN.md section 4): pure, unit-tested. */
 #ifndef SMTPMON_ROUNDTRIP_STATUS_H
 #define SMTPMON_ROUNDTRIP_STATUS_H
 

@@ -1,4 +1,4 @@
-/* A server's Status as probes come in (DESIGN section 5): pure state machine
+/* A server's Status as probes come in (doc/DESIGN.md section 3): pure state machine
  * with failThreshold / recoverThreshold damping and the latency threshold. */
 #ifndef SMTPMON_SERVER_STATUS_H
 #define SMTPMON_SERVER_STATUS_H

@@ -1,5 +1,5 @@
 /* A monitored server's settings and the pure parsing of the smtpMonServer /
- * smtpMonDefaults directive arguments (DESIGN section 3). */
+ * smtpMonDefaults directive arguments (doc/DESIGN.md section 2). */
 #ifndef SMTPMON_TARGET_CONFIG_H
 #define SMTPMON_TARGET_CONFIG_H
 
@@ -67,7 +67,7 @@ struct pack_layout;
 /* A target_config's numbers and texts for pack() / unpack(). */
 extern const struct pack_layout target_config_layout;
 
-/* DESIGN section 3 defaults, all bits set. */
+/* doc/DESIGN.md section 2 defaults, all bits set. */
 void target_options_builtin(struct target_options *o);
 
 /* EFF = the keys EXPLICIT set, else those DEFAULTS set, else built-ins. */

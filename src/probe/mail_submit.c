@@ -175,7 +175,7 @@ static struct mail_session *open_session(struct mail_submit *m, struct event_bas
 	return mail_session_new(base, dns, tls, &ep, m->check.smtp_user, secrets);
 }
 
-/* Credentials only over TLS (DESIGN section 3), checked before connecting;
+/* Credentials only over TLS (doc/DESIGN.md section 4), checked before connecting;
  * a token file that cannot be read is the credentials' failure too. */
 static int refused_now(struct mail_submit *m, const struct target_config *server)
 {

@@ -28,7 +28,7 @@
 #include "probe/tls.h"
 
 /* After QUIT the 221 is a courtesy: wait this long for the server's close
- * so our close does not turn into a reset, then go (DESIGN section 5). */
+ * so our close does not turn into a reset, then go (doc/DESIGN.md section 3). */
 #define QUIT_GRACE_US 500000
 
 struct probe {
@@ -205,7 +205,7 @@ static void decide_because(struct probe *p, enum probe_result result, const char
 
 /* --- QUIT: send, half-close, short grace, close ------------------------ */
 
-/* QUIT is a courtesy (DESIGN section 5): after it, whatever the server says
+/* QUIT is a courtesy (doc/DESIGN.md section 3): after it, whatever the server says
  * or its closing ends the probe; so does the grace timer. */
 static void quit_read(struct probe_conn *c, void *arg)
 {

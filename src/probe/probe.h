@@ -1,6 +1,6 @@
 /* One SMTP probe as an explicit state machine on a libevent loop:
  * resolve, connect, greeting, EHLO (HELO on 5xx), QUIT. Never blocks, never
- * pipelines, one deadline for the whole probe (DESIGN section 5). */
+ * pipelines, one deadline for the whole probe (doc/DESIGN.md section 3). */
 #ifndef SMTPMON_PROBE_H
 #define SMTPMON_PROBE_H
 

@@ -3,7 +3,7 @@
  * it in the mailbox until it arrives or the timeout passes, and records the
  * result under the set's lock; Failed/Recovered go to the notification
  * queue. The agent thread adds and removes checks through commands, as it
- * does with the scheduler's rows (DESIGN section 1). */
+ * does with the scheduler's rows (doc/DESIGN.md section 1). */
 #ifndef SMTPMON_ROUNDTRIP_H
 #define SMTPMON_ROUNDTRIP_H
 

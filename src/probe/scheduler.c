@@ -107,7 +107,7 @@ static void announce(struct scheduler *s, const struct target_config *cfg,
 }
 
 /* Every probe goes to the history and, when it failed, to the log; so does
- * every change of Status (DESIGN: the log alone tells the story). */
+ * every change of Status (doc/DESIGN.md section 3: the log alone tells the story). */
 static void report(struct scheduler *s, const struct target_config *cfg,
 		   const struct record_result *r, const struct target_state *after)
 {

@@ -27,7 +27,7 @@ struct scheduler *scheduler_new(struct store *store, const struct smtpmon_settin
 int scheduler_start(struct scheduler *s);
 
 /* Agent thread: changes to the schedule, carried out by the probe thread in
- * the order given (the command queue of DESIGN section 1). Each returns 0,
+ * the order given (the command queue of doc/DESIGN.md section 1). Each returns 0,
  * or -1 when out of memory: the change is lost, for the caller to say. */
 int scheduler_add(struct scheduler *s, struct target *t, const struct target_config *cfg,
 		  uint64_t delay_us);

@@ -1,5 +1,5 @@
 /* Commands from the agent thread to the thread that runs a libevent loop
- * (DESIGN section 1: the agent thread never touches the loop's state). A
+ * (doc/DESIGN.md section 1: the agent thread never touches the loop's state). A
  * list under a lock, and an event made active to run them on the loop, in
  * the order they were posted. The scheduler's and the round trips' both
  * come this way. */

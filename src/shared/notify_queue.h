@@ -1,6 +1,6 @@
 /* The events that must become notifications, on their way from the probe
  * thread to the agent thread: a bounded queue plus a wake-up fd that the
- * agent's select loop watches (DESIGN section 1). */
+ * agent's select loop watches (doc/DESIGN.md section 1). */
 #ifndef SMTPMON_NOTIFY_QUEUE_H
 #define SMTPMON_NOTIFY_QUEUE_H
 

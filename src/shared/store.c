@@ -160,7 +160,7 @@ static struct status_params status_params_of(const struct target_config *cfg)
 	return p;
 }
 
-/* LastBanner is "from the last probe that got one" (DESIGN section 5), and
+/* LastBanner is "from the last probe that got one" (doc/DESIGN.md section 3), and
  * the certificate columns from the last probe that completed a handshake. */
 static void keep_outcome(struct target_state *st, const struct probe_outcome *o)
 {

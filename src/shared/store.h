@@ -1,6 +1,6 @@
 /* The target store: every monitored server's configuration and latest state.
  * The only state shared between the agent thread and the probe thread; each
- * side holds its mutex only to copy a row in or out (DESIGN section 1). */
+ * side holds its mutex only to copy a row in or out (doc/DESIGN.md section 1). */
 #ifndef SMTPMON_STORE_H
 #define SMTPMON_STORE_H
 

@@ -35,7 +35,7 @@ ROOT = "1.3.6.1.4.1.8072.9999.9999.25"
 TABLE = ROOT + ".1.2.1"
 GLOBAL = ROOT + ".1.1"
 
-# smtpMonServerTable columns by name (DESIGN section 4).
+# smtpMonServerTable columns by name (doc/DESIGN.md section 7).
 COLUMNS = {
     "Host": 2, "Port": 3, "TlsMode": 4, "Interval": 5, "Timeout": 6,
     "HeloName": 7, "FailThreshold": 8, "LatencyThreshold": 9, "VerifyCert": 10,

@@ -1,6 +1,6 @@
 #!/bin/bash
 # tests/mib/check-mib.sh: checks mibs/SMTP-MONITOR-MIB.txt against the contract of
-# DESIGN.md section 4, with smilint and net-snmp's snmptranslate.
+# doc/DESIGN.md section 7, with smilint and net-snmp's snmptranslate.
 #
 # Output is TAP: one "ok - NAME" or "not ok - NAME" line per check, diagnostics
 # prefixed with "# ", and the plan "1..N" at the end. Exits non-zero if any check fails.
@@ -134,9 +134,9 @@ check_oid smtpMonRoundTripFailures  "$root.1.4.1.11"
 check_oid smtpMonServerDown         "$root.0.1"
 check_oid smtpMonRoundTripRecovered "$root.0.7"
 
-# --- every object of DESIGN section 4: OID, access, base type, TC, constraints -------------
+# --- every object of doc/DESIGN.md section 7: OID, access, base type, TC, constraints -------
 #
-# Written from DESIGN.md, not generated from the MIB. One line per object:
+# Written from doc/DESIGN.md, not generated from the MIB. One line per object:
 #   name|OID under the root|access as -Tp shows it|base type as -Tp shows it|TC|constraint
 # Access: ---- not-accessible, -R-- read-only, -RW- read-write, CR-- read-create.
 # TC and constraint are '-' when -Tp shows none; constraints implied by standard TCs
@@ -263,13 +263,13 @@ awk -v root="${root#.}" '
 sort "$tmp/expected" >"$tmp/expected.sorted"
 
 if diff -u "$tmp/expected.sorted" "$tmp/actual" >"$tmp/d"; then
-    pass "every DESIGN section 4 object: OID, access, type, TC, constraints ($(wc -l <"$tmp/actual") objects)"
+    pass "every doc/DESIGN.md section 7 object: OID, access, type, TC, constraints ($(wc -l <"$tmp/actual") objects)"
 else
-    echo "(- as DESIGN says, + as the MIB has it)" >>"$tmp/d"
-    fail "every DESIGN section 4 object: OID, access, type, TC, constraints" "$tmp/d"
+    echo "(- as doc/DESIGN.md says, + as the MIB has it)" >>"$tmp/d"
+    fail "every doc/DESIGN.md section 7 object: OID, access, type, TC, constraints" "$tmp/d"
 fi
 
-# --- DEFVALs of the read-create columns (DESIGN section 3 defaults) ----------------------------
+# --- DEFVALs of the read-create columns (doc/DESIGN.md section 2 defaults) ----------------------
 
 defval_ok=yes
 : >"$tmp/d"

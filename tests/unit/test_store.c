@@ -105,7 +105,7 @@ static void a_probe_is_kept_as_recorded(void **state)
 	store_free(s);
 }
 
-/* DESIGN section 5: LastBanner from the last probe that got one; the
+/* doc/DESIGN.md section 3: LastBanner from the last probe that got one; the
  * certificate from the last handshake. */
 static void a_refused_probe_keeps_the_banner_and_certificate(void **state)
 {
