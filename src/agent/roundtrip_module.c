@@ -27,24 +27,56 @@ void roundtrip_module_init(struct roundtrip_module *m)
 	roundtrip_directive_register(&m->config);
 }
 
-/* The sending server's row as probes see it; while there is none (a row
- * an NMS may create later), a disabled stand-in. */
-static struct target_config sender(struct store *store, const struct roundtrip_config *rc)
+/* Why check C may not send through the row T, or NULL. Credentials follow
+ * only rows of the configuration file (readOnly), never one that a SET
+ * created or that came back from the persistent store (doc/DESIGN.md
+ * section 4). */
+static const char *unusable(const struct target *t)
+{
+	if (!t)
+		return "there is no smtpMonServer of that name";
+	if (t->storage != STORAGE_READONLY)
+		return "its row was created by SET, and round trips send credentials only through "
+		       "rows of the configuration file";
+	return NULL;
+}
+
+/* The row to send through as probes see it, or a disabled stand-in while
+ * there is none that may be used; a change of that is logged once and shown
+ * in the check's LastError. */
+static struct target_config sender(struct roundtrip_module *m, struct roundtrip_check *c,
+				   const struct roundtrip_config *rc)
+{
+	const struct target *t = store_find(m->store, rc->server);
+	const char *why = unusable(t);
+	struct target_config none;
+	char text[300];
+
+	if (!why) {
+		if (c->refused)
+			roundtrips_set_note(m->set, c, "");
+		c->refused = NULL;
+		return t->cfg;
+	}
+	snprintf(text, sizeof(text), "server %s: %s; the check is stopped until the "
+		 "configuration file has the row", rc->server, why);
+	if (c->refused != why)
+		snmp_log(LOG_WARNING, "smtpmon: round trip %s: %s\n", rc->name, text);
+	c->refused = why;
+	roundtrips_set_note(m->set, c, text);
+	memset(&none, 0, sizeof(none));
+	snprintf(none.name, sizeof(none.name), "%s", rc->server);
+	return none;
+}
+
+static void warn_cleartext(struct store *store, const struct roundtrip_config *rc)
 {
 	const struct target *t = store_find(store, rc->server);
-	struct target_config none;
 
 	if (t && rc->smtp_user[0] && t->cfg.opt.tls == TLS_NONE)
 		snmp_log(LOG_WARNING, "smtpmon: round trip %s: smtpUser is set but server %s has "
 			 "tls=none; credentials are never sent without TLS, so the check will fail\n",
 			 rc->name, rc->server);
-	if (t)
-		return t->cfg;
-	snmp_log(LOG_WARNING, "smtpmon: round trip %s: no smtpMonServer named %s; the check is "
-		 "disabled until there is one\n", rc->name, rc->server);
-	memset(&none, 0, sizeof(none));
-	snprintf(none.name, sizeof(none.name), "%s", rc->server);
-	return none;
 }
 
 /* The same line before the plugin's reload: its counters and Status go on. */
@@ -67,26 +99,32 @@ static void add_check(struct roundtrip_module *m, struct store *store,
 		      const struct roundtrip_config *rc, unsigned i, unsigned n,
 		      const struct roundtrip_carry *carry)
 {
-	struct target_config server = sender(store, rc);
+	const struct target *t = store_find(store, rc->server);
+	struct target_config server;
 	struct roundtrip_check *c;
 
+	memset(&server, 0, sizeof(server));   /* stopped, until sender() says otherwise */
+	snprintf(server.name, sizeof(server.name), "%s", rc->server);
+	if (!unusable(t))
+		server = t->cfg;
+	warn_cleartext(store, rc);
 	c = roundtrips_add(m->set, rc, &server, (uint64_t)rc->interval_s * 1000000u * i / n);
-	if (c)
+	if (c) {
 		adopt(c, carry);   /* the probe thread has not started */
+		sender(m, c, rc);  /* says why it cannot run, in its row */
+	}
 	if (!c || roundtrip_table_add(m->table, c) != 0)
 		snmp_log(LOG_ERR, "smtpmon: round trip %s: out of memory\n", rc->name);
 }
 
-/* A sending row changed by SET (or gone): the check follows it. Rows have
- * no change callback, and comparing a few rows each second costs nothing. */
+/* A sending row that came, went or changed (reload, SET of AdminStatus on
+ * none: rows of the file are read-only): the check follows it. Rows have no
+ * change callback, and comparing a few rows each second costs nothing. */
 static void follow_servers(struct roundtrip_module *m)
 {
 	for (struct roundtrip_check *c = roundtrips_first(m->set); c; c = c->next) {
-		const struct target *t = store_find(m->store, c->cfg.server);
-		struct target_config now = t ? t->cfg : c->server;
+		struct target_config now = sender(m, c, &c->cfg);
 
-		if (!t)
-			now.opt.enabled = 0;    /* its row is gone: nothing to send through */
 		if (!target_config_equal(&now, &c->server) ||
 		    now.opt.enabled != c->server.opt.enabled)
 			roundtrips_set_server(m->set, c, &now);

@@ -409,6 +409,13 @@ void roundtrips_set_server(struct roundtrips *set, struct roundtrip_check *c,
 	post(set, RT_CMD_SERVER, c, 0);
 }
 
+void roundtrips_set_note(struct roundtrips *set, struct roundtrip_check *c, const char *text)
+{
+	pthread_mutex_lock(&set->lock);
+	text_clean(c->st.error, sizeof(c->st.error), text, strlen(text));
+	pthread_mutex_unlock(&set->lock);
+}
+
 void roundtrips_remove(struct roundtrips *set, struct roundtrip_check *c)
 {
 	struct roundtrip_check **p = &set->checks, *prev = NULL;

@@ -38,6 +38,7 @@ struct roundtrip_check {
 	char mailbox[RT_URL_MAX + 1];          /* the Mailbox column */
 	struct roundtrip_state st;             /* guarded by the set's lock */
 	void *mib_row;                         /* agent thread only */
+	const char *refused;                   /* agent thread: why its row may not be used */
 	struct rt_run *run;                    /* probe thread only */
 	struct roundtrip_check *next;          /* agent thread: the set's list */
 };
@@ -61,6 +62,9 @@ struct roundtrip_check *roundtrips_add(struct roundtrips *set, const struct roun
  * it); disabled, the check stops and shows disabled until it is enabled. */
 void roundtrips_set_server(struct roundtrips *set, struct roundtrip_check *c,
 			   const struct target_config *server);
+
+/* Agent thread: TEXT ("" to clear) as C's LastError while it cannot run. */
+void roundtrips_set_note(struct roundtrips *set, struct roundtrip_check *c, const char *text);
 
 /* Agent thread: unlists C; the probe thread stops and frees it. */
 void roundtrips_remove(struct roundtrips *set, struct roundtrip_check *c);

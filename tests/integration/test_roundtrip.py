@@ -19,6 +19,7 @@ from harness import (COLUMNS, ROOT, STATUS, TABLE, TOP, assert_stops_cleanly, na
 sys.path.insert(0, os.path.join(TOP, "tests", "fixtures"))
 import certs  # noqa: E402
 import dovecot  # noqa: E402
+import fakemail  # noqa: E402
 import fakemailbox  # noqa: E402
 import exim  # noqa: E402
 
@@ -331,8 +332,9 @@ class BadLines(unittest.TestCase):
             with self.subTest(why=why):
                 self.assertIn("%s: line %d: %s" % (stack.smtpmond_conf, _line_number(line), why),
                               log)
-        self.assertIn("round trip orphan: no smtpMonServer named nosuchserver; the check is "
-                      "disabled until there is one", log)
+        self.assertIn("round trip orphan: server nosuchserver: there is no smtpMonServer of "
+                      "that name; the check is stopped until the configuration file has the row",
+                      log)
         self.assertNotIn("colour", rows())
         self.assertNotIn("web", rows())
         self.assertNotIn("cleartext", rows())
@@ -406,25 +408,37 @@ class RoundTripReload(unittest.TestCase):
 
 
 class ServerRowBySet(unittest.TestCase):
-    """A check through a server row that an NMS creates, then disables."""
+    """Credentials never follow a SET: a row that an NMS creates for a check's
+    missing server is not used, whatever it points at."""
 
     def set(self, *args):
         r = stack.snmp("snmpset", *args, community="private", check=False)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
-    def test_the_check_waits_for_its_row_runs_with_it_and_stops_with_it(self):
+    def test_a_row_created_by_set_is_never_sent_through(self):
         self.assertEqual(rows()["late"]["Status"], STATUS["disabled"])
         self.assertEqual(rows()["late"]["Probes"], 0)
-        self.set(col("RowStatus", "setmta"), "i", 4, col("Host", "setmta"), "s", "127.0.0.1",
-                 col("Port", "setmta"), "u", stack.mta_port, col("Interval", "setmta"), "u", 600)
-        row = finished("late")
-        self.assertEqual(row["LastResult"], RT_RESULT["ok"], row["LastError"])
-        self.set(col("AdminStatus", "setmta"), "i", 2)
-        stack.wait_for(lambda: rows()["late"]["Status"] == STATUS["disabled"], 5,
-                       "the check to stop with its server")
-        count = rows()["late"]["Probes"]
-        time.sleep(1.5)       # more than its interval
-        self.assertEqual(rows()["late"]["Probes"], count)
+        trap = fakemail.FakeMail(users={"latebox": SECRETS["latebox"]})
+        try:
+            self.set(col("RowStatus", "setmta"), "i", 4, col("Host", "setmta"), "s",
+                     "127.0.0.1", col("Port", "setmta"), "u", trap.port("smtp"),
+                     col("Interval", "setmta"), "u", 600)
+            why = "server setmta: its row was created by SET, and round trips send credentials"
+            stack.wait_for(lambda: why in rows()["late"]["LastError"], 5,
+                           "the check to say why it does not run")
+            time.sleep(1.5)       # more than the check's interval
+            row = rows()["late"]
+            self.assertEqual(row["Status"], STATUS["disabled"])
+            self.assertEqual(row["Probes"], 0)
+            smtp_peers = trap.peers("smtp")
+            probes = stack.row("setmta")["Probes"]   # the row itself is probed, as any row
+            self.assertLessEqual(len(smtp_peers), probes)
+            self.assertNotIn(b"AUTH", trap.received())
+            self.assertNotIn(b"MAIL FROM", trap.received())
+        finally:
+            trap.close()
+        self.assertEqual(stack.read_log().count("round trip late: server setmta: its row was "
+                                                "created by SET"), 1)
 
 
 class Shutdown(unittest.TestCase):
