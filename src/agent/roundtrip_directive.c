@@ -1,4 +1,5 @@
 #include "agent/roundtrip_directive.h"
+#include "agent/config_source.h"
 #include "core/roundtrip_config.h"
 
 #include <net-snmp/net-snmp-config.h>
@@ -47,30 +48,40 @@ static int append(struct roundtrip_list *l, const struct roundtrip_config *rc)
 	return 0;
 }
 
-/* An inline password sits in a configuration file: others must not read
- * it. net-snmp does not tell a directive which file it is in, so the file
- * given with -c is the one checked; said once per reading of the files. */
-static void warn_if_config_readable(struct roundtrip_list *l)
+/* Says once per reading of the files that PATH, which holds a secret, can
+ * be read by others than its owner. */
+static void warn_readable(struct roundtrip_list *l, const char *path, const char *what)
 {
-	const char *files = netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID,
-						  NETSNMP_DS_LIB_OPTIONALCONFIG);
-	char path[4096], msg[4096 + 128];
+	char msg[4096 + 200];
 	struct stat st;
+	int i;
 
-	if (!files || l->warned)
+	if (stat(path, &st) != 0 || !(st.st_mode & (S_IRGRP | S_IROTH)))
 		return;
-	snprintf(path, sizeof(path), "%s", files[0] == '-' ? files + 1 : files);
-	path[strcspn(path, ",")] = '\0';
-	if (stat(path, &st) != 0 || !(st.st_mode & S_IROTH))
-		return;
-	l->warned = 1;
-	snprintf(msg, sizeof(msg), "smtpMonRoundTrip: a password= is in the configuration, and "
-		 "others can read %.3800s (chmod o-r, or use passwordFile=)", path);
+	for (i = 0; i < RT_WARNED_MAX && l->warned[i]; i++)
+		if (strcmp(l->warned[i], path) == 0)
+			return;
+	if (i < RT_WARNED_MAX)
+		l->warned[i] = strdup(path);
+	snprintf(msg, sizeof(msg), "smtpMonRoundTrip: %s %.4000s (chmod go-r%s)", what, path,
+		 strcmp(what, "the passwordFile can be read by others:") == 0 ? "" :
+		 ", or use passwordFile=");
 	config_pwarn(msg);
 }
 
-/* What a loaded line risks: TLS not verified, a password others can read. */
-static void warn_loaded(struct roundtrip_list *l, const struct roundtrip_config *rc, int others)
+/* The file given with -c: where a line came from when it cannot be told. */
+static void optional_config_file(char *path, size_t size)
+{
+	const char *files = netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID,
+						  NETSNMP_DS_LIB_OPTIONALCONFIG);
+
+	snprintf(path, size, "%s", !files ? "" : files[0] == '-' ? files + 1 : files);
+	path[strcspn(path, ",")] = '\0';
+}
+
+/* What a loaded line risks: TLS not verified, a secret others can read. */
+static void warn_loaded(struct roundtrip_list *l, const struct roundtrip_config *rc,
+			const char *file)
 {
 	char msg[200];
 
@@ -80,32 +91,48 @@ static void warn_loaded(struct roundtrip_list *l, const struct roundtrip_config 
 			 rc->name);
 		config_pwarn(msg);
 	}
-	if (others)
-		config_pwarn("smtpMonRoundTrip: the passwordFile can be read by others "
-			     "(chmod o-r)");
-	else if ((rc->password[0] && !rc->password_file[0]) || rc->smtp_password[0])
-		warn_if_config_readable(l);
+	if (rc->password_file[0])
+		warn_readable(l, rc->password_file, "the passwordFile can be read by others:");
+	if (rc->password[0] || rc->smtp_password[0])
+		warn_readable(l, file, "a password= is in the configuration, and others can read");
+}
+
+/* Secrets come only from files an administrator controls: never from
+ * net-snmp's persistent store, which snmpd's service account may write
+ * and which is read as root before privileges are dropped. */
+static int from_persistent_store(const char *file)
+{
+	char msg[4096 + 160];
+
+	if (!file[0] || !config_source_is_persistent(file))
+		return 0;
+	snprintf(msg, sizeof(msg), "smtpMonRoundTrip is read from configuration files only, "
+		 "never from net-snmp's persistent store (%.4000s): line ignored", file);
+	config_perror(msg);
+	return 1;
 }
 
 static void parse_roundtrip(const char *token, char *line)
 {
 	struct roundtrip_config rc;
-	char err[600];
-	int others = 0;
+	char err[600], file[4096] = "";
 
 	(void)token;
-	if (roundtrip_parse(line, &rc, err, sizeof(err)) != 0) {
+	if (config_source_current(file, sizeof(file)) != 0)
+		optional_config_file(file, sizeof(file));
+	if (from_persistent_store(file))
+		rc.name[0] = '\0';
+	else if (roundtrip_parse(line, &rc, err, sizeof(err)) != 0)
 		report(err);
-		return;
-	}
-	if (rc.password_file[0] && roundtrip_read_password_file(&rc, err, sizeof(err), &others) != 0)
+	else if (rc.password_file[0] && roundtrip_check_password_file(rc.password_file, err,
+								     sizeof(err)) != 0)
 		report(err);
 	else if (listed(target_list, rc.name))
 		report("a round trip of this name is already defined");
 	else if (append(target_list, &rc) != 0)
 		report("out of memory");
 	else
-		warn_loaded(target_list, &rc, others);
+		warn_loaded(target_list, &rc, file);
 	explicit_bzero(&rc, sizeof(rc));
 	if (line)
 		explicit_bzero(line, strlen(line));   /* net-snmp's copy of the line */
@@ -131,6 +158,8 @@ void roundtrip_directive_unregister(void)
 
 void roundtrip_list_clear(struct roundtrip_list *list)
 {
+	for (int i = 0; i < RT_WARNED_MAX; i++)
+		free(list->warned[i]);
 	if (list->items)
 		explicit_bzero(list->items, list->cap * sizeof(*list->items));
 	free(list->items);

@@ -3,10 +3,12 @@
 #ifndef SMTPMON_ROUNDTRIP_DIRECTIVE_H
 #define SMTPMON_ROUNDTRIP_DIRECTIVE_H
 
+#define RT_WARNED_MAX 8
+
 struct roundtrip_list {
 	struct roundtrip_config *items;    /* in file order; holds passwords */
 	unsigned count, cap;
-	int warned;                        /* about a readable -c file, once a read */
+	char *warned[RT_WARNED_MAX];       /* files said to be readable, once a read */
 };
 
 /* Lines write into LIST until roundtrip_directive_unregister(). */

@@ -151,6 +151,18 @@ static int set_verify(struct roundtrip_config *rc, const char *v, char *err, siz
 	return 0;
 }
 
+/* A word that may hold a secret, misspelt keys included ("smtpPassword:x",
+ * "passwd", "Token"), is never quoted back. */
+static int looks_secret(const char *w)
+{
+	static const char *const hints[] = { "pass", "pwd", "secret", "token", "cred", "key" };
+
+	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+		if (strcasestr(w, hints[i]))
+			return 1;
+	return 0;
+}
+
 /* One key=value; values of secret keys are never quoted back. */
 static int parse_key(struct roundtrip_config *rc, const char *key, const char *v,
 		     char *err, size_t errlen)
@@ -187,23 +199,27 @@ static int parse_key(struct roundtrip_config *rc, const char *key, const char *v
 	    strcmp(key, "failThreshold") == 0)
 		snprintf(err, errlen, "%s: '%.40s' is out of range", key, v);
 	else
-		snprintf(err, errlen, "unknown key '%.40s'", key);
+		snprintf(err, errlen, "unknown key '%.40s'", looks_secret(key) ? "(not shown)" : key);
 	return -1;
 }
 
 static int parse_keys(char *rest, struct roundtrip_config *rc, char *err, size_t errlen)
 {
 	char *save = NULL;
+	int after_secret = 0;    /* "password=Two words": 'words' is the secret's too */
 
 	for (char *w = strtok_r(rest, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
 		char *eq = strchr(w, '=');
 
 		if (!eq || eq == w) {
-			snprintf(err, errlen, "expected key=value, got '%.40s'",
-				 strncmp(w, "password", 8) == 0 ? "password..." : w);
+			snprintf(err, errlen, "expected key=value, got %s%.40s%s",
+				 after_secret || looks_secret(w) ? "" : "'",
+				 after_secret || looks_secret(w) ? "a word that may hold a secret "
+				 "(not shown)" : w, after_secret || looks_secret(w) ? "" : "'");
 			return -1;
 		}
 		*eq = '\0';
+		after_secret = looks_secret(w);
 		if (parse_key(rc, w, eq + 1, err, errlen) != 0)
 			return -1;
 	}
@@ -291,26 +307,54 @@ void roundtrip_mailbox_url(const struct roundtrip_config *rc, char *buf, size_t 
 		 rc->port);
 }
 
-int roundtrip_read_password_file(struct roundtrip_config *rc, char *err, size_t errlen,
-				 int *readable_by_others)
+/* A file that holds a secret: the file itself, not a link to another, and
+ * nobody but its owner (and root) may write it. */
+static int secret_file_ok(const struct stat *st, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(rc->password_file, "r");
-	char buf[RT_CRED_MAX + 3];
-	struct stat st;
-	size_t n;
+	if (S_ISLNK(st->st_mode))
+		snprintf(err, errlen, "passwordFile %s is a symbolic link: name the file itself", path);
+	else if (!S_ISREG(st->st_mode))
+		snprintf(err, errlen, "passwordFile %s is not a regular file", path);
+	else if (st->st_mode & (S_IWGRP | S_IWOTH))
+		snprintf(err, errlen, "passwordFile %s can be written by others than its owner "
+			 "(chmod go-w): refused", path);
+	else
+		return 0;
+	return -1;
+}
 
-	*readable_by_others = 0;
-	if (!f) {
-		snprintf(err, errlen, "passwordFile %s: %s", rc->password_file, strerror(errno));
+int roundtrip_check_password_file(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0) {
+		snprintf(err, errlen, "passwordFile %s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fileno(f), &st) == 0 && (st.st_mode & S_IROTH))
-		*readable_by_others = 1;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	n = strcspn(buf, "\r\n");
+	return secret_file_ok(&st, path, err, errlen);
+}
+
+int roundtrip_read_password_file(struct roundtrip_config *rc, char *err, size_t errlen)
+{
+	int fd = open(rc->password_file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	char buf[RT_CRED_MAX + 3];
+	struct stat st;
+	ssize_t n = -1;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "passwordFile %s: %s", rc->password_file,
+			 errno == ELOOP ? "is a symbolic link: name the file itself" : strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0)
+		snprintf(err, errlen, "passwordFile %s: %s", rc->password_file, strerror(errno));
+	else if (secret_file_ok(&st, rc->password_file, err, errlen) == 0)
+		n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
 	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
 	if (!cred_valid(buf, 1)) {
 		explicit_bzero(buf, sizeof(buf));
 		snprintf(err, errlen, "passwordFile %s: its first line must hold the password "

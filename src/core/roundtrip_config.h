@@ -47,10 +47,16 @@ int roundtrip_parse(const char *args, struct roundtrip_config *rc, char *err, si
 /* "imap://host:port" and the like: the Mailbox column, no credentials. */
 void roundtrip_mailbox_url(const struct roundtrip_config *rc, char *buf, size_t size);
 
-/* The first line of the file at PATH as the password. Returns 0, or -1 with
- * ERR filled. *READABLE_BY_OTHERS is set when others may read the file. */
-int roundtrip_read_password_file(struct roundtrip_config *rc, char *err, size_t errlen,
-				 int *readable_by_others);
+/* At load: the passwordFile is a regular file (not a symbolic link) that
+ * only its owner may write. Returns 0, or -1 with ERR filled. Its content is
+ * read at each use (roundtrip_read_password_file), with the privileges the
+ * process runs with by then. */
+int roundtrip_check_password_file(const char *path, char *err, size_t errlen);
+
+/* The first line of the passwordFile as the password, read afresh, never
+ * through a symbolic link, refused when others may write the file.
+ * Returns 0, or -1 with ERR filled (the password never quoted). */
+int roundtrip_read_password_file(struct roundtrip_config *rc, char *err, size_t errlen);
 
 /* The bearer token: the first line of the file at PATH, read afresh at
  * each use since tokens expire. Not through a symlink. Returns 0, or -1

@@ -278,19 +278,22 @@ static void on_later(evutil_socket_t fd, short what, void *arg)
 	decide(c, MB_LOGIN_FAILED, "%s", c->out.error);
 }
 
-/* The bearer token as the file holds it now (tokens expire): 0, or -1
+/* The password or bearer token as its file holds it now (tokens expire;
+ * files are read with the privileges the process has by now): 0, or -1
  * with the reason in the outcome. */
-static int read_bearer(struct mailbox_client *c)
+static int read_secret(struct mailbox_client *c)
 {
 	char err[MAIL_TEXT_MAX + 1];
+	int rc = 0;
 
-	if (!c->check.token_file[0])
-		return 0;
-	if (roundtrip_read_token(c->check.token_file, c->bearer, sizeof(c->bearer), err,
-				 sizeof(err)) == 0)
-		return 0;
-	snprintf(c->out.error, sizeof(c->out.error), "%s", err);
-	return -1;
+	if (c->check.token_file[0])
+		rc = roundtrip_read_token(c->check.token_file, c->bearer, sizeof(c->bearer), err,
+					  sizeof(err));
+	else if (c->check.password_file[0])
+		rc = roundtrip_read_password_file(&c->check, err, sizeof(err));
+	if (rc != 0)
+		snprintf(c->out.error, sizeof(c->out.error), "%s", err);
+	return rc;
 }
 
 static int set_credentials(struct mailbox_client *c)
@@ -337,7 +340,7 @@ struct mailbox_client *mailbox_look(struct event_base *base, struct evdns_base *
 	c->arg = arg;
 	c->deadline_us = monotime_us() + (uint64_t)timeout_s * 1000000u;
 	c->later = evtimer_new(base, on_later, c);
-	unreadable = read_bearer(c);
+	unreadable = read_secret(c);
 	c->s = open_session(c, base, dns, tls);
 	if (!c->later || !c->s || set_credentials(c) != 0) {
 		client_free(c);

@@ -194,12 +194,24 @@ static void a_refused_line_never_quotes_a_password(void **state)
 			       "passwordwith-no-equals-s3cr3t", &rc), -1);
 	assert_null(strstr(err, "s3cr3t"));
 	assert_int_equal(rc.password[0], '\0');   /* nothing of a refused line is kept */
+	assert_int_equal(parse("n s imaps://h.example from=a@b.example to=c@d.example "
+			       "smtpPassword:s3cr3t-value", &rc), -1);     /* misspelt */
+	assert_null(strstr(err, "s3cr3t"));
+	assert_int_equal(parse("n s imaps://h.example from=a@b.example to=c@d.example "
+			       "password=Two s3cr3t-words", &rc), -1);     /* a space in it */
+	assert_null(strstr(err, "s3cr3t"));
+	assert_int_equal(parse("n s imaps://h.example from=a@b.example to=c@d.example "
+			       "pasword=s3cr3t smtpPasswd=s3cr3t", &rc), -1);
+	assert_null(strstr(err, "s3cr3t"));
+	assert_int_equal(parse("n s imaps://h.example from=a@b.example to=c@d.example "
+			       "password=p interval=30 timeout5", &rc), -1);  /* a plain typo is shown */
+	assert_non_null(strstr(err, "'timeout5'"));
 }
 
-static void a_password_file_gives_its_first_line_and_tells_if_others_read_it(void **state)
+static void a_password_file_gives_its_first_line_when_only_its_owner_may_write_it(void **state)
 {
-	char path[] = "/tmp/test_roundtrip_pw_XXXXXX";
-	int fd = mkstemp(path), others = -1;
+	char path[] = "/tmp/test_roundtrip_pw_XXXXXX", link[64];
+	int fd = mkstemp(path);
 	struct roundtrip_config rc;
 	char line[200];
 
@@ -209,17 +221,27 @@ static void a_password_file_gives_its_first_line_and_tells_if_others_read_it(voi
 	close(fd);
 	snprintf(line, sizeof(line), "n s imaps://h.example from=a@b.example to=c@d.example "
 		 "passwordFile=%s", path);
-	chmod(path, 0600);
+	chmod(path, 0640);
 	assert_int_equal(parse(line, &rc), 0);
-	assert_int_equal(rc.password[0], '\0');   /* read later, by the directive */
-	assert_int_equal(roundtrip_read_password_file(&rc, err, sizeof(err), &others), 0);
+	assert_int_equal(rc.password[0], '\0');   /* read at each use, not at load */
+	assert_int_equal(roundtrip_check_password_file(path, err, sizeof(err)), 0);
+	assert_int_equal(roundtrip_read_password_file(&rc, err, sizeof(err)), 0);
 	assert_string_equal(rc.password, "pass with spaces");
-	assert_int_equal(others, 0);
-	chmod(path, 0644);
-	assert_int_equal(roundtrip_read_password_file(&rc, err, sizeof(err), &others), 0);
-	assert_int_equal(others, 1);
+	chmod(path, 0620);                          /* the group may write it */
+	assert_int_equal(roundtrip_check_password_file(path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "written by others"));
+	assert_int_equal(roundtrip_read_password_file(&rc, err, sizeof(err)), -1);
+	chmod(path, 0600);
+	snprintf(link, sizeof(link), "%s.lnk", path);
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(roundtrip_check_password_file(link, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "symbolic link"));
+	strcpy(rc.password_file, link);
+	assert_int_equal(roundtrip_read_password_file(&rc, err, sizeof(err)), -1);
+	unlink(link);
 	unlink(path);
-	assert_int_equal(roundtrip_read_password_file(&rc, err, sizeof(err), &others), -1);
+	strcpy(rc.password_file, path);
+	assert_int_equal(roundtrip_read_password_file(&rc, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, path));
 }
 
@@ -248,7 +270,7 @@ int main(void)
 		cmocka_unit_test(a_plain_mailbox_is_refused_at_load),
 		cmocka_unit_test(a_token_file_is_read_whole_line_and_not_through_a_symlink),
 		cmocka_unit_test(a_refused_line_never_quotes_a_password),
-		cmocka_unit_test(a_password_file_gives_its_first_line_and_tells_if_others_read_it),
+		cmocka_unit_test(a_password_file_gives_its_first_line_when_only_its_owner_may_write_it),
 		cmocka_unit_test(equal_configurations_compare_equal),
 	};
 
