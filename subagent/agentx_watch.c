@@ -17,7 +17,9 @@
 struct agentx_watch {
 	int connected;      /* between INDEX_START and INDEX_STOP */
 	int reported;       /* the errno last explained, 0: none */
+	int refused;        /* the master refused a registration */
 	unsigned alarm;
+	netsnmp_log_handler *log;
 };
 
 /* The master's socket when it is a local path (tcp: is not ours to judge). */
@@ -96,6 +98,26 @@ static int on_index(int major, int minor, void *server_arg, void *client_arg)
 	return SNMPERR_SUCCESS;
 }
 
+/* net-snmp's subagent says a refused registration only in its log (and
+ * its register call still returns success), so the log is where it is
+ * seen. */
+static int on_log(int major, int minor, void *server_arg, void *client_arg)
+{
+	const struct snmp_log_message *m = server_arg;
+	struct agentx_watch *w = client_arg;
+
+	(void)major;
+	(void)minor;
+	if (m && m->msg && strstr(m->msg, "registering pdu failed"))
+		w->refused = 1;
+	return SNMPERR_SUCCESS;
+}
+
+int agentx_watch_refused(const struct agentx_watch *w)
+{
+	return w && w->refused;
+}
+
 void agentx_watch_check(struct agentx_watch *w)
 {
 	if (w)
@@ -111,6 +133,8 @@ struct agentx_watch *agentx_watch_start(void)
 	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, on_index, w);
 	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, on_index, w);
 	w->alarm = snmp_alarm_register(CHECK_EVERY_S, SA_REPEAT, check, w);
+	w->log = netsnmp_register_loghandler(NETSNMP_LOGHANDLER_CALLBACK, LOG_ERR);
+	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, on_log, w);
 	return w;
 }
 
@@ -119,6 +143,9 @@ void agentx_watch_stop(struct agentx_watch *w)
 	if (!w)
 		return;
 	snmp_alarm_unregister(w->alarm);
+	snmp_unregister_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, on_log, w, 1);
+	if (w->log)
+		netsnmp_remove_loghandler(w->log);
 	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START,
 				 on_index, w, 1);
 	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP,

@@ -1,6 +1,7 @@
 /* Why smtpmond cannot reach its AgentX master, in words an administrator
  * can act on (permissions, no socket, snmpd not running), logged at start
- * and whenever the reason changes while it stays disconnected. */
+ * and whenever the reason changes while it stays disconnected; and whether
+ * the master refused to let it serve its subtree. */
 #ifndef SMTPMON_AGENTX_WATCH_H
 #define SMTPMON_AGENTX_WATCH_H
 
@@ -11,6 +12,9 @@ struct agentx_watch;
 struct agentx_watch *agentx_watch_start(void);
 /* After init_snmp(): the first check, at once. */
 void agentx_watch_check(struct agentx_watch *w);
+/* 1 once the master refused a registration: another agent serves the
+ * subtree (the smtpmon plugin, say). */
+int agentx_watch_refused(const struct agentx_watch *w);
 /* Before snmp_shutdown(): unregisters what it registered. */
 void agentx_watch_stop(struct agentx_watch *w);
 

@@ -21,6 +21,7 @@
 #include "agent/smtpmon.h"
 
 #define APP "smtpmond"
+#define EXIT_REFUSED 78     /* EX_CONFIG: not restarted by the unit */
 
 struct options {
 	int foreground;
@@ -184,6 +185,22 @@ static int start(const struct options *o, struct agentx_watch **watch)
 	return smtpmon_start(NULL);   /* threads start after the fork */
 }
 
+/* Another agent serves SMTP-MONITOR-MIB (the plugin, most likely). smtpmond
+ * says so and exits at once with EX_CONFIG (78), which the systemd unit does
+ * not restart on: a clean stop would unregister the OIDs it was refused,
+ * and net-snmp's master would then drop the other agent's registrations. */
+static void refused(const struct options *o)
+{
+	snmp_log(LOG_ERR, APP ": snmpd refused to let smtpmond serve SMTP-MONITOR-MIB "
+		 "(1.3.6.1.4.1.8072.9999.9999.25): another agent serves it, most likely the "
+		 "smtpmon plugin (dlmod smtpmon in snmpd.conf); run either smtpmond or the plugin, "
+		 "not both. Exiting.\n");
+	if (o->pidfile)
+		unlink(o->pidfile);
+	fflush(NULL);
+	_exit(EXIT_REFUSED);
+}
+
 static int wants_oneshot(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)
@@ -216,6 +233,8 @@ int main(int argc, char **argv)
 	if (rc == 0)
 		snmp_log(LOG_INFO, APP " %s started\n", SMTPMON_VERSION);
 	while (rc == 0 && !stopping) {
+		if (agentx_watch_refused(watch))
+			refused(&o);    /* does not return */
 		agent_check_and_process(1);
 		if (reload_requested && !stopping) {
 			reload_requested = 0;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/mib_registration.h"
 #include "agent/oid.h"
 #include "core/mib_encode.h"
 #include "core/state.h"
@@ -449,10 +450,12 @@ unsigned history_size(const struct history_table *ht)
 	return ht->size;
 }
 
+static const oid table_oid[] = { SMTPMON_OID, 1, 3 };
+
 struct history_table *history_table_register(unsigned size)
 {
-	static const oid table_oid[] = { SMTPMON_OID, 1, 3 };
 	struct history_table *ht = SNMP_MALLOC_TYPEDEF(struct history_table);
+	int rc;
 
 	if (!ht)
 		return NULL;
@@ -469,8 +472,10 @@ struct history_table *history_table_register(unsigned size)
 	netsnmp_table_helper_add_indexes(ht->info, ASN_OCTET_STR, ASN_UNSIGNED, 0);
 	ht->info->min_column = HCOL_TIME;
 	ht->info->max_column = HCOL_DETAIL;
-	if (netsnmp_register_table(ht->reg, ht->info) != MIB_REGISTERED_OK)
-		ht->reg = NULL;
+	if ((rc = netsnmp_register_table(ht->reg, ht->info)) != MIB_REGISTERED_OK) {
+		ht->reg = NULL;        /* freed by the failed registration */
+		mib_registration_refused("smtpMonHistoryTable", rc);
+	}
 	return ht;
 }
 
@@ -480,8 +485,7 @@ void history_table_unregister(struct history_table *ht, struct store *store)
 		return;
 	for (unsigned i = 0; store && i < store->count; i++)
 		free_ring(ht, store->targets[i]);
-	if (ht->reg)
-		netsnmp_unregister_handler(ht->reg);
+	mib_registration_drop(ht->reg, table_oid, OID_LENGTH(table_oid));
 	netsnmp_table_registration_info_free(ht->info);
 	free(ht->rings);
 	SNMP_FREE(ht);

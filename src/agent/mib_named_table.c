@@ -1,7 +1,9 @@
 #include "agent/mib_named_table.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "agent/mib_registration.h"
 #include "core/mib_encode.h"
 
 static netsnmp_table_registration_info *table_info(unsigned min, unsigned max,
@@ -27,6 +29,10 @@ int named_table_create(struct named_table *nt, const char *name, const oid *at, 
 		       Netsnmp_Node_Handler *handler, int modes, void *myvoid,
 		       unsigned min, unsigned max, unsigned int *list, size_t n)
 {
+	if (len > MAX_OID_LEN)
+		return -1;
+	memcpy(nt->at, at, len * sizeof(oid));
+	nt->len = len;
 	nt->table = netsnmp_tdata_create_table(name, TDATA_FLAG_NO_STORE_INDEXES);
 	nt->reg = netsnmp_create_handler_registration(name, handler, at, len, modes);
 	nt->info = table_info(min, max, &nt->columns, list, n);
@@ -38,8 +44,14 @@ int named_table_create(struct named_table *nt, const char *name, const oid *at, 
 
 int named_table_register(struct named_table *nt)
 {
-	if (netsnmp_tdata_register(nt->reg, nt->table, nt->info) != MIB_REGISTERED_OK) {
+	const char *name = nt->reg->handlerName;   /* before a refusal frees REG */
+	char what[64];
+	int rc;
+
+	snprintf(what, sizeof(what), "%s", name ? name : "a table");
+	if ((rc = netsnmp_tdata_register(nt->reg, nt->table, nt->info)) != MIB_REGISTERED_OK) {
 		nt->reg = NULL;        /* freed by the failed registration */
+		mib_registration_refused(what, rc);
 		return -1;
 	}
 	nt->registered = 1;
@@ -51,7 +63,7 @@ void named_table_free(struct named_table *nt)
 	netsnmp_tdata_row *row;
 
 	if (nt->reg && nt->registered)
-		netsnmp_unregister_handler(nt->reg);
+		mib_registration_drop(nt->reg, nt->at, nt->len);
 	else if (nt->reg)
 		netsnmp_handler_registration_free(nt->reg);
 	nt->reg = NULL;

@@ -17,6 +17,8 @@ struct named_table {
 	netsnmp_table_registration_info *info;  /* not freed by unregistering */
 	netsnmp_column_info columns;            /* the served ones, for INFO */
 	int registered;
+	oid at[MAX_OID_LEN];                    /* where: to find it again */
+	size_t len;
 };
 
 /* Makes NAME's rows and its registration at AT (not yet registered):
@@ -26,7 +28,7 @@ int named_table_create(struct named_table *nt, const char *name, const oid *at, 
 		       Netsnmp_Node_Handler *handler, int modes, void *myvoid,
 		       unsigned min, unsigned max, unsigned int *list, size_t n);
 
-/* Registers it with the agent: 0, or -1. */
+/* Registers it with the agent: 0, or -1 with the reason logged. */
 int named_table_register(struct named_table *nt);
 
 /* Unregisters it (or frees the registration never made), and frees its

@@ -11,6 +11,7 @@
 #include "agent/rows.h"
 #include "probe/scheduler.h"
 #include "core/settings.h"
+#include "agent/mib_registration.h"
 #include "agent/oid.h"
 #include "agent/host_name.h"
 
@@ -237,6 +238,7 @@ struct scalars *scalars_register(struct store *store, struct smtpmon_settings *s
 {
 	struct scalars *sc = SNMP_MALLOC_TYPEDEF(struct scalars);
 	oid name[] = { SMTPMON_OID, 1, 1, 0 };
+	int rc = MIB_REGISTERED_OK;
 
 	if (!sc)
 		return NULL;
@@ -255,12 +257,12 @@ struct scalars *scalars_register(struct store *store, struct smtpmon_settings *s
 		if (!reg)
 			break;
 		reg->handler->myvoid = sc;
-		if (netsnmp_register_scalar(reg) != MIB_REGISTERED_OK)
-			break;
+		if ((rc = netsnmp_register_scalar(reg)) != MIB_REGISTERED_OK)
+			break;       /* REG was freed by the refusal */
 		sc->reg[i] = reg;
 	}
 	if (!sc->reg[NSERVED - 1]) {
-		snmp_log(LOG_ERR, "smtpmon: cannot register the smtpMonGlobal scalars\n");
+		mib_registration_refused("the smtpMonGlobal scalars", rc);
 		scalars_unregister(sc);
 		return NULL;
 	}
@@ -271,8 +273,10 @@ void scalars_unregister(struct scalars *sc)
 {
 	if (!sc)
 		return;
-	for (size_t i = 0; i < NSERVED; i++)
-		if (sc->reg[i])
-			netsnmp_unregister_handler(sc->reg[i]);
+	for (size_t i = 0; i < NSERVED; i++) {
+		oid name[] = { SMTPMON_OID, 1, 1, (oid)served[i], 0 };
+
+		mib_registration_drop(sc->reg[i], name, OID_LENGTH(name));   /* the instance */
+	}
 	SNMP_FREE(sc);
 }

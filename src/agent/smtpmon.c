@@ -167,10 +167,13 @@ int smtpmon_start(struct handoff *carried)
 	if (!set->helo[0])
 		smtpmon_default_helo(set->helo, sizeof(set->helo));
 	mod.store = store_new();
-	if (!mod.store || start_notifications(mod.config.count) != 0 ||
-	    start_activity(mod.config.count) != 0)
+	if (!mod.store || start_notifications(mod.config.count) != 0)
 		goto fail;
+	/* The scalars first: when another agent serves the subtree, their
+	 * refusal says so and nothing else is registered. */
 	mod.scalars = scalars_register(mod.store, set, mod.notes, &mod.rows);
+	if (!mod.scalars || start_activity(mod.config.count) != 0)
+		goto fail;
 	mod.table = server_table_register(mod.store);
 	mod.sched = scheduler_new(mod.store, set, mod.notes, mod.activity_queue, err, sizeof(err));
 	if (err[0])

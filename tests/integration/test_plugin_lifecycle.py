@@ -210,7 +210,7 @@ class TwentyReloads(unittest.TestCase):
 
 def our_frames():
     """Frames of the module in a valgrind stack: its source files, or the .so."""
-    names = [os.path.basename(f) for f in glob.glob(os.path.join(TOP, "src", "*.c"))]
+    names = [os.path.basename(f) for f in glob.glob(os.path.join(TOP, "src", "*", "*.c"))]
     return re.compile(r"smtpmon\.so|\((?:%s):\d+\)" % "|".join(map(re.escape, names)))
 
 
