@@ -28,7 +28,7 @@ static void log_failure(const struct notify_event *e)
 
 	target_state_log(&e->st, &s);
 	log_line_probe_failed(line, sizeof(line), &e->cfg, &s);
-	snmp_log(LOG_WARNING, "%s\n", line);
+	snmp_log(log_level_probe_failed(e->st.track.status), "%s\n", line);
 }
 
 static void log_status(const struct notify_event *e)
@@ -38,7 +38,7 @@ static void log_status(const struct notify_event *e)
 
 	target_state_log(&e->st, &s);
 	log_line_status_changed(line, sizeof(line), &e->cfg, &s, e->before);
-	snmp_log(LOG_NOTICE, "%s\n", line);
+	snmp_log(log_level_status_changed(e->st.track.status), "%s\n", line);
 }
 
 static void log_dnsbl(const struct notify_event *e)
@@ -58,11 +58,11 @@ static void log_roundtrip(const struct notify_event *e)
 
 	if (e->rt.result != RT_OK) {
 		log_line_roundtrip_failed(line, sizeof(line), &e->rt);
-		snmp_log(LOG_WARNING, "%s\n", line);
+		snmp_log(log_level_roundtrip_failed(e->before), "%s\n", line);
 	}
 	if (e->rt.status != e->before) {
 		log_line_roundtrip_changed(line, sizeof(line), &e->rt, e->before);
-		snmp_log(LOG_NOTICE, "%s\n", line);
+		snmp_log(log_level_status_changed(e->rt.status), "%s\n", line);
 	}
 }
 

@@ -72,7 +72,7 @@ static void log_event(const struct notify_event *e)
 		target_state_log(&e->st, &s);
 		log_line_server_notification(line, sizeof(line), e->kind, &e->cfg, &s);
 	}
-	snmp_log(LOG_NOTICE, "%s\n", line);
+	snmp_log(log_level_notification(e->kind), "%s\n", line);
 }
 
 static netsnmp_variable_list *build_varbinds(const struct notify_event *e)

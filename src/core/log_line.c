@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <syslog.h>
 
 #include "core/text.h"
 
@@ -142,4 +143,30 @@ size_t log_line_roundtrip_notification(char *buf, size_t size, enum status_notif
 			    n->error);
 	return line(buf, size, "smtpmon: smtpMonRoundTripRecovered: round trip %s through %s "
 		    "is up: delivered in %.1f ms", n->name, n->server, n->delivery_us / 1000.0);
+}
+
+static int worse(enum server_status s)
+{
+	return s == STATUS_DOWN || s == STATUS_DEGRADED;
+}
+
+int log_level_probe_failed(enum server_status now)
+{
+	return now == STATUS_DOWN ? LOG_INFO : LOG_WARNING;
+}
+
+int log_level_status_changed(enum server_status now)
+{
+	return worse(now) ? LOG_WARNING : LOG_NOTICE;
+}
+
+int log_level_notification(enum status_notification kind)
+{
+	return kind == NOTIFY_SERVER_UP || kind == NOTIFY_ROUNDTRIP_RECOVERED ? LOG_NOTICE
+									       : LOG_WARNING;
+}
+
+int log_level_roundtrip_failed(enum server_status before)
+{
+	return before == STATUS_DOWN ? LOG_INFO : LOG_WARNING;
 }

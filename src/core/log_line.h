@@ -77,4 +77,14 @@ size_t log_line_roundtrip_changed(char *buf, size_t size, const struct roundtrip
 size_t log_line_roundtrip_notification(char *buf, size_t size, enum status_notification kind,
 				       const struct roundtrip_note *n);
 
+/* The syslog level of each kind of line, so that a log kept at warning
+ * and worse (Debian runs snmpd with -LOw) still tells every outage: a
+ * change for the worse and its notification at warning, a recovery at
+ * notice, and a failure of something already known down at info, so that
+ * a server that stays down does not fill the log every interval. */
+int log_level_probe_failed(enum server_status now);
+int log_level_status_changed(enum server_status now);
+int log_level_notification(enum status_notification kind);
+int log_level_roundtrip_failed(enum server_status before);
+
 #endif

@@ -124,6 +124,30 @@ class Coexistence(unittest.TestCase):
         self.assert_alive_and_serving(1, "once the configuration was mended")
 
 
+@only_for("plugin", "snmpd's own log, filtered as Debian's snmpd -LOw filters it")
+class LogKeptAtWarning(unittest.TestCase):
+    def test_a_server_going_down_is_there_and_staying_down_does_not_fill_it(self):
+        stack = new_stack()
+        self.addCleanup(stack.close)
+        closed = procs.free_port()
+        snmpd = procs.start_snmpd(os.path.join(stack.dir, "master"), group=stack.group,
+                                  log_level="w", extra_conf="dlmod smtpmon %s\n"
+                                  "smtpMonServer gone 127.0.0.1:%d interval=1 failThreshold=2"
+                                  % (stack.plugin_path(), closed))
+
+        def log():
+            with open(snmpd.log, errors="replace") as f:
+                return f.read()
+
+        stack.wait_for(lambda: "server gone" in log() and "is now down" in log(), 15,
+                       "the down line in a log kept at warning")
+        time.sleep(5)           # five more failed probes, one a second
+        text = log()
+        self.assertEqual(text.count("is now down"), 1, text)
+        self.assertEqual(text.count("smtpMonServerDown: server gone"), 1, text)
+        self.assertLessEqual(text.count("probe of gone"), 2, text)   # the ones before down
+
+
 @unittest.skipUnless(os.environ.get("SMTPMON_VARIANT", "plain") == "plain" and
                      shutil.which("valgrind"), "valgrind runs the plain build")
 class CoexistenceUnderValgrind(Coexistence):

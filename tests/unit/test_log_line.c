@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include <limits.h>
 #include <string.h>
+#include <syslog.h>
 #include <sys/socket.h>
 
 #include "core/log_line.h"
@@ -452,6 +453,27 @@ static void no_text_can_end_a_line_or_start_another(void **state)
 	assert_one_printable_line(line, len);
 }
 
+/* A log kept at warning and worse (snmpd -LOw) tells every outage once,
+ * and a server that stays down does not fill it. */
+static void outages_are_warnings_and_what_stays_down_is_not(void **state)
+{
+	(void)state;
+	assert_int_equal(log_level_status_changed(STATUS_DOWN), LOG_WARNING);
+	assert_int_equal(log_level_status_changed(STATUS_DEGRADED), LOG_WARNING);
+	assert_int_equal(log_level_status_changed(STATUS_UP), LOG_NOTICE);
+	assert_int_equal(log_level_notification(NOTIFY_SERVER_DOWN), LOG_WARNING);
+	assert_int_equal(log_level_notification(NOTIFY_SERVER_DEGRADED), LOG_WARNING);
+	assert_int_equal(log_level_notification(NOTIFY_CERT_EXPIRING), LOG_WARNING);
+	assert_int_equal(log_level_notification(NOTIFY_SERVER_LISTED), LOG_WARNING);
+	assert_int_equal(log_level_notification(NOTIFY_ROUNDTRIP_FAILED), LOG_WARNING);
+	assert_int_equal(log_level_notification(NOTIFY_SERVER_UP), LOG_NOTICE);
+	assert_int_equal(log_level_notification(NOTIFY_ROUNDTRIP_RECOVERED), LOG_NOTICE);
+	assert_int_equal(log_level_probe_failed(STATUS_UP), LOG_WARNING);   /* not down yet */
+	assert_int_equal(log_level_probe_failed(STATUS_DOWN), LOG_INFO);    /* known down */
+	assert_int_equal(log_level_roundtrip_failed(STATUS_UP), LOG_WARNING);
+	assert_int_equal(log_level_roundtrip_failed(STATUS_DOWN), LOG_INFO);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -472,6 +494,7 @@ int main(void)
 		cmocka_unit_test(a_long_line_is_cut_at_the_buffer_and_nothing_beyond_is_written),
 		cmocka_unit_test(the_longest_line_of_every_kind_fits_in_log_line_max),
 		cmocka_unit_test(no_text_can_end_a_line_or_start_another),
+		cmocka_unit_test(outages_are_warnings_and_what_stays_down_is_not),
 	};
 
 	return cmocka_run_group_tests_name("log_line", tests, NULL, NULL);
