@@ -1,5 +1,8 @@
 #!/bin/bash
-# tools/ietf-mibs.sh DIR
+# tools/ietf-mibs.sh [DIR]   (installed as smtpmon-ietf-mibs by the smtpmon-mib package)
+#
+# DIR defaults to /usr/share/snmp/mibs/ietf, which is on net-snmp's default MIB search
+# path on Debian, so that `snmptable -m +SMTP-MONITOR-MIB ...` works without -M or mibdirs.
 #
 # Makes the IETF base MIB modules (SNMPv2-SMI, SNMPv2-TC, SNMPv2-CONF, SNMPv2-MIB,
 # SNMP-FRAMEWORK-MIB, INET-ADDRESS-MIB, ...) available in DIR as DIR/<MODULE>.txt, where
@@ -31,17 +34,17 @@ note() {
 }
 
 usage() {
-    printf 'usage: %s DIR\n' "$prog" >&2
+    printf 'usage: %s [DIR]\n' "$prog" >&2
     printf '  puts the IETF base MIB modules into DIR as DIR/<MODULE>.txt\n' >&2
+    printf '  (default: /usr/share/snmp/mibs/ietf, on net-snmp'"'"'s search path)\n' >&2
     exit 2
 }
 
-[ $# -eq 1 ] || usage
-case $1 in
+[ $# -le 1 ] || usage
+case ${1:-} in
     -h|--help) usage ;;
-    '') usage ;;
 esac
-dest=$1
+dest=${1:-/usr/share/snmp/mibs/ietf}
 
 # Modules that must come out of the package, or the run fails.
 required="SNMPv2-SMI SNMPv2-TC SNMPv2-CONF SNMPv2-MIB SNMP-FRAMEWORK-MIB INET-ADDRESS-MIB"

@@ -77,7 +77,12 @@ packaged_unit() {
 	dpkg-deb -x "$(deb smtpmond)" "$root" &&
 		grep -qx 'ExecStart=/usr/sbin/smtpmond -f' "$root/lib/systemd/system/smtpmond.service" &&
 		grep -qx 'User=smtpmon' "$root/lib/systemd/system/smtpmond.service" &&
-		grep -qx 'agentXPerms 0660 0755 root smtpmon' "$root/etc/snmp/snmpd.conf.d/smtpmon.conf"
+		grep -qx 'agentXPerms 0660 0755 Debian-snmp smtpmon' \
+			"$root/etc/snmp/snmpd.conf.d/smtpmon.conf" &&
+		! grep -q '^agentxSocket' "$root/etc/snmp/smtpmond.conf" &&   # -x wins
+		grep -q 'install -d -o smtpmon -g smtpmon -m 0750 /var/lib/smtpmon' \
+			"$tmp/ctl/postinst" &&
+		[ -f "$root/usr/share/doc/smtpmond/README.Debian" ]
 }
 
 packaged_daemon_runs() {
@@ -102,6 +107,8 @@ check "snmpd-smtpmon holds the plugin in snmpd's dlmod directory" \
 	holds snmpd-smtpmon "$arch" "-rw-r--r-- usr/lib/$multiarch/snmp/dlmod/smtpmon.so"
 check "smtpmon-mib holds SMTP-MONITOR-MIB in net-snmp's MIB directory" \
 	holds smtpmon-mib all "-rw-r--r-- usr/share/snmp/mibs/SMTP-MONITOR-MIB.txt"
+check "smtpmon-mib holds smtpmon-ietf-mibs, which puts the IETF modules on net-snmp's path" \
+	holds smtpmon-mib all "-rwxr-xr-x usr/sbin/smtpmon-ietf-mibs"
 check "smtpmon-alert holds the alert script and the snmptrapd.conf example" \
 	holds smtpmon-alert all "-rwxr-xr-x usr/share/smtpmon/smtpmon-alert" \
 	"-rw-r--r-- usr/share/doc/smtpmon-alert/examples/snmptrapd.conf"
