@@ -14,7 +14,7 @@ packages=(
 )
 if [ "${1:-}" = "--demo" ]; then
 	packages=(build-essential autoconf automake libtool pkg-config
-		libsnmp-dev libevent-dev libssl-dev libcurl4-openssl-dev snmp snmpd smitools
+		libsnmp-dev libevent-dev libssl-dev libcurl4-openssl-dev snmp snmpd snmptrapd smitools
 		exim4-daemon-light python3 procps)
 fi
 
