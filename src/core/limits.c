@@ -171,6 +171,7 @@ int limits_allow_parse(const char *args, struct limits_allow *a, char *err, size
 	const char *p = args ? args : "";
 	char word[WORD_MAX];
 
+	memset(fresh, 0, sizeof(fresh));   /* every byte defined: A may be compared whole */
 	while ((rc = next_word(&p, word)) > 0) {
 		char *save = NULL;
 
@@ -201,7 +202,7 @@ int limits_allow_parse(const char *args, struct limits_allow *a, char *err, size
 	for (unsigned i = 0; i < n; i++) {
 		fresh[i].nports = nports;
 		memcpy(fresh[i].port, ports, sizeof(ports));
-		a->rule[a->n++] = fresh[i];
+		memcpy(&a->rule[a->n++], &fresh[i], sizeof(fresh[i]));
 	}
 	return 0;
 }
@@ -255,6 +256,30 @@ enum allow_verdict limits_allow_check(const struct limits_allow *a, const char *
 			return ALLOW_OK;
 	}
 	return in_some ? ALLOW_PORT_OUTSIDE : ALLOW_HOST_OUTSIDE;
+}
+
+void limits_allow_explain(enum allow_verdict v, const char *host, uint16_t port, char *buf,
+			  size_t size)
+{
+	const char *open = strchr(host, ':') ? "[" : "", *close = *open ? "]" : "";
+
+	if (!size)
+		return;
+	switch (v) {
+	case ALLOW_NOT_ADDRESS:
+		snprintf(buf, size, "%s is a name, and smtpMonSetAllow takes IP addresses only",
+			 host);
+		break;
+	case ALLOW_HOST_OUTSIDE:
+		snprintf(buf, size, "%s%s%s is outside smtpMonSetAllow", open, host, close);
+		break;
+	case ALLOW_PORT_OUTSIDE:
+		snprintf(buf, size, "port %u of %s%s%s is outside smtpMonSetAllow", port, open, host,
+			 close);
+		break;
+	default:
+		buf[0] = '\0';
+	}
 }
 
 int limits_allow_port(const struct limits_allow *a, uint16_t port)

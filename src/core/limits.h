@@ -75,6 +75,12 @@ enum allow_verdict {
 enum allow_verdict limits_allow_check(const struct limits_allow *a, const char *host,
 				      uint16_t port);
 
+/* Why V refuses HOST at PORT, for the log: "HOST is outside
+ * smtpMonSetAllow" and the like (an IPv6 HOST in brackets); "" for
+ * ALLOW_OK. Always a string within SIZE bytes. */
+void limits_allow_explain(enum allow_verdict v, const char *host, uint16_t port, char *buf,
+			  size_t size);
+
 /* Whether some line of A takes PORT (any port without an allow-list). */
 int limits_allow_port(const struct limits_allow *a, uint16_t port);
 

@@ -192,12 +192,35 @@ static void each_line_keeps_its_own_ports(void **state)
 	assert_int_equal(limits_allow_check(&allow, "192.0.2.100", 587), ALLOW_PORT_OUTSIDE);
 }
 
+static void a_refusal_is_explained_for_the_log(void **state)
+{
+	char buf[128], tiny[12];
+
+	(void)state;
+	limits_allow_explain(ALLOW_HOST_OUTSIDE, "203.0.113.1", 25, buf, sizeof(buf));
+	assert_string_equal(buf, "203.0.113.1 is outside smtpMonSetAllow");
+	limits_allow_explain(ALLOW_HOST_OUTSIDE, "2001:db8::1", 25, buf, sizeof(buf));
+	assert_string_equal(buf, "[2001:db8::1] is outside smtpMonSetAllow");
+	limits_allow_explain(ALLOW_PORT_OUTSIDE, "::1", 2525, buf, sizeof(buf));
+	assert_string_equal(buf, "port 2525 of [::1] is outside smtpMonSetAllow");
+	limits_allow_explain(ALLOW_NOT_ADDRESS, "mx.example.com", 25, buf, sizeof(buf));
+	assert_string_equal(buf, "mx.example.com is a name, and smtpMonSetAllow takes IP "
+			    "addresses only");
+	limits_allow_explain(ALLOW_OK, "192.0.2.1", 25, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	memset(tiny, '#', sizeof(tiny));
+	limits_allow_explain(ALLOW_HOST_OUTSIDE, "203.0.113.1", 25, tiny, 8);
+	assert_int_equal(strlen(tiny), 7);
+	assert_int_equal(tiny[8], '#');
+	limits_allow_explain(ALLOW_HOST_OUTSIDE, "203.0.113.1", 25, tiny, 0);
+}
+
 static void assert_allow_refused(const char *line, const char *why)
 {
 	struct limits_allow before;
 
 	allow_lines("192.0.2.0/24", NULL);
-	before = allow;
+	memcpy(&before, &allow, sizeof(allow));
 	err[0] = '\0';
 	if (limits_allow_parse(line, &allow, err, sizeof(err)) != -1)
 		fail_msg("'%s' taken", line);
@@ -342,6 +365,7 @@ int main(void)
 		cmocka_unit_test(a_zero_length_prefix_takes_its_whole_family),
 		cmocka_unit_test(names_are_never_judged_when_an_allow_list_is_set),
 		cmocka_unit_test(each_line_keeps_its_own_ports),
+		cmocka_unit_test(a_refusal_is_explained_for_the_log),
 		cmocka_unit_test(bad_allow_lines_are_refused_whole),
 		cmocka_unit_test(at_most_64_prefixes_in_all),
 		cmocka_unit_test(errors_never_overflow_their_buffer),
