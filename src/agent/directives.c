@@ -1,5 +1,6 @@
 #include "agent/directives.h"
 #include "core/hostport.h"
+#include "core/limits.h"
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
@@ -46,9 +47,17 @@ static int server_defined(const struct config_set *set, const char *name)
 	return 0;
 }
 
+/* Rows the configuration holds so far: its servers, the rows created by
+ * SET (stored, or live at a reload). */
+static unsigned rows_so_far(const struct config_set *set)
+{
+	return set->count + set->nstored + set->live_set_rows;
+}
+
 static void parse_server(const char *token, char *line)
 {
 	struct target_config cfg;
+	const struct smtpmon_limits *lim = &target_set->settings.limits;
 	char err[512];
 
 	if (target_parse_server(line, &cfg, err, sizeof(err)) != 0) {
@@ -57,6 +66,12 @@ static void parse_server(const char *token, char *line)
 	}
 	if (server_defined(target_set, cfg.name)) {
 		snprintf(err, sizeof(err), "a server named '%s' is already defined", cfg.name);
+		report(token, err);
+		return;
+	}
+	if (rows_so_far(target_set) >= lim->rows) {
+		snprintf(err, sizeof(err), "server '%s' would be row %u, over smtpMonLimits rows=%u",
+			 cfg.name, rows_so_far(target_set) + 1, lim->rows);
 		report(token, err);
 		return;
 	}
@@ -190,6 +205,35 @@ static void parse_resolver(const char *token, char *line)
 
 static const char *const row_status_names[] = { "", "active", "notInService", "notReady" };
 
+/* A row created by SET in an earlier run meets today's limits, or is
+ * dropped (its line says why). */
+static int stored_row_refused(const struct target_config *spec, char *err, size_t errlen)
+{
+	const struct smtpmon_settings *set = &target_set->settings;
+	uint16_t port = spec->port ? spec->port : 25;
+	char why[400];
+	enum allow_verdict v;
+
+	switch (limits_rows_check(&set->limits, rows_so_far(target_set) + 1ull,
+				  target_set->nstored + 1ull)) {
+	case LIMIT_ROWS:
+		snprintf(err, errlen, "row %s dropped: over smtpMonLimits rows=%u", spec->name,
+			 set->limits.rows);
+		return 1;
+	case LIMIT_SET_ROWS:
+		snprintf(err, errlen, "row %s dropped: over smtpMonLimits setRows=%u", spec->name,
+			 set->limits.set_rows);
+		return 1;
+	}
+	v = spec->host[0] ? limits_allow_check(&set->allow, spec->host, port) : ALLOW_OK;
+	if (v != ALLOW_OK) {
+		limits_allow_explain(v, spec->host, port, why, sizeof(why));
+		snprintf(err, errlen, "row %s dropped: %s", spec->name, why);
+		return 1;
+	}
+	return 0;
+}
+
 /* smtpMonStoredServer STATUS NAME HOST:PORT key=value ... (written by
  * persist.c for rows created by SET with StorageType nonVolatile). */
 static void parse_stored_server(const char *token, char *line)
@@ -212,6 +256,12 @@ static void parse_stored_server(const char *token, char *line)
 		return;
 	}
 	if (target_parse_stored(line + used, &row.spec, err, sizeof(err)) != 0) {
+		report(token, err);
+		return;
+	}
+	if (target_set->reloading)
+		return;   /* the rows are live already */
+	if (stored_row_refused(&row.spec, err, sizeof(err))) {
 		report(token, err);
 		return;
 	}
@@ -270,11 +320,40 @@ static void parse_history(const char *token, char *line)
 	target_set->settings.history_size = (int)n;
 }
 
+/* smtpMonLimits key=value ...: the keys it gives; a later line overrides. */
+static void parse_limits(const char *token, char *line)
+{
+	struct smtpmon_limits *lim = &target_set->settings.limits, fresh = *lim;
+	char err[512];
+
+	if (limits_parse(line, &fresh, err, sizeof(err)) != 0) {
+		report(token, err);
+		return;
+	}
+	if (fresh.rows < target_set->count) {
+		snprintf(err, sizeof(err), "rows=%u is below the %u servers defined before this "
+			 "line (put smtpMonLimits first)", fresh.rows, target_set->count);
+		report(token, err);
+		return;
+	}
+	*lim = fresh;
+}
+
+/* smtpMonSetAllow PREFIX[,PREFIX...] [ports=PORT[,PORT...]]: lines add up. */
+static void parse_allow(const char *token, char *line)
+{
+	char err[512];
+
+	if (limits_allow_parse(line, &target_set->settings.allow, err, sizeof(err)) != 0)
+		report(token, err);
+}
+
 void directives_collect_into(struct config_set *set)
 {
 	target_set = set;
 	set->settings.notifications = -1;
 	set->settings.history_size = -1;
+	limits_default(&set->settings.limits);
 }
 
 void directives_register(struct config_set *set)
@@ -291,6 +370,10 @@ void directives_register(struct config_set *set)
 	register_app_config_handler("smtpMonCaPath", parse_ca, NULL, "DIR");
 	register_app_config_handler("smtpMonDnsbl", parse_dnsbl, NULL, "ZONE [ZONE ...]");
 	register_app_config_handler("smtpMonResolver", parse_resolver, NULL, "ADDRESS[:PORT]");
+	register_app_config_handler("smtpMonLimits", parse_limits, NULL,
+				    "[rows=N] [setRows=N] [setMinInterval=SECONDS] [historyMemory=MIB]");
+	register_app_config_handler("smtpMonSetAllow", parse_allow, NULL,
+				    "PREFIX[,PREFIX...] [ports=PORT[,PORT...]]");
 	register_app_config_handler("smtpMonStoredServer", parse_stored_server, NULL, NULL);
 	register_app_config_handler("smtpMonStoredGlobals", parse_stored_globals, NULL, NULL);
 }
@@ -306,6 +389,8 @@ void directives_unregister(void)
 	unregister_app_config_handler("smtpMonCaPath");
 	unregister_app_config_handler("smtpMonDnsbl");
 	unregister_app_config_handler("smtpMonResolver");
+	unregister_app_config_handler("smtpMonLimits");
+	unregister_app_config_handler("smtpMonSetAllow");
 	unregister_app_config_handler("smtpMonStoredServer");
 	unregister_app_config_handler("smtpMonStoredGlobals");
 	target_set = NULL;

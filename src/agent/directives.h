@@ -28,6 +28,10 @@ struct config_set {
 	struct stored_row *stored;         /* from the persistent store */
 	unsigned nstored, capstored;
 	struct stored_globals globals;
+	/* A reload: the rows created by SET are live already; they count
+	 * against smtpMonLimits rows=, and their stored lines are not read. */
+	int reloading;
+	unsigned live_set_rows;
 };
 
 /* Directives write into SET until directives_unregister(). */

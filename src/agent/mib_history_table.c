@@ -37,6 +37,12 @@ struct history_row {
 	char detail[];
 };
 
+/* The budget's figure holds the longest entry, malloc's header (two
+ * words, rounded to 16) and the ring's pointer to it. */
+_Static_assert(sizeof(struct history_row) + STATE_TEXT_MAX + 1 + 2 * sizeof(size_t) +
+	       sizeof(struct history_row *) <= HISTORY_ENTRY_BYTES,
+	       "HISTORY_ENTRY_BYTES is below what an entry can take");
+
 /* A server's entries, oldest first; agent thread only. */
 struct history_ring {
 	struct target *target;

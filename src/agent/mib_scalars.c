@@ -10,6 +10,7 @@
 #include "shared/notify_queue.h"
 #include "agent/rows.h"
 #include "probe/scheduler.h"
+#include "core/limits.h"
 #include "core/settings.h"
 #include "agent/mib_registration.h"
 #include "agent/oid.h"
@@ -87,6 +88,26 @@ static void answer(struct scalars *sc, int which, netsnmp_variable_list *vb)
 	}
 }
 
+/* A new smtpMonHistorySize fits smtpMonLimits historyMemory= for the rows
+ * there are; the table counts those this SET creates against it too. */
+static int check_history_budget(struct scalars *sc, long size)
+{
+	const struct smtpmon_limits *lim = &sc->settings->limits;
+	unsigned rows = sc->store->count;
+
+	if (limits_history_fits(lim, (uint32_t)size, rows, HISTORY_ENTRY_BYTES)) {
+		sc->rows->history_size_asked = (unsigned)size;
+		return SNMP_ERR_NOERROR;
+	}
+	snmp_log(LOG_WARNING, "smtpmon: SNMP SET refused: smtpMonHistorySize %ld for %u rows "
+		 "would take up to %llu MiB, over smtpMonLimits historyMemory=%u (%u fit)\n", size,
+		 rows, (unsigned long long)limits_mib(limits_history_bytes((uint32_t)size, rows,
+									  HISTORY_ENTRY_BYTES)),
+		 lim->history_mib, limits_history_max_size(lim, rows, HISTORY_ENTRY_BYTES,
+							   SMTPMON_HISTORY_MAX));
+	return SNMP_ERR_INCONSISTENTVALUE;
+}
+
 /* RESERVE1: type, range and syntax of one scalar's new value. */
 static int check_scalar(struct scalars *sc, int which, netsnmp_variable_list *vb)
 {
@@ -106,6 +127,8 @@ static int check_scalar(struct scalars *sc, int which, netsnmp_variable_list *vb
 						    which == SC_DEFAULT_TIMEOUT ? 3600 :
 						    SMTPMON_HISTORY_MAX)))
 			rc = SNMP_ERR_WRONGVALUE;
+		if (rc == 0 && which == SC_HISTORY_SIZE)
+			rc = check_history_budget(sc, *vb->val.integer);
 		break;
 	case SC_HELO_NAME:
 		rc = netsnmp_check_vb_type_and_max_size(vb, ASN_OCTET_STR, TARGET_HELO_MAX);
@@ -206,10 +229,12 @@ static void set_scalars(struct scalars *sc, netsnmp_agent_request_info *reqinfo,
 		if (any)
 			snmp_store_needed(NULL);
 		memset(sc->pending, 0, sizeof(sc->pending));
+		sc->rows->history_size_asked = 0;
 		break;
 	case MODE_SET_FREE:
 	case MODE_SET_UNDO:
 		memset(sc->pending, 0, sizeof(sc->pending));
+		sc->rows->history_size_asked = 0;
 		break;
 	}
 	(void)group;

@@ -3,8 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/mib_history_table.h"
 #include "agent/mib_server_table.h"
 #include "agent/rows.h"
+#include "core/limits.h"
+#include "core/settings.h"
 #include "shared/store.h"
 
 /* What one SET does to one row, built up varbind by varbind. */
@@ -15,6 +18,7 @@ struct pending {
 	int storage;
 	int asked_status;               /* RowStatus in this SET, 0 if none */
 	int final_status;               /* decided in RESERVE2 */
+	int where_set;                  /* Host or Port in this SET */
 	netsnmp_request_info *anchor;   /* where a row-level error is reported */
 	struct pending *next;
 };
@@ -107,22 +111,42 @@ static const struct uint_column uint_columns[] = {
 	  offsetof(struct target_options, latency_threshold_ms) },
 };
 
-static int set_uint(struct pending *p, const struct uint_column *c, netsnmp_variable_list *vb)
+static int set_uint(const struct rows *r, struct pending *p, const struct uint_column *c,
+		    netsnmp_variable_list *vb)
 {
 	int rc = netsnmp_check_vb_type(vb, ASN_UNSIGNED);
-	uint32_t v;
+	uint32_t v, floor = r->settings->limits.set_min_interval;
 
 	if (rc != SNMP_ERR_NOERROR)
 		return rc;
 	v = (uint32_t)*vb->val.integer;
 	if (v < c->min || v > c->max)
 		return SNMP_ERR_WRONGVALUE;
+	if (c->col == COL_INTERVAL && v < floor) {
+		snmp_log(LOG_WARNING, "smtpmon: SNMP SET refused: row %s: Interval %u is below "
+			 "smtpMonLimits setMinInterval=%u\n", p->name, v, floor);
+		return SNMP_ERR_WRONGVALUE;
+	}
 	memcpy((char *)&p->spec.opt + c->offset, &v, sizeof(v));
 	p->spec.opt.set |= c->bit;
 	return SNMP_ERR_NOERROR;
 }
 
-static int set_text(struct pending *p, unsigned col, netsnmp_variable_list *vb)
+/* With smtpMonSetAllow, Host is an address in one of its prefixes. */
+static int host_allowed(const struct rows *r, const struct pending *p)
+{
+	enum allow_verdict v = limits_allow_check(&r->settings->allow, p->spec.host, 0);
+	char why[400];
+
+	if (v == ALLOW_OK)
+		return SNMP_ERR_NOERROR;
+	limits_allow_explain(v, p->spec.host, 0, why, sizeof(why));
+	snmp_log(LOG_WARNING, "smtpmon: SNMP SET refused: row %s: Host %s\n", p->name, why);
+	return SNMP_ERR_WRONGVALUE;
+}
+
+static int set_text(const struct rows *r, struct pending *p, unsigned col,
+		    netsnmp_variable_list *vb)
 {
 	char text[TARGET_HOST_MAX + 1], err[256];
 	int rc = netsnmp_check_vb_type_and_max_size(vb, ASN_OCTET_STR, TARGET_HOST_MAX);
@@ -136,8 +160,10 @@ static int set_text(struct pending *p, unsigned col, netsnmp_variable_list *vb)
 	if (col == COL_HOST) {
 		if (vb->val_len == 0)
 			return SNMP_ERR_WRONGLENGTH;     /* SIZE(1..255) */
-		return target_set_host(&p->spec, text, err, sizeof(err)) == 0 ?
-		       SNMP_ERR_NOERROR : SNMP_ERR_WRONGVALUE;
+		if (target_set_host(&p->spec, text, err, sizeof(err)) != 0)
+			return SNMP_ERR_WRONGVALUE;
+		p->where_set = 1;
+		return host_allowed(r, p);
 	}
 	if (text[0] && !target_domain_valid(text))
 		return SNMP_ERR_WRONGVALUE;
@@ -186,25 +212,39 @@ static int set_storage(struct pending *p, netsnmp_variable_list *vb)
 	return SNMP_ERR_NOERROR;
 }
 
-static int set_column(struct pending *p, unsigned col, netsnmp_variable_list *vb,
-		      netsnmp_request_info *req)
+/* With smtpMonSetAllow, Port is one that some line of it takes. */
+static int set_port(const struct rows *r, struct pending *p, netsnmp_variable_list *vb)
+{
+	int rc = netsnmp_check_vb_type(vb, ASN_UNSIGNED);
+
+	if (rc != SNMP_ERR_NOERROR)
+		return rc;
+	if (*vb->val.integer < 1 || *vb->val.integer > 65535)
+		return SNMP_ERR_WRONGVALUE;
+	p->spec.port = (uint16_t)*vb->val.integer;
+	p->where_set = 1;
+	if (!limits_allow_port(&r->settings->allow, p->spec.port)) {
+		snmp_log(LOG_WARNING, "smtpmon: SNMP SET refused: row %s: Port %u is in no line of "
+			 "smtpMonSetAllow\n", p->name, p->spec.port);
+		return SNMP_ERR_WRONGVALUE;
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+static int set_column(const struct rows *r, struct pending *p, unsigned col,
+		      netsnmp_variable_list *vb, netsnmp_request_info *req)
 {
 	int rc;
 
 	for (size_t i = 0; i < sizeof(uint_columns) / sizeof(uint_columns[0]); i++)
 		if (uint_columns[i].col == col)
-			return set_uint(p, &uint_columns[i], vb);
+			return set_uint(r, p, &uint_columns[i], vb);
 	switch (col) {
 	case COL_HOST:
 	case COL_HELO_NAME:
-		return set_text(p, col, vb);
+		return set_text(r, p, col, vb);
 	case COL_PORT:
-		if ((rc = netsnmp_check_vb_type(vb, ASN_UNSIGNED)) != 0)
-			return rc;
-		if (*vb->val.integer < 1 || *vb->val.integer > 65535)
-			return SNMP_ERR_WRONGVALUE;
-		p->spec.port = (uint16_t)*vb->val.integer;
-		return SNMP_ERR_NOERROR;
+		return set_port(r, p, vb);
 	case COL_STORAGE_TYPE:
 		return set_storage(p, vb);
 	case COL_ROW_STATUS:
@@ -237,7 +277,7 @@ static int check_varbind(struct set_txn *txn, netsnmp_request_info *req)
 	p = pending_for(txn, name, t, req);
 	if (!p)
 		return SNMP_ERR_RESOURCEUNAVAILABLE;
-	return set_column(p, ti->colnum, req->requestvb, req);
+	return set_column(txn->rows, p, ti->colnum, req->requestvb, req);
 }
 
 /* --- the row as a whole --------------------------------------------------- */
@@ -275,14 +315,94 @@ static int decide_row(struct pending *p)
 	return SNMP_ERR_NOERROR;
 }
 
+/* With smtpMonSetAllow, a row whose Host or Port this SET gives, or that
+ * it makes active, probes an address and port the list takes. */
+static int check_allowed(const struct rows *r, const struct pending *p)
+{
+	int current = p->t ? p->t->row_status : 0;
+	int going_active = p->final_status == ROW_ACTIVE && current != ROW_ACTIVE;
+	struct target_config cfg;
+	enum allow_verdict v;
+	char why[400];
+
+	if (!r->settings->allow.n || !p->final_status || !p->spec.host[0] ||
+	    !(p->where_set || going_active))
+		return SNMP_ERR_NOERROR;
+	rows_effective(r, &p->spec, &cfg);    /* the port it would probe */
+	v = limits_allow_check(&r->settings->allow, cfg.host, cfg.port);
+	if (v == ALLOW_OK)
+		return SNMP_ERR_NOERROR;
+	limits_allow_explain(v, cfg.host, cfg.port, why, sizeof(why));
+	snmp_log(LOG_WARNING, "smtpmon: SNMP SET refused: row %s: %s\n", p->name, why);
+	return SNMP_ERR_INCONSISTENTVALUE;
+}
+
+/* Rows this SET creates fit smtpMonLimits rows=, setRows= and, with
+ * smtpMonHistorySize (the one this SET gives, if larger), historyMemory=.
+ * Returns the first row it creates if they do not (after one log line). */
+static struct pending *check_room(const struct set_txn *txn)
+{
+	const struct rows *r = txn->rows;
+	const struct smtpmon_limits *lim = &r->settings->limits;
+	struct pending *first = NULL;
+	unsigned creates = 0, destroys = 0, size;
+	uint64_t rows, set_rows;
+	const char *more;
+
+	for (struct pending *p = txn->rows_touched; p; p = p->next) {
+		if (!p->t && p->final_status && !creates++)
+			first = p;
+		destroys += p->t && !p->final_status;
+	}
+	if (!creates)
+		return NULL;
+	more = creates > 1 ? " and others" : "";
+	rows = (uint64_t)r->store->count + creates - destroys;
+	set_rows = (uint64_t)rows_count_set(r) + creates - destroys;
+	size = r->settings->history_size > 0 ? (unsigned)r->settings->history_size : 0;
+	if (r->history_size_asked > size)
+		size = r->history_size_asked;
+	switch (limits_rows_check(lim, rows, set_rows)) {
+	case LIMIT_ROWS:
+		snmp_log(LOG_WARNING, "smtpmon: SNMP SET refused: creating row %s%s would make %llu "
+			 "rows, over smtpMonLimits rows=%u\n", first->name, more,
+			 (unsigned long long)rows, lim->rows);
+		return first;
+	case LIMIT_SET_ROWS:
+		snmp_log(LOG_WARNING, "smtpmon: SNMP SET refused: creating row %s%s would make %llu "
+			 "rows created by SET, over smtpMonLimits setRows=%u\n", first->name, more,
+			 (unsigned long long)set_rows, lim->set_rows);
+		return first;
+	}
+	if (!limits_history_fits(lim, size, (uint32_t)rows, HISTORY_ENTRY_BYTES)) {
+		snmp_log(LOG_WARNING, "smtpmon: SNMP SET refused: creating row %s%s would make %llu "
+			 "rows of %u history entries, up to %llu MiB, over smtpMonLimits "
+			 "historyMemory=%u\n", first->name, more, (unsigned long long)rows, size,
+			 (unsigned long long)limits_mib(limits_history_bytes(size, (uint32_t)rows,
+									     HISTORY_ENTRY_BYTES)),
+			 lim->history_mib);
+		return first;
+	}
+	return NULL;
+}
+
 static void check_rows(struct set_txn *txn, netsnmp_agent_request_info *reqinfo)
 {
+	struct pending *over;
+	int failed = 0;
+
 	for (struct pending *p = txn->rows_touched; p; p = p->next) {
 		int rc = decide_row(p);
 
-		if (rc != SNMP_ERR_NOERROR)
+		if (rc == SNMP_ERR_NOERROR)
+			rc = check_allowed(txn->rows, p);
+		if (rc != SNMP_ERR_NOERROR) {
 			netsnmp_set_request_error(reqinfo, p->anchor, rc);
+			failed = 1;
+		}
 	}
+	if (!failed && (over = check_room(txn)) != NULL)
+		netsnmp_set_request_error(reqinfo, over->anchor, SNMP_ERR_RESOURCEUNAVAILABLE);
 }
 
 /* COMMIT: nothing can fail any more. */

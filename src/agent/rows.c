@@ -16,6 +16,25 @@ void rows_effective(const struct rows *r, const struct target_config *spec,
 	target_config_finish(out, &r->settings->defaults);
 }
 
+void rows_effective_as(const struct rows *r, const struct target_config *spec, int storage,
+		       struct target_config *out)
+{
+	uint32_t floor = r->settings->limits.set_min_interval;
+
+	rows_effective(r, spec, out);
+	if (storage != STORAGE_READONLY && out->opt.interval_s < floor)
+		out->opt.interval_s = floor;
+}
+
+unsigned rows_count_set(const struct rows *r)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < r->store->count; i++)
+		n += r->store->targets[i]->storage != STORAGE_READONLY;
+	return n;
+}
+
 int rows_probed(const struct target *t)
 {
 	return t->cfg.opt.enabled && t->row_status == ROW_ACTIVE;
@@ -36,7 +55,7 @@ struct target *rows_add(struct rows *r, const struct target_config *spec, int st
 	struct target_config cfg, view;
 	struct target *t;
 
-	rows_effective(r, spec, &cfg);
+	rows_effective_as(r, spec, storage, &cfg);
 	t = store_add(r->store, spec, &cfg);
 	if (!t)
 		return NULL;
@@ -60,7 +79,7 @@ void rows_change(struct rows *r, struct target *t, const struct target_config *s
 		return;
 	}
 	t->row_status = row_status;
-	rows_effective(r, spec, &t->cfg);
+	rows_effective_as(r, spec, t->storage, &t->cfg);
 	view = probe_view(t);
 	if (scheduler_update(r->sched, t, &view) != 0)
 		snmp_log(LOG_ERR, "smtpmon: out of memory: the change to row %s is lost\n",
@@ -83,7 +102,7 @@ void rows_apply_defaults(struct rows *r)
 		struct target_config spec, cfg;
 
 		target_spec(t, &spec);
-		rows_effective(r, &spec, &cfg);
+		rows_effective_as(r, &spec, t->storage, &cfg);
 		if (!target_config_equal(&cfg, &t->cfg))
 			rows_change(r, t, &spec, t->row_status);
 	}

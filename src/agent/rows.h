@@ -19,6 +19,9 @@ struct rows {
 	struct scheduler *sched;
 	const struct smtpmon_settings *settings;
 	struct history_table *history;
+	/* smtpMonHistorySize in the SET being checked (0: none), so that rows
+	 * created by the same SET are counted against the budget at it. */
+	unsigned history_size_asked;
 };
 
 /* SPEC holds the explicit keys; the defaults fill in the rest. Returns the
@@ -47,5 +50,13 @@ struct reload_counts {
 /* SPEC over the current defaults. */
 void rows_effective(const struct rows *r, const struct target_config *spec,
 		    struct target_config *out);
+
+/* The same for a row of STORAGE: one created by SET is never probed more
+ * often than smtpMonLimits setMinInterval=, whatever the defaults say. */
+void rows_effective_as(const struct rows *r, const struct target_config *spec, int storage,
+		       struct target_config *out);
+
+/* How many rows were created by SET (their StorageType is not readOnly). */
+unsigned rows_count_set(const struct rows *r);
 
 #endif

@@ -24,6 +24,7 @@
 #include "agent/rows.h"
 #include "probe/scheduler.h"
 #include "shared/store.h"
+#include "core/limits.h"
 #include "core/settings.h"
 
 /* The module's one instance: net-snmp's init and directive callbacks carry
@@ -102,6 +103,25 @@ static void apply_stored_globals(struct smtpmon_settings *set, const struct stor
 	set->globals_by_snmp = 1;
 }
 
+/* smtpMonHistorySize x ROWS x one entry within smtpMonLimits historyMemory=,
+ * or the size is cut to the largest that fits (logged). Returns 1 if cut. */
+static int fit_history(struct smtpmon_settings *set, unsigned rows)
+{
+	const struct smtpmon_limits *lim = &set->limits;
+	uint32_t size = set->history_size < 0 ? SMTPMON_HISTORY_DEFAULT : (uint32_t)set->history_size;
+	uint32_t fitted;
+
+	if (limits_history_fits(lim, size, rows, HISTORY_ENTRY_BYTES))
+		return 0;
+	fitted = limits_history_max_size(lim, rows, HISTORY_ENTRY_BYTES, size);
+	snmp_log(LOG_ERR, "smtpmon: smtpMonHistorySize %u for %u rows would take up to %llu MiB, "
+		 "over smtpMonLimits historyMemory=%u: each server keeps %u entries\n", size, rows,
+		 (unsigned long long)limits_mib(limits_history_bytes(size, rows, HISTORY_ENTRY_BYTES)),
+		 lim->history_mib, fitted);
+	set->history_size = (int)fitted;
+	return 1;
+}
+
 static uint64_t first_delay(const struct handoff *carried, const struct target_config *spec,
 			    uint64_t fallback_us)
 {
@@ -164,6 +184,7 @@ int smtpmon_start(struct handoff *carried)
 	int rc;
 
 	apply_stored_globals(set, &mod.config.globals);
+	fit_history(set, mod.config.count + mod.config.nstored);
 	if (!set->helo[0])
 		smtpmon_default_helo(set->helo, sizeof(set->helo));
 	mod.store = store_new();
@@ -180,7 +201,8 @@ int smtpmon_start(struct handoff *carried)
 		snmp_log(LOG_ERR, "smtpmon: %s\n", err);
 	if (!mod.scalars || !mod.table || !mod.sched)
 		goto fail;
-	mod.rows = (struct rows){ mod.store, mod.table, mod.sched, set, mod.history };
+	mod.rows = (struct rows){ .store = mod.store, .table = mod.table, .sched = mod.sched,
+				  .settings = set, .history = mod.history };
 	if (server_set_attach(mod.table, &mod.rows) != 0)
 		goto fail;
 	add_configured_rows(carried);
@@ -188,6 +210,8 @@ int smtpmon_start(struct handoff *carried)
 	if (carried)
 		adopt_carried(carried);
 	carried = NULL;
+	if (fit_history(set, mod.store->count))   /* volatile rows carried over a reload */
+		history_set_size(mod.history, mod.store, (unsigned)set->history_size);
 	config_set_release_rows(&mod.config);   /* the rows have them now */
 	mod.persist = persist_register(mod.store, set);
 	rc = roundtrip_module_start(&mod.roundtrips, mod.sched, mod.store, mod.notes,
@@ -309,10 +333,13 @@ void smtpmon_reload(void)
 		return;
 	memset(&fresh, 0, sizeof(fresh));
 	directives_collect_into(&fresh);
+	fresh.reloading = 1;
+	fresh.live_set_rows = rows_count_set(&mod.rows);
 	roundtrip_module_reload_begin(&mod.roundtrips);
 	reread_files();
 	directives_collect_into(&mod.config);
 	apply_stored_globals(&fresh.settings, &fresh.globals);
+	fit_history(&fresh.settings, fresh.count + fresh.live_set_rows);
 	apply_settings(&fresh.settings);
 	config_set_clear(&mod.config);   /* stored rows re-read: they are live already */
 	mod.config = fresh;              /* the rows now take these defaults */

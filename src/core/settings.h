@@ -7,6 +7,7 @@
 #include <limits.h>
 
 #include "core/dnsbl.h"
+#include "core/limits.h"
 #include "core/target_config.h"
 
 #define SMTPMON_RESOLVERS_MAX 3            /* as resolv.conf's nameserver lines */
@@ -24,6 +25,8 @@ struct smtpmon_settings {
 	struct dnsbl_zones dnsbl;              /* smtpMonDnsbl */
 	char resolver[SMTPMON_RESOLVERS_MAX][SMTPMON_RESOLVER_LEN]; /* smtpMonResolver */
 	unsigned nresolvers;                   /* 0: /etc/resolv.conf */
+	struct smtpmon_limits limits;          /* smtpMonLimits */
+	struct limits_allow allow;             /* smtpMonSetAllow: rows created by SET */
 };
 
 #define SMTPMON_HISTORY_DEFAULT 10

@@ -17,7 +17,8 @@ class Persistence(unittest.TestCase):
         self.addCleanup(stack.close)
         stack.start_snmpd()
         p = stack.start_fake({n: ("ok", "127.0.0.1") for n in ("conf", "kept", "lost", "paused")})
-        conf = ["smtpMonServer conf 127.0.0.1:%d interval=1" % p["conf"]]
+        conf = ["smtpMonLimits setMinInterval=1",     # "kept" probes every 2 s
+                "smtpMonServer conf 127.0.0.1:%d interval=1" % p["conf"]]
         stack.start_smtpmond(conf, persistent=True)
 
         def snmpset(*args):

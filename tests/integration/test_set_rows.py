@@ -21,8 +21,10 @@ class SetRows(StackCase):
         stack.start_snmpd()
         cls.ports = stack.start_fake({n: ("ok", "127.0.0.1") for n in
                                       ("conf", "p1", "p2", "p3", "p4", "p5")})
-        stack.start_smtpmond(["smtpMonServer conf 127.0.0.1:%d interval=1"
-                              % cls.ports["conf"]])
+        # Rows created by SET probe every second here, below the default
+        # minimum of 60 s (test_limits tests the minimum).
+        stack.start_smtpmond(["smtpMonLimits setMinInterval=1",
+                              "smtpMonServer conf 127.0.0.1:%d interval=1" % cls.ports["conf"]])
 
     def snmpset(self, *args):
         return self.stack.snmp("snmpset", *args, community="private", check=False)

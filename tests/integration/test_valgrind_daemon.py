@@ -36,6 +36,7 @@ class ValgrindDaemon(unittest.TestCase):
                                  tls=ca.issue("mx", "mx.smtpmon.test"))
         vglog = os.path.join(stack.dir, "valgrind.log")
         conf = [
+            "smtpMonLimits setMinInterval=1",     # the row created by SET below too
             "smtpMonDefaults interval=1 timeout=1",
             "smtpMonServer ok 127.0.0.1:%d" % ports["ok"],
             "smtpMonServer busy 127.0.0.1:%d" % ports["busy"],
