@@ -143,7 +143,7 @@ static int run(struct oneshot *o)
 		dns = evdns_base_new(base, 0);
 	if (!tls)
 		fprintf(stdout, "SMTP UNKNOWN - %s\n", err);
-	if (base && dns && tls && (e = probe_engine_new(base, dns, tls)) &&
+	if (base && dns && tls && (e = probe_engine_new(base, dns, tls, NULL)) &&
 	    probe_start(e, &o->cfg, o->helo, on_done, o, &handle) == 0) {
 		while (!o->done)
 			event_base_loop(base, EVLOOP_ONCE);

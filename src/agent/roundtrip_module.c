@@ -104,12 +104,10 @@ int roundtrip_module_start(struct roundtrip_module *m, struct scheduler *sched,
 			   struct notify_queue *activity, const char *helo,
 			   struct roundtrip_carry *carried)
 {
-	struct event_base *base;
-	struct evdns_base *dns;
-	SSL_CTX *tls;
+	struct loop_parts loop;
 
-	scheduler_loop_parts(sched, &base, &dns, &tls);
-	m->set = roundtrips_new(base, dns, tls, notes, activity, helo);
+	scheduler_loop_parts(sched, &loop);
+	m->set = roundtrips_new(&loop, notes, activity, helo);
 	m->table = m->set ? roundtrip_table_register(m->set) : NULL;
 	if (!m->table) {
 		roundtrip_carry_free(carried);

@@ -20,6 +20,7 @@
 #include "agent/notifications.h"
 #include "shared/notify_queue.h"
 #include "agent/persist.h"
+#include "agent/process_limits.h"
 #include "agent/roundtrip_module.h"
 #include "agent/rows.h"
 #include "probe/scheduler.h"
@@ -162,6 +163,8 @@ int smtpmon_start(struct handoff *carried)
 	struct smtpmon_settings *set = &mod.config.settings;
 	struct roundtrip_carry *rt_carried = handoff_detach_roundtrips(carried);
 	char err[PATH_MAX + 64] = "";
+	uint64_t nofile;
+	unsigned conns = smtpmon_connection_budget(&nofile);
 	int rc;
 
 	apply_stored_globals(set, &mod.config.globals);
@@ -173,7 +176,8 @@ int smtpmon_start(struct handoff *carried)
 		goto fail;
 	mod.scalars = scalars_register(mod.store, set, mod.notes, &mod.rows);
 	mod.table = server_table_register(mod.store);
-	mod.sched = scheduler_new(mod.store, set, mod.notes, mod.activity_queue, err, sizeof(err));
+	mod.sched = scheduler_new(mod.store, set, conns, mod.notes, mod.activity_queue, err,
+				  sizeof(err));
 	if (err[0])
 		snmp_log(LOG_ERR, "smtpmon: %s\n", err);
 	if (!mod.scalars || !mod.table || !mod.sched)
@@ -193,8 +197,9 @@ int smtpmon_start(struct handoff *carried)
 	rt_carried = NULL;   /* taken */
 	if (rc != 0 || scheduler_start(mod.sched) != 0)
 		goto fail;
-	snmp_log(LOG_INFO, "smtpmon: monitoring %u server%s, EHLO name %s\n",
-		 mod.store->count, mod.store->count == 1 ? "" : "s", set->helo);
+	snmp_log(LOG_INFO, "smtpmon: monitoring %u server%s, EHLO name %s, %u connections at "
+		 "most (file limit %llu)\n", mod.store->count, mod.store->count == 1 ? "" : "s",
+		 set->helo, conns, (unsigned long long)nofile);
 	return 0;
 fail:
 	snmp_log(LOG_ERR, "smtpmon: cannot start the MIB module or the probe thread\n");

@@ -11,6 +11,7 @@
 #include "core/monotime.h"
 #include "core/packed.h"
 #include "core/settings.h"
+#include "probe/conn_gate.h"
 #include "probe/dnsbl_check.h"
 #include "probe/probe.h"
 #include "probe/probe_thread.h"
@@ -28,6 +29,7 @@ struct slot {
 	int enabled, check_dnsbl;
 	struct event *timer;
 	struct probe *running;
+	struct fd_waiter room;       /* due, waiting for a place to open a connection */
 	uint64_t due_us;             /* monotonic time the next probe is due */
 	struct event *dnsbl_timer;   /* the next blocklist check */
 	struct dnsbl_run *dnsbl;     /* the check under way */
@@ -243,7 +245,9 @@ static void on_probe_done(const struct probe_outcome *o, void *arg)
 	arm(sl);
 }
 
-static void on_due(evutil_socket_t fd, short what, void *arg)
+/* With a place taken for it: a probe that waited for one was late by as
+ * long, and its lateness says so. */
+static void start_probe(void *arg)
 {
 	struct slot *sl = arg;
 	struct probe_outcome failed;
@@ -251,8 +255,6 @@ static void on_due(evutil_socket_t fd, short what, void *arg)
 	struct probe *p;
 	uint64_t now = monotime_us();
 
-	(void)fd;
-	(void)what;
 	lateness_record(&sl->sched->late, now > sl->due_us ? now - sl->due_us : 0);
 	unpack(&target_config_layout, sl->cfg, &cfg);
 	if (probe_start(sl->sched->engine, &cfg, sl->sched->helo, on_probe_done, sl, &p) == 0) {
@@ -266,11 +268,28 @@ static void on_due(evutil_socket_t fd, short what, void *arg)
 	on_probe_done(&failed, sl);
 }
 
+/* No more connections than the budget allows (the file limit less its
+ * reserve): a probe that finds no place waits its turn and starts as soon
+ * as a connection closes; waiting is never the server's failure. */
+static void on_due(evutil_socket_t fd, short what, void *arg)
+{
+	struct slot *sl = arg;
+	struct conn_gate *gate = probe_thread_gate(sl->sched->thread);
+
+	(void)fd;
+	(void)what;
+	if (conn_gate_take(gate, 1))
+		start_probe(sl);
+	else
+		conn_gate_wait(gate, &sl->room, 1, start_probe, sl);
+}
+
 /* --- commands from the agent thread ------------------------------------- */
 
 static void stop_slot(struct slot *sl)
 {
 	evtimer_del(sl->timer);
+	conn_gate_cancel(probe_thread_gate(sl->sched->thread), &sl->room);
 	if (sl->running)
 		probe_abandon(sl->running);
 	sl->running = NULL;
@@ -498,12 +517,12 @@ int scheduler_set_dnsbl_zones(struct scheduler *s, const struct dnsbl_zones *zon
 /* --- life cycle ------------------------------------------------------------ */
 
 struct scheduler *scheduler_new(struct store *store, const struct smtpmon_settings *settings,
-				struct notify_queue *notes, struct notify_queue *activity,
-				char *err, size_t errlen)
+				unsigned max_connections, struct notify_queue *notes,
+				struct notify_queue *activity, char *err, size_t errlen)
 {
 	struct scheduler *s = calloc(1, sizeof(*s));
 
-	if (!s || !(s->thread = probe_thread_new(settings, err, errlen))) {
+	if (!s || !(s->thread = probe_thread_new(settings, max_connections, err, errlen))) {
 		free(s);
 		return NULL;
 	}
@@ -514,7 +533,7 @@ struct scheduler *scheduler_new(struct store *store, const struct smtpmon_settin
 	snprintf(s->helo, sizeof(s->helo), "%s", settings->helo);
 	s->commands = loop_commands_new(probe_thread_base(s->thread), on_command, s);
 	s->engine = probe_engine_new(probe_thread_base(s->thread), probe_thread_dns(s->thread),
-				     probe_thread_tls(s->thread));
+				     probe_thread_tls(s->thread), probe_thread_gate(s->thread));
 	if (!s->commands || !s->engine) {
 		snprintf(err, errlen, "out of memory");
 		scheduler_free(s);
@@ -560,10 +579,10 @@ void scheduler_free(struct scheduler *s)
 	free(s);
 }
 
-void scheduler_loop_parts(const struct scheduler *s, struct event_base **base,
-			  struct evdns_base **dns, SSL_CTX **tls)
+void scheduler_loop_parts(const struct scheduler *s, struct loop_parts *out)
 {
-	*base = probe_thread_base(s->thread);
-	*dns = probe_thread_dns(s->thread);
-	*tls = probe_thread_tls(s->thread);
+	out->base = probe_thread_base(s->thread);
+	out->dns = probe_thread_dns(s->thread);
+	out->tls = probe_thread_tls(s->thread);
+	out->gate = probe_thread_gate(s->thread);
 }

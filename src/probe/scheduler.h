@@ -3,25 +3,26 @@
 #ifndef SMTPMON_SCHEDULER_H
 #define SMTPMON_SCHEDULER_H
 
-#include <openssl/ssl.h>
+#include "probe/probe_thread.h"
+
 struct store;
 struct target;
 struct target_config;
 
-struct event_base;
-struct evdns_base;
 struct notify_queue;
 struct scheduler;
 struct smtpmon_settings;
 
 /* Agent thread. SETTINGS gives the global EHLO name and what the probe
- * thread is made of (probe_thread.h); changes of Status go to NOTES as the
- * notifications they call for, and every finished probe and change of
- * Status to ACTIVITY (history and log). NULL, with the reason in ERR, when
- * it cannot be set up; else ERR holds a warning or is empty. */
+ * thread is made of (probe_thread.h); at most MAX_CONNECTIONS connections
+ * are open at once (0: no limit), probes beyond them wait their turn;
+ * changes of Status go to NOTES as the notifications they call for, and
+ * every finished probe and change of Status to ACTIVITY (history and log).
+ * NULL, with the reason in ERR, when it cannot be set up; else ERR holds a
+ * warning or is empty. */
 struct scheduler *scheduler_new(struct store *store, const struct smtpmon_settings *settings,
-				struct notify_queue *notes, struct notify_queue *activity,
-				char *err, size_t errlen);
+				unsigned max_connections, struct notify_queue *notes,
+				struct notify_queue *activity, char *err, size_t errlen);
 
 /* Starts the probe thread. Returns 0, or -1. */
 int scheduler_start(struct scheduler *s);
@@ -47,10 +48,9 @@ struct lateness_summary {
 /* After scheduler_stop(): 1 with OUT filled when probes ran, else 0. */
 int scheduler_lateness(const struct scheduler *s, struct lateness_summary *out);
 
-/* The probe thread's loop, resolver and TLS context, for the round-trip
- * checks that run on the same loop (roundtrip.c). */
-void scheduler_loop_parts(const struct scheduler *s, struct event_base **base,
-			  struct evdns_base **dns, SSL_CTX **tls);
+/* The probe thread's loop, resolver, TLS context and connection budget,
+ * for the round-trip checks that run on the same loop (roundtrip.c). */
+void scheduler_loop_parts(const struct scheduler *s, struct loop_parts *out);
 
 /* Stops the loop and joins the thread; safe to call when not started. */
 void scheduler_stop(struct scheduler *s);
