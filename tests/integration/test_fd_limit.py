@@ -12,7 +12,7 @@ import threading
 import time
 import unittest
 
-from harness import RESULT, STATUS, TABLE, new_stack
+from harness import RESULT, STATUS, TABLE, new_stack, only_for
 
 SILENT = 300
 LIMIT = 256
@@ -125,6 +125,19 @@ class FileLimit(unittest.TestCase):
                       r"([0-9.]+) ms \(max\) after they were due", stack.read_log())
         self.assertIsNotNone(m, stack.read_log()[-2000:])
         self.assertGreater(float(m.group(3)), 500.0)
+
+
+@only_for("subagent", "snmpd's limit is snmpd's")
+class RaisedLimit(unittest.TestCase):
+    def test_smtpmond_raises_its_soft_limit_to_the_hard_one(self):
+        st = new_stack()
+        self.addCleanup(st.close)
+        st.start_snmpd()
+        st.start_smtpmond(["smtpMonServer mx 127.0.0.1:25"],
+                          wrapper=["prlimit", "--nofile=256:2048", "--"])
+        self.assertIn("1844 connections at most (file limit 2048)", st.read_log())
+        with open("/proc/%d/limits" % st.smtpmond.pid) as f:
+            self.assertRegex(f.read(), r"Max open files +2048 +2048 ")
 
 
 if __name__ == "__main__":
