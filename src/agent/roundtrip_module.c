@@ -101,13 +101,12 @@ static void on_alarm(unsigned int reg, void *arg)
 
 int roundtrip_module_start(struct roundtrip_module *m, struct scheduler *sched,
 			   struct store *store, struct notify_queue *notes,
-			   struct notify_queue *activity, const char *helo,
-			   struct roundtrip_carry *carried)
+			   struct notify_queue *activity, struct roundtrip_carry *carried)
 {
 	struct loop_parts loop;
 
 	scheduler_loop_parts(sched, &loop);
-	m->set = roundtrips_new(&loop, notes, activity, helo);
+	m->set = roundtrips_new(&loop, notes, activity, scheduler_helo(sched));
 	m->table = m->set ? roundtrip_table_register(m->set) : NULL;
 	if (!m->table) {
 		roundtrip_carry_free(carried);

@@ -25,6 +25,7 @@
 #include "agent/rows.h"
 #include "probe/scheduler.h"
 #include "shared/store.h"
+#include "core/fqdn.h"
 #include "core/settings.h"
 
 /* The module's one instance: net-snmp's init and directive callbacks carry
@@ -87,7 +88,6 @@ static int start_notifications(unsigned servers)
 	return 0;
 }
 
-/* The default EHLO name is the host's fully qualified name (DESIGN 3). */
 /* Scalars set by SNMP earlier win over the configuration file (they are
  * what the NMS last said). */
 static void apply_stored_globals(struct smtpmon_settings *set, const struct stored_globals *g)
@@ -102,6 +102,20 @@ static void apply_stored_globals(struct smtpmon_settings *set, const struct stor
 	if (g->helo[0])
 		strcpy(set->helo, g->helo);
 	set->globals_by_snmp = 1;
+}
+
+/* The default EHLO name is the host's fully qualified name (DESIGN 3),
+ * found on the probe thread (scheduler_set_helo): when the name ASKED is
+ * still the one in use, NAME takes its place. */
+static void on_qualified(const char *asked, const char *name, void *arg)
+{
+	struct smtpmon_settings *set = &mod.config.settings;
+
+	(void)arg;
+	if (strcmp(set->helo_host, asked) != 0 || strcmp(set->helo, asked) != 0)
+		return;
+	snprintf(set->helo, sizeof(set->helo), "%s", name);
+	snmp_log(LOG_INFO, "smtpmon: EHLO name %s (the host's fully qualified name)\n", name);
 }
 
 static uint64_t first_delay(const struct handoff *carried, const struct target_config *spec,
@@ -165,11 +179,12 @@ int smtpmon_start(struct handoff *carried)
 	char err[PATH_MAX + 64] = "";
 	uint64_t nofile;
 	unsigned conns = smtpmon_connection_budget(&nofile);
+	struct fqdn_names ask = { 0 };
 	int rc;
 
 	apply_stored_globals(set, &mod.config.globals);
 	if (!set->helo[0])
-		smtpmon_default_helo(set->helo, sizeof(set->helo));
+		smtpmon_use_default_helo(set, &ask);
 	mod.store = store_new();
 	if (!mod.store || start_notifications(mod.config.count) != 0 ||
 	    start_activity(mod.config.count) != 0)
@@ -182,6 +197,10 @@ int smtpmon_start(struct handoff *carried)
 		snmp_log(LOG_ERR, "smtpmon: %s\n", err);
 	if (!mod.scalars || !mod.table || !mod.sched)
 		goto fail;
+	activity_on_helo(mod.activity, on_qualified, NULL);
+	if (ask.n && scheduler_set_helo(mod.sched, set->helo, &ask) != 0)
+		snmp_log(LOG_ERR, "smtpmon: out of memory: the host's fully qualified name is not "
+			 "looked up\n");
 	mod.rows = (struct rows){ mod.store, mod.table, mod.sched, set, mod.history };
 	if (server_set_attach(mod.table, &mod.rows) != 0)
 		goto fail;
@@ -193,7 +212,7 @@ int smtpmon_start(struct handoff *carried)
 	config_set_release_rows(&mod.config);   /* the rows have them now */
 	mod.persist = persist_register(mod.store, set);
 	rc = roundtrip_module_start(&mod.roundtrips, mod.sched, mod.store, mod.notes,
-				    mod.activity_queue, set->helo, rt_carried);
+				    mod.activity_queue, rt_carried);
 	rt_carried = NULL;   /* taken */
 	if (rc != 0 || scheduler_start(mod.sched) != 0)
 		goto fail;
@@ -281,10 +300,17 @@ static void apply_server(const struct target_config *spec, struct reload_counts 
 static void apply_settings(struct smtpmon_settings *fresh)
 {
 	struct smtpmon_settings *cur = &mod.config.settings;
+	struct fqdn_names ask = { 0 };
+	int tell = 1;
 
-	if (!fresh->helo[0])
-		smtpmon_default_helo(fresh->helo, sizeof(fresh->helo));
-	if (strcmp(fresh->helo, cur->helo) != 0 && scheduler_set_helo(mod.sched, fresh->helo) != 0)
+	if (!fresh->helo[0]) {       /* the host's name: kept when it is the same */
+		strcpy(fresh->helo_host, cur->helo_host);
+		strcpy(fresh->helo, cur->helo_host[0] ? cur->helo : "");
+		tell = smtpmon_use_default_helo(fresh, &ask);
+	} else if (strcmp(fresh->helo, cur->helo) == 0 && !cur->helo_host[0]) {
+		tell = 0;                /* the same name given */
+	}
+	if (tell && scheduler_set_helo(mod.sched, fresh->helo, &ask) != 0)
 		snmp_log(LOG_ERR, "smtpmon: out of memory: the new smtpMonHeloName is lost\n");
 	notify_queue_set_enabled(mod.notes, fresh->notifications != 0);
 	if (fresh->history_size < 0)

@@ -684,7 +684,16 @@ static void resolve(struct probe *p)
 int probe_start(struct probe_engine *e, const struct target_config *cfg,
 		const char *helo, probe_done_fn done, void *arg, struct probe **handle)
 {
-	struct timeval deadline = { (time_t)cfg->opt.timeout_s, 0 };
+	return probe_start_within(e, cfg, (uint64_t)cfg->opt.timeout_s * 1000000u, helo, done,
+				  arg, handle);
+}
+
+int probe_start_within(struct probe_engine *e, const struct target_config *cfg,
+		       uint64_t within_us, const char *helo, probe_done_fn done, void *arg,
+		       struct probe **handle)
+{
+	struct timeval deadline = { (time_t)(within_us / 1000000u),
+				    (suseconds_t)(within_us % 1000000u) };
 	struct probe *p = calloc(1, sizeof(*p));
 
 	*handle = NULL;

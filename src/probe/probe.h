@@ -4,6 +4,8 @@
 #ifndef SMTPMON_PROBE_H
 #define SMTPMON_PROBE_H
 
+#include <stdint.h>
+
 #include <openssl/ssl.h>
 struct probe_outcome;
 struct target_config;
@@ -33,6 +35,11 @@ void probe_engine_free(struct probe_engine *e);
  * probe gives it back, -1 or not. */
 int probe_start(struct probe_engine *e, const struct target_config *cfg,
 		const char *helo, probe_done_fn done, void *arg, struct probe **handle);
+
+/* The same with a deadline WITHIN_US from now instead of CFG's timeout. */
+int probe_start_within(struct probe_engine *e, const struct target_config *cfg,
+		       uint64_t within_us, const char *helo, probe_done_fn done, void *arg,
+		       struct probe **handle);
 
 /* Forgets a running probe: DONE will not be called; it closes at once. */
 void probe_abandon(struct probe *p);

@@ -58,7 +58,7 @@ struct roundtrips {
 	struct conn_gate *gate;
 	struct notify_queue *notes;
 	struct notify_queue *activity;         /* the log of failed checks and changes */
-	char helo[TARGET_HELO_MAX + 1];
+	const char *helo;                      /* the scheduler's: probe thread */
 	struct roundtrip_check *checks, *last; /* agent thread */
 	struct loop_commands *commands;
 };
@@ -389,7 +389,7 @@ struct roundtrips *roundtrips_new(const struct loop_parts *loop, struct notify_q
 	set->gate = loop->gate;
 	set->notes = notes;
 	set->activity = activity;
-	snprintf(set->helo, sizeof(set->helo), "%s", helo);
+	set->helo = helo;
 	set->commands = loop_commands_new(set->base, on_command, set);
 	if (!set->commands) {
 		roundtrips_free(set);

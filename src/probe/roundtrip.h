@@ -44,8 +44,9 @@ struct roundtrips;
 /* Agent thread, before the probe thread starts: the loop parts are the
  * probe thread's (scheduler_loop_parts); a check holds RT_PLACES of its
  * connection budget from its first run until it stops, and waits its turn
- * for them. Notifications go to NOTES, failed checks and changes of Status
- * to ACTIVITY (the log). NULL when out of memory. */
+ * for them. HELO is the probes' EHLO name (scheduler_helo), read on the
+ * probe thread as it changes. Notifications go to NOTES, failed checks and
+ * changes of Status to ACTIVITY (the log). NULL when out of memory. */
 struct roundtrips *roundtrips_new(const struct loop_parts *loop, struct notify_queue *notes,
 				  struct notify_queue *activity, const char *helo);
 

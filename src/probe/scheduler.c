@@ -8,11 +8,13 @@
 #include <event2/event.h>
 
 #include "core/lateness.h"
+#include "core/fqdn.h"
 #include "core/monotime.h"
 #include "core/packed.h"
 #include "core/settings.h"
 #include "probe/conn_gate.h"
 #include "probe/dnsbl_check.h"
+#include "probe/helo_lookup.h"
 #include "probe/probe.h"
 #include "probe/probe_thread.h"
 #include "probe/tls.h"
@@ -49,6 +51,7 @@ struct command {
 	struct packed *cfg;          /* CMD_ADD, CMD_UPDATE: passes to the slot */
 	uint64_t delay_us;
 	char *helo;                  /* CMD_HELO */
+	struct fqdn_names *ask;      /* CMD_HELO: its fully qualified forms to try */
 	struct dnsbl_zones *zones;   /* CMD_ZONES */
 };
 
@@ -57,6 +60,8 @@ struct scheduler {
 	struct notify_queue *notes;
 	struct notify_queue *activity;
 	char helo[TARGET_HELO_MAX + 1];
+	struct helo_lookup *lookup;  /* the fully qualified form of ... */
+	char helo_asked[TARGET_HELO_MAX + 1];   /* ... this EHLO name, under way */
 	struct probe_thread *thread;
 	struct dnsbl_zones zones;    /* smtpMonDnsbl */
 	struct probe_engine *engine;
@@ -409,13 +414,46 @@ static void remove_slot(struct scheduler *s, struct command *c)
 	store_target_free(c->target);
 }
 
+/* The host's fully qualified name, when the resolver found it: taken if
+ * the EHLO name is still the one it qualifies, and told to the agent
+ * thread (smtpMonHeloName, the log). */
+static void on_qualified(const char *name, void *arg)
+{
+	struct scheduler *s = arg;
+	struct notify_event e;
+
+	s->lookup = NULL;
+	if (!name || strcmp(s->helo, s->helo_asked) != 0)
+		return;
+	snprintf(s->helo, sizeof(s->helo), "%s", name);
+	if (!s->activity)
+		return;
+	memset(&e, 0, sizeof(e));
+	e.type = EVENT_HELO;
+	snprintf(e.cfg.opt.helo, sizeof(e.cfg.opt.helo), "%s", s->helo_asked);
+	snprintf(e.detail, sizeof(e.detail), "%s", name);
+	notify_queue_push(s->activity, &e);
+}
+
+/* A new EHLO name: a lookup for the last one is of no use now. */
+static void set_helo(struct scheduler *s, const struct command *c)
+{
+	helo_lookup_cancel(s->lookup);
+	s->lookup = NULL;
+	snprintf(s->helo, sizeof(s->helo), "%s", c->helo);
+	if (!c->ask)
+		return;
+	snprintf(s->helo_asked, sizeof(s->helo_asked), "%s", c->helo);
+	s->lookup = helo_lookup_start(probe_thread_dns(s->thread), c->ask, on_qualified, s);
+}
+
 static void run_command(struct scheduler *s, struct command *c)
 {
 	switch (c->kind) {
 	case CMD_ADD: add_slot(s, c); break;
 	case CMD_UPDATE: update_slot(s, c); break;
 	case CMD_REMOVE: remove_slot(s, c); break;
-	case CMD_HELO: snprintf(s->helo, sizeof(s->helo), "%s", c->helo); break;
+	case CMD_HELO: set_helo(s, c); break;
 	case CMD_ZONES: set_zones(s, c->zones); break;
 	}
 }
@@ -426,6 +464,7 @@ static void command_free(struct command *c)
 		return;
 	free(c->cfg);
 	free(c->helo);
+	free(c->ask);
 	free(c->zones);
 	free(c);
 }
@@ -489,16 +528,24 @@ int scheduler_remove(struct scheduler *s, struct target *t)
 	return 0;
 }
 
-int scheduler_set_helo(struct scheduler *s, const char *helo)
+int scheduler_set_helo(struct scheduler *s, const char *helo, const struct fqdn_names *ask)
 {
 	struct command *c = command(CMD_HELO, NULL);
 
-	if (!c || !(c->helo = strdup(helo))) {
+	if (!c || !(c->helo = strdup(helo)) ||
+	    (ask && ask->n && !(c->ask = malloc(sizeof(*ask))))) {
 		command_free(c);
 		return -1;
 	}
+	if (c->ask)
+		*c->ask = *ask;
 	post(s, c);
 	return 0;
+}
+
+const char *scheduler_helo(const struct scheduler *s)
+{
+	return s->helo;
 }
 
 int scheduler_set_dnsbl_zones(struct scheduler *s, const struct dnsbl_zones *zones)
@@ -573,6 +620,7 @@ void scheduler_free(struct scheduler *s)
 		loop_commands_run(s->commands);   /* removed targets still waiting to be freed */
 	while (s->slots)
 		free_slot(s, s->slots);
+	helo_lookup_cancel(s->lookup);   /* let go of from the loop, below */
 	probe_engine_free(s->engine);
 	loop_commands_free(s->commands);
 	probe_thread_free(s->thread);

@@ -5,6 +5,7 @@
 
 #include "probe/probe_thread.h"
 
+struct fqdn_names;
 struct store;
 struct target;
 struct target_config;
@@ -35,7 +36,14 @@ int scheduler_add(struct scheduler *s, struct target *t, const struct target_con
 int scheduler_update(struct scheduler *s, struct target *t, const struct target_config *cfg);
 /* T must already be out of the store: the probe thread frees it. */
 int scheduler_remove(struct scheduler *s, struct target *t);
-int scheduler_set_helo(struct scheduler *s, const char *helo);
+/* HELO from now on; with ASK (NULL or empty: none), the probe thread asks
+ * its resolver for those names in turn, and the first that resolves takes
+ * HELO's place, unless another name was set meanwhile; the agent thread
+ * hears of it on the activity queue (EVENT_HELO). */
+int scheduler_set_helo(struct scheduler *s, const char *helo, const struct fqdn_names *ask);
+/* The EHLO name probes use, for code on the probe thread's loop (the round
+ * trips): read it there only, and only after scheduler_new. */
+const char *scheduler_helo(const struct scheduler *s);
 struct dnsbl_zones;
 int scheduler_set_dnsbl_zones(struct scheduler *s, const struct dnsbl_zones *zones);
 
