@@ -1,5 +1,6 @@
 /* What the process may hold: its open files, which bound the probe
- * thread's connections. Agent thread. */
+ * thread's connections, and no core dump once it holds passwords.
+ * Agent thread. */
 #ifndef SMTPMON_PROCESS_LIMITS_H
 #define SMTPMON_PROCESS_LIMITS_H
 
@@ -13,5 +14,12 @@ int smtpmon_raise_file_limit(void);
  * RLIMIT_NOFILE less a reserve for the rest of the process
  * (core/fd_budget.h). *NOFILE: that limit. */
 unsigned smtpmon_connection_budget(uint64_t *nofile);
+
+/* No core dump from now on, which would hold the round trips' passwords:
+ * the process is no longer dumpable (PR_SET_DUMPABLE 0, which also keeps
+ * other processes of the same user from tracing it) and RLIMIT_CORE is 0,
+ * soft and hard. Returns 1 when that changed anything, 0 when it was so
+ * already, -1 with errno when it could not be done. */
+int smtpmon_no_core_dumps(void);
 
 #endif
