@@ -9,6 +9,7 @@
 
 #include "agent/mib_roundtrip_table.h"
 #include "agent/process_limits.h"
+#include "probe/probe_thread.h"
 #include "probe/roundtrip.h"
 #include "probe/scheduler.h"
 #include "shared/store.h"

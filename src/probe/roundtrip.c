@@ -13,6 +13,7 @@
 #include "probe/mail_session.h"
 #include "probe/mail_submit.h"
 #include "probe/mailbox_client.h"
+#include "probe/probe_thread.h"
 #include "core/monotime.h"
 #include "shared/notify_queue.h"
 #include "core/text.h"

@@ -13,8 +13,8 @@
 #include "core/roundtrip_config.h"
 #include "core/roundtrip_status.h"
 #include "core/state.h"
-#include "probe/probe_thread.h"
 
+struct loop_parts;
 struct notify_queue;
 
 /* A row's state as the MIB shows it. */

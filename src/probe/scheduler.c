@@ -7,8 +7,8 @@
 #include <event2/dns.h>
 #include <event2/event.h>
 
-#include "core/lateness.h"
 #include "core/fqdn.h"
+#include "core/lateness.h"
 #include "core/monotime.h"
 #include "core/packed.h"
 #include "core/settings.h"

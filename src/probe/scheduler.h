@@ -3,9 +3,11 @@
 #ifndef SMTPMON_SCHEDULER_H
 #define SMTPMON_SCHEDULER_H
 
-#include "probe/probe_thread.h"
+#include <stddef.h>
+#include <stdint.h>
 
 struct fqdn_names;
+struct loop_parts;
 struct store;
 struct target;
 struct target_config;
