@@ -170,26 +170,37 @@ static void qualify(struct oneshot *o, struct event_base *base, struct evdns_bas
 	helo_lookup_cancel(o->lookup);   /* unless it answered; let go of from the loop */
 }
 
+/* evdns says on stderr when a server refuses or fails; the status line
+ * says what matters, and nothing else may come out. */
+static void quiet(int severity, const char *msg)
+{
+	(void)severity;
+	(void)msg;
+}
+
 /* The probe engine on a loop of our own; then the QUIT courtesy. The
  * lookup of the EHLO name and the probe together keep within --timeout. */
 static int run(struct oneshot *o)
 {
 	struct event_base *base = event_base_new();
-	struct evdns_base *dns = base ? evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS) : NULL;
+	struct evdns_base *dns = NULL;
 	char err[PATH_MAX + 64];
 	SSL_CTX *tls = tls_context_new(o->ca_file, o->ca_path, err, sizeof(err));
 	struct probe_engine *e = NULL;
 	struct probe *handle;
-	uint64_t until, start = monotime_us(), within;
+	uint64_t until, start = monotime_us(), within = (uint64_t)o->cfg.opt.timeout_s * 1000000u;
 	int rc = -1;
 
+	evdns_set_log_fn(quiet);
+	if (base)
+		dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS);
 	if (!dns && base)
 		dns = evdns_base_new(base, 0);
 	if (!tls)
 		fprintf(stdout, "SMTP UNKNOWN - %s\n", err);
 	if (base && dns && o->ask.n)
 		qualify(o, base, dns);
-	within = (uint64_t)o->cfg.opt.timeout_s * 1000000u - (monotime_us() - start);
+	within = monotime_us() - start < within ? within - (monotime_us() - start) : 1;
 	if (base && dns && tls && (e = probe_engine_new(base, dns, tls, NULL)) &&
 	    probe_start_within(e, &o->cfg, within, o->helo, on_done, o, &handle) == 0) {
 		while (!o->done)
