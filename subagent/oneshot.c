@@ -10,9 +10,11 @@
 #include <event2/event.h>
 
 #include "agent/host_name.h"
+#include "core/fqdn.h"
 #include "core/monotime.h"
 #include "core/state.h"
 #include "core/target_config.h"
+#include "probe/helo_lookup.h"
 #include "probe/probe.h"
 #include "probe/tls.h"
 
@@ -23,6 +25,9 @@ struct oneshot {
 	struct target_config cfg;
 	char keys[2048];                   /* the options as smtpMonServer keys */
 	char helo[TARGET_HELO_MAX + 1];    /* the default EHLO name */
+	struct fqdn_names ask;             /* its fully qualified forms to look up */
+	struct helo_lookup *lookup;        /* under way */
+	int named;                         /* the lookup is over, or took long enough */
 	const char *ca_file, *ca_path;
 	long warning_ms, critical_ms;      /* -1: none */
 	int verbose;
@@ -127,24 +132,77 @@ static void on_done(const struct probe_outcome *out, void *arg)
 	o->done = 1;
 }
 
-/* The probe engine on a loop of our own; then the QUIT courtesy. */
+static void on_named(const char *name, void *arg)
+{
+	struct oneshot *o = arg;
+
+	if (name)
+		snprintf(o->helo, sizeof(o->helo), "%s", name);
+	o->lookup = NULL;
+	o->named = 1;
+}
+
+static void on_enough(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	((struct oneshot *)arg)->named = 1;
+}
+
+/* The host's fully qualified name, asked of the resolver for at most half
+ * of --timeout: without an answer by then the probe says the host's name
+ * as it is. */
+static void qualify(struct oneshot *o, struct event_base *base, struct evdns_base *dns)
+{
+	uint64_t half_us = (uint64_t)o->cfg.opt.timeout_s * 500000u;
+	struct timeval half = { (time_t)(half_us / 1000000u), (suseconds_t)(half_us % 1000000u) };
+	struct event *enough = evtimer_new(base, on_enough, o);
+
+	if (!enough || !(o->lookup = helo_lookup_start(dns, &o->ask, on_named, o))) {
+		if (enough)
+			event_free(enough);
+		return;
+	}
+	evtimer_add(enough, &half);
+	while (!o->named)
+		event_base_loop(base, EVLOOP_ONCE);
+	event_free(enough);
+	helo_lookup_cancel(o->lookup);   /* unless it answered; let go of from the loop */
+}
+
+/* evdns says on stderr when a server refuses or fails; the status line
+ * says what matters, and nothing else may come out. */
+static void quiet(int severity, const char *msg)
+{
+	(void)severity;
+	(void)msg;
+}
+
+/* The probe engine on a loop of our own; then the QUIT courtesy. The
+ * lookup of the EHLO name and the probe together keep within --timeout. */
 static int run(struct oneshot *o)
 {
 	struct event_base *base = event_base_new();
-	struct evdns_base *dns = base ? evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS) : NULL;
+	struct evdns_base *dns = NULL;
 	char err[PATH_MAX + 64];
 	SSL_CTX *tls = tls_context_new(o->ca_file, o->ca_path, err, sizeof(err));
 	struct probe_engine *e = NULL;
 	struct probe *handle;
-	uint64_t until;
+	uint64_t until, start = monotime_us(), within = (uint64_t)o->cfg.opt.timeout_s * 1000000u;
 	int rc = -1;
 
+	evdns_set_log_fn(quiet);
+	if (base)
+		dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS);
 	if (!dns && base)
 		dns = evdns_base_new(base, 0);
 	if (!tls)
 		fprintf(stdout, "SMTP UNKNOWN - %s\n", err);
-	if (base && dns && tls && (e = probe_engine_new(base, dns, tls)) &&
-	    probe_start(e, &o->cfg, o->helo, on_done, o, &handle) == 0) {
+	if (base && dns && o->ask.n)
+		qualify(o, base, dns);
+	within = monotime_us() - start < within ? within - (monotime_us() - start) : 1;
+	if (base && dns && tls && (e = probe_engine_new(base, dns, tls, NULL)) &&
+	    probe_start_within(e, &o->cfg, within, o->helo, on_done, o, &handle) == 0) {
 		while (!o->done)
 			event_base_loop(base, EVLOOP_ONCE);
 		until = monotime_us() + 1000000u;
@@ -153,6 +211,8 @@ static int run(struct oneshot *o)
 		rc = 0;
 	}
 	probe_engine_free(e);
+	for (int i = 0; base && i < 10; i++)   /* a cancelled lookup lets go from the loop */
+		event_base_loop(base, EVLOOP_NONBLOCK);
 	if (dns)
 		evdns_base_free(dns, 0);
 	if (base)
@@ -258,7 +318,7 @@ int oneshot_main(int argc, char **argv)
 		return usage(stdout, STATE_UNKNOWN);
 	target_config_finish(&o.cfg, &none);
 	if (!o.cfg.opt.helo[0])
-		smtpmon_default_helo(o.helo, sizeof(o.helo));
+		smtpmon_default_helo(o.helo, sizeof(o.helo), &o.ask);
 	if (run(&o) != 0) {
 		printf("SMTP UNKNOWN - cannot run the probe\n");
 		return STATE_UNKNOWN;

@@ -18,6 +18,7 @@
 
 #include "agentx_watch.h"
 #include "oneshot.h"
+#include "agent/process_limits.h"
 #include "agent/smtpmon.h"
 
 #define APP "smtpmond"
@@ -228,6 +229,15 @@ int main(int argc, char **argv)
 			snmp_enable_syslog_ident(APP, LOG_DAEMON);
 	}
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
+	/* The round trips' passwords never go into a core dump: smtpmond makes
+	 * none, whatever its configuration (a reload may add them). */
+	if (smtpmon_no_core_dumps() < 0)
+		snmp_log(LOG_WARNING, APP ": cannot turn core dumps off: %s\n", strerror(errno));
+	/* Every probe holds a descriptor: as many as the system lets us. Under
+	 * a limit that cannot be raised, probes wait their turn within it. */
+	if (smtpmon_raise_file_limit() != 0)
+		snmp_log(LOG_WARNING, APP ": cannot raise the open file limit to its hard limit: "
+			 "%s\n", strerror(errno));
 	SOCK_STARTUP;
 	rc = start(&o, &watch);
 	if (rc == 0)

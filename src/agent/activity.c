@@ -19,6 +19,8 @@ struct activity {
 	struct notify_queue *q;
 	struct store *store;
 	struct history_table *history;
+	void (*on_helo)(const char *asked, const char *name, void *arg);
+	void *on_helo_arg;
 };
 
 static void log_failure(const struct notify_event *e)
@@ -72,6 +74,11 @@ static void take(struct activity *a, const struct notify_event *e)
 
 	if (e->type == EVENT_ROUNDTRIP) {
 		log_roundtrip(e);
+		return;
+	}
+	if (e->type == EVENT_HELO) {
+		if (a->on_helo)
+			a->on_helo(e->cfg.opt.helo, e->detail, a->on_helo_arg);
 		return;
 	}
 
@@ -153,6 +160,13 @@ struct activity *activity_start(struct notify_queue *q, struct store *store,
 	history_table_set_refresh(history, refresh, a);
 	register_readfd(notify_queue_fd(q), on_many, a);
 	return a;
+}
+
+void activity_on_helo(struct activity *a,
+		      void (*fn)(const char *asked, const char *name, void *arg), void *arg)
+{
+	a->on_helo = fn;
+	a->on_helo_arg = arg;
 }
 
 void activity_stop(struct activity *a)

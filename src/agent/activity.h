@@ -17,6 +17,11 @@ struct activity;
 /* Q: made with notify_queue_new(..., ACTIVITY_WAKE_AT). */
 struct activity *activity_start(struct notify_queue *q, struct store *store,
 				struct history_table *history);
+/* The probe thread found the host's fully qualified name NAME for the EHLO
+ * name ASKED (EVENT_HELO): FN is told, on the agent thread. */
+void activity_on_helo(struct activity *a,
+		      void (*fn)(const char *asked, const char *name, void *arg), void *arg);
+
 /* After the probe thread stopped: what it left is recorded and logged. */
 void activity_flush(struct activity *a);
 void activity_stop(struct activity *a);

@@ -15,6 +15,7 @@
 #include "agent/mib_registration.h"
 #include "agent/oid.h"
 #include "agent/host_name.h"
+#include "core/fqdn.h"
 
 enum {
 	SC_VERSION = 1, SC_SERVER_COUNT, SC_SERVERS_DOWN, SC_PROBES_TOTAL,
@@ -173,6 +174,7 @@ static void log_set(int which, const struct scalar_pending *p)
 static void apply_scalar(struct scalars *sc, int which, const struct scalar_pending *p)
 {
 	struct smtpmon_settings *set = sc->settings;
+	struct fqdn_names ask;
 
 	switch (which) {
 	case SC_NOTIFICATIONS_ENABLED:
@@ -190,11 +192,14 @@ static void apply_scalar(struct scalars *sc, int which, const struct scalar_pend
 		rows_apply_defaults(sc->rows);
 		break;
 	case SC_HELO_NAME:
-		if (p->text[0])
+		ask.n = 0;
+		if (p->text[0]) {
 			strcpy(set->helo, p->text);
-		else
-			smtpmon_default_helo(set->helo, sizeof(set->helo));
-		if (scheduler_set_helo(sc->rows->sched, set->helo) != 0)
+			set->helo_host[0] = '\0';
+		} else if (smtpmon_use_default_helo(set, &ask) == 0) {   /* never waits */
+			break;          /* the host's own already, as it was */
+		}
+		if (scheduler_set_helo(sc->rows->sched, set->helo, &ask) != 0)
 			snmp_log(LOG_ERR, "smtpmon: out of memory: the new smtpMonHeloName is "
 				 "lost\n");
 		break;

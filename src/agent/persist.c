@@ -78,7 +78,8 @@ static void store_globals(const struct smtpmon_settings *set, struct sink *out)
 	target_options_merge(&eff, &set->defaults, &set->defaults);
 	snprintf(line, sizeof(line), "smtpMonStoredGlobals interval=%u timeout=%u "
 		 "notifications=%s history=%d helo=%s\n", eff.interval_s, eff.timeout_s,
-		 set->notifications != 0 ? "yes" : "no", set->history_size, set->helo);
+		 set->notifications != 0 ? "yes" : "no", set->history_size,
+		 set->helo_host[0] ? "" : set->helo);   /* the host's own: found at each start */
 	emit(out, line);
 }
 

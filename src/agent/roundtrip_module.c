@@ -3,10 +3,13 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "agent/mib_roundtrip_table.h"
+#include "agent/process_limits.h"
+#include "probe/probe_thread.h"
 #include "probe/roundtrip.h"
 #include "probe/scheduler.h"
 #include "shared/store.h"
@@ -94,6 +97,27 @@ static void adopt(struct roundtrip_check *c, const struct roundtrip_carry *carry
 	}
 }
 
+/* Round trips log in with passwords and tokens, which a core dump of the
+ * process would hold: once any are loaded, it makes none (smtpmond makes
+ * none anyway; snmpd with the plugin, from now on, said in its log). */
+static void no_dumps_with_secrets(const struct roundtrip_list *l)
+{
+	int rc;
+
+	for (unsigned i = 0; i < l->count; i++) {
+		if (!roundtrip_config_has_secret(&l->items[i]))
+			continue;
+		rc = smtpmon_no_core_dumps();
+		if (rc > 0)
+			snmp_log(LOG_INFO, "smtpmon: round trips hold credentials: this process makes "
+				 "no core dump from now on\n");
+		else if (rc < 0)
+			snmp_log(LOG_WARNING, "smtpmon: round trips hold credentials, and core "
+				 "dumps cannot be turned off: %s\n", strerror(errno));
+		return;
+	}
+}
+
 /* Checks spread over their interval, as servers are. */
 static void add_check(struct roundtrip_module *m, struct store *store,
 		      const struct roundtrip_config *rc, unsigned i, unsigned n,
@@ -139,21 +163,19 @@ static void on_alarm(unsigned int reg, void *arg)
 
 int roundtrip_module_start(struct roundtrip_module *m, struct scheduler *sched,
 			   struct store *store, struct notify_queue *notes,
-			   struct notify_queue *activity, const char *helo,
-			   struct roundtrip_carry *carried)
+			   struct notify_queue *activity, struct roundtrip_carry *carried)
 {
-	struct event_base *base;
-	struct evdns_base *dns;
-	SSL_CTX *tls;
+	struct loop_parts loop;
 
-	scheduler_loop_parts(sched, &base, &dns, &tls);
-	m->set = roundtrips_new(base, dns, tls, notes, activity, helo);
+	scheduler_loop_parts(sched, &loop);
+	m->set = roundtrips_new(&loop, notes, activity, scheduler_helo(sched));
 	m->table = m->set ? roundtrip_table_register(m->set) : NULL;
 	if (!m->table) {
 		roundtrip_carry_free(carried);
 		return -1;
 	}
 	m->store = store;
+	no_dumps_with_secrets(&m->config);
 	for (unsigned i = 0; i < m->config.count; i++)
 		add_check(m, store, &m->config.items[i], i, m->config.count, carried);
 	roundtrip_carry_free(carried);
@@ -187,6 +209,7 @@ void roundtrip_module_reload_end(struct roundtrip_module *m, struct store *store
 	roundtrip_directive_collect_into(&m->config);
 	if (!m->set)
 		return;
+	no_dumps_with_secrets(&m->fresh);
 	for (c = roundtrips_first(m->set); c; c = next) {
 		next = c->next;
 		if (unchanged(c, &m->fresh))

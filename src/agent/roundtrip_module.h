@@ -30,8 +30,7 @@ struct roundtrip_carry;
  * is unchanged their state from before. Returns 0, or -1 (logged). */
 int roundtrip_module_start(struct roundtrip_module *m, struct scheduler *sched,
 			   struct store *store, struct notify_queue *notes,
-			   struct notify_queue *activity, const char *helo,
-			   struct roundtrip_carry *carried);
+			   struct notify_queue *activity, struct roundtrip_carry *carried);
 
 /* The plugin's reload, the probe thread stopped: every check's line and
  * state, for the next start. NULL when there is none or no memory. */

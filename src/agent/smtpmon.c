@@ -20,11 +20,13 @@
 #include "agent/notifications.h"
 #include "shared/notify_queue.h"
 #include "agent/persist.h"
+#include "agent/process_limits.h"
 #include "agent/roundtrip_module.h"
 #include "agent/rows.h"
 #include "probe/scheduler.h"
 #include "shared/store.h"
 #include "core/limits.h"
+#include "core/fqdn.h"
 #include "core/settings.h"
 
 /* The module's one instance: net-snmp's init and directive callbacks carry
@@ -122,6 +124,20 @@ static int fit_history(struct smtpmon_settings *set, unsigned rows)
 	return 1;
 }
 
+/* The default EHLO name is the host's fully qualified name (doc/DESIGN.md section 2),
+ * found on the probe thread (scheduler_set_helo): when the name ASKED is
+ * still the one in use, NAME takes its place. */
+static void on_qualified(const char *asked, const char *name, void *arg)
+{
+	struct smtpmon_settings *set = &mod.config.settings;
+
+	(void)arg;
+	if (strcmp(set->helo_host, asked) != 0 || strcmp(set->helo, asked) != 0)
+		return;
+	snprintf(set->helo, sizeof(set->helo), "%s", name);
+	snmp_log(LOG_INFO, "smtpmon: EHLO name %s (the host's fully qualified name)\n", name);
+}
+
 static uint64_t first_delay(const struct handoff *carried, const struct target_config *spec,
 			    uint64_t fallback_us)
 {
@@ -181,12 +197,15 @@ int smtpmon_start(struct handoff *carried)
 	struct smtpmon_settings *set = &mod.config.settings;
 	struct roundtrip_carry *rt_carried = handoff_detach_roundtrips(carried);
 	char err[PATH_MAX + 64] = "";
+	uint64_t nofile;
+	unsigned conns = smtpmon_connection_budget(&nofile);
+	struct fqdn_names ask = { 0 };
 	int rc;
 
 	apply_stored_globals(set, &mod.config.globals);
 	fit_history(set, mod.config.count + mod.config.nstored);
 	if (!set->helo[0])
-		smtpmon_default_helo(set->helo, sizeof(set->helo));
+		smtpmon_use_default_helo(set, &ask);
 	mod.store = store_new();
 	if (!mod.store || start_notifications(mod.config.count) != 0)
 		goto fail;
@@ -196,11 +215,16 @@ int smtpmon_start(struct handoff *carried)
 	if (!mod.scalars || start_activity(mod.config.count) != 0)
 		goto fail;
 	mod.table = server_table_register(mod.store);
-	mod.sched = scheduler_new(mod.store, set, mod.notes, mod.activity_queue, err, sizeof(err));
+	mod.sched = scheduler_new(mod.store, set, conns, mod.notes, mod.activity_queue, err,
+				  sizeof(err));
 	if (err[0])
 		snmp_log(LOG_ERR, "smtpmon: %s\n", err);
 	if (!mod.scalars || !mod.table || !mod.sched)
 		goto fail;
+	activity_on_helo(mod.activity, on_qualified, NULL);
+	if (ask.n && scheduler_set_helo(mod.sched, set->helo, &ask) != 0)
+		snmp_log(LOG_ERR, "smtpmon: out of memory: the host's fully qualified name is not "
+			 "looked up\n");
 	mod.rows = (struct rows){ .store = mod.store, .table = mod.table, .sched = mod.sched,
 				  .settings = set, .history = mod.history };
 	if (server_set_attach(mod.table, &mod.rows) != 0)
@@ -215,12 +239,13 @@ int smtpmon_start(struct handoff *carried)
 	config_set_release_rows(&mod.config);   /* the rows have them now */
 	mod.persist = persist_register(mod.store, set);
 	rc = roundtrip_module_start(&mod.roundtrips, mod.sched, mod.store, mod.notes,
-				    mod.activity_queue, set->helo, rt_carried);
+				    mod.activity_queue, rt_carried);
 	rt_carried = NULL;   /* taken */
 	if (rc != 0 || scheduler_start(mod.sched) != 0)
 		goto fail;
-	snmp_log(LOG_INFO, "smtpmon: monitoring %u server%s, EHLO name %s\n",
-		 mod.store->count, mod.store->count == 1 ? "" : "s", set->helo);
+	snmp_log(LOG_INFO, "smtpmon: monitoring %u server%s, EHLO name %s, %u connections at "
+		 "most (file limit %llu)\n", mod.store->count, mod.store->count == 1 ? "" : "s",
+		 set->helo, conns, (unsigned long long)nofile);
 	return 0;
 fail:
 	snmp_log(LOG_ERR, "smtpmon: cannot start the MIB module or the probe thread\n");
@@ -302,10 +327,17 @@ static void apply_server(const struct target_config *spec, struct reload_counts 
 static void apply_settings(struct smtpmon_settings *fresh)
 {
 	struct smtpmon_settings *cur = &mod.config.settings;
+	struct fqdn_names ask = { 0 };
+	int tell = 1;
 
-	if (!fresh->helo[0])
-		smtpmon_default_helo(fresh->helo, sizeof(fresh->helo));
-	if (strcmp(fresh->helo, cur->helo) != 0 && scheduler_set_helo(mod.sched, fresh->helo) != 0)
+	if (!fresh->helo[0]) {       /* the host's name: kept when it is the same */
+		strcpy(fresh->helo_host, cur->helo_host);
+		strcpy(fresh->helo, cur->helo_host[0] ? cur->helo : "");
+		tell = smtpmon_use_default_helo(fresh, &ask);
+	} else if (strcmp(fresh->helo, cur->helo) == 0 && !cur->helo_host[0]) {
+		tell = 0;                /* the same name given */
+	}
+	if (tell && scheduler_set_helo(mod.sched, fresh->helo, &ask) != 0)
 		snmp_log(LOG_ERR, "smtpmon: out of memory: the new smtpMonHeloName is lost\n");
 	notify_queue_set_enabled(mod.notes, fresh->notifications != 0);
 	if (fresh->history_size < 0)

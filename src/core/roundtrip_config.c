@@ -394,3 +394,9 @@ int roundtrip_config_equal(const struct roundtrip_config *a, const struct roundt
 {
 	return memcmp(a, b, sizeof(*a)) == 0;
 }
+
+int roundtrip_config_has_secret(const struct roundtrip_config *rc)
+{
+	return rc->password[0] || rc->password_file[0] || rc->token_file[0] ||
+	       rc->smtp_password[0] || rc->smtp_token_file[0];
+}

@@ -63,6 +63,10 @@ int roundtrip_read_password_file(struct roundtrip_config *rc, char *err, size_t 
  * with ERR filled (the token never quoted). */
 int roundtrip_read_token(const char *path, char *out, size_t size, char *err, size_t errlen);
 
+/* 1 when RC logs in with a credential: a password, a password file or a
+ * token file, for the mailbox or for SMTP AUTH. */
+int roundtrip_config_has_secret(const struct roundtrip_config *rc);
+
 /* 1 when both would run the same check. */
 int roundtrip_config_equal(const struct roundtrip_config *a, const struct roundtrip_config *b);
 

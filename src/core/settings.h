@@ -17,6 +17,9 @@
 struct smtpmon_settings {
 	struct target_options defaults;        /* as given; built-ins fill the rest */
 	char helo[TARGET_HELO_MAX + 1];        /* empty: the host's name */
+	char helo_host[TARGET_HELO_MAX + 1];   /* HELO is the host's own name: that name as
+						* found at once (HELO may be its fully
+						* qualified form, found later); empty: given */
 	int notifications;                     /* smtpMonNotifications: 1 yes, 0 no, -1 unset */
 	char ca_file[PATH_MAX];                /* smtpMonCaFile; empty: system store */
 	char ca_path[PATH_MAX];                /* smtpMonCaPath */

@@ -24,6 +24,7 @@
 #include "core/state.h"
 #include "core/target_config.h"
 #include "core/text.h"
+#include "probe/conn_gate.h"
 #include "probe/probe_conn.h"
 #include "probe/tls.h"
 
@@ -64,6 +65,7 @@ struct probe_engine {
 	struct event_base *base;
 	struct evdns_base *dns;
 	SSL_CTX *tls;
+	struct conn_gate *gate;                /* a place each, until closed */
 	struct probe *live;
 	unsigned nlive;
 };
@@ -93,6 +95,7 @@ static void unlink_probe(struct probe *p)
 	if (p->next)
 		p->next->prev = p->prev;
 	e->nlive--;
+	conn_gate_give(e->gate, 1);
 }
 
 /* A pending DNS request must answer its cancellation before we may go. */
@@ -681,15 +684,24 @@ static void resolve(struct probe *p)
 int probe_start(struct probe_engine *e, const struct target_config *cfg,
 		const char *helo, probe_done_fn done, void *arg, struct probe **handle)
 {
-	struct timeval deadline = { (time_t)cfg->opt.timeout_s, 0 };
+	return probe_start_within(e, cfg, (uint64_t)cfg->opt.timeout_s * 1000000u, helo, done,
+				  arg, handle);
+}
+
+int probe_start_within(struct probe_engine *e, const struct target_config *cfg,
+		       uint64_t within_us, const char *helo, probe_done_fn done, void *arg,
+		       struct probe **handle)
+{
+	struct timeval deadline = { (time_t)(within_us / 1000000u),
+				    (suseconds_t)(within_us % 1000000u) };
 	struct probe *p = calloc(1, sizeof(*p));
 
 	*handle = NULL;
-	if (!p)
-		return -1;
-	p->timer = evtimer_new(e->base, on_timer, p);
-	if (!p->timer) {
+	if (p)
+		p->timer = evtimer_new(e->base, on_timer, p);
+	if (!p || !p->timer) {
 		free(p);
+		conn_gate_give(e->gate, 1);
 		return -1;
 	}
 	p->eng = e;
@@ -726,7 +738,7 @@ void probe_abandon(struct probe *p)
 /* --- engine ------------------------------------------------------------ */
 
 struct probe_engine *probe_engine_new(struct event_base *base, struct evdns_base *dns,
-				      SSL_CTX *tls)
+				      SSL_CTX *tls, struct conn_gate *gate)
 {
 	struct probe_engine *e = calloc(1, sizeof(*e));
 
@@ -734,6 +746,7 @@ struct probe_engine *probe_engine_new(struct event_base *base, struct evdns_base
 		e->base = base;
 		e->dns = dns;
 		e->tls = tls;
+		e->gate = gate;
 	}
 	return e;
 }

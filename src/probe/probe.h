@@ -4,10 +4,13 @@
 #ifndef SMTPMON_PROBE_H
 #define SMTPMON_PROBE_H
 
+#include <stdint.h>
+
 #include <openssl/ssl.h>
 struct probe_outcome;
 struct target_config;
 
+struct conn_gate;
 struct event_base;
 struct evdns_base;
 struct probe_engine;
@@ -16,18 +19,27 @@ struct probe;
 /* Called once per probe, from the loop, when its result is decided. */
 typedef void (*probe_done_fn)(const struct probe_outcome *o, void *arg);
 
-/* TLS: the context for tls=starttls and tls=implicit (the engine does not own it). */
+/* TLS: the context for tls=starttls and tls=implicit (the engine does not own it).
+ * GATE (NULL: none): each probe holds one of its places from probe_start
+ * until its socket is closed, QUIT's grace included. */
 struct probe_engine *probe_engine_new(struct event_base *base, struct evdns_base *dns,
-				      SSL_CTX *tls);
+				      SSL_CTX *tls, struct conn_gate *gate);
 
 /* Abandons every probe still running (no callbacks) and frees the engine. */
 void probe_engine_free(struct probe_engine *e);
 
 /* Starts a probe of CFG (copied), introducing itself as HELO. Returns 0, or
  * -1 if it could not even start. *HANDLE is the running probe, or NULL when
- * it was decided at once (DONE has then already run). */
+ * it was decided at once (DONE has then already run). With a gate, the
+ * caller has taken a place for it (conn_gate_take or conn_gate_wait): the
+ * probe gives it back, -1 or not. */
 int probe_start(struct probe_engine *e, const struct target_config *cfg,
 		const char *helo, probe_done_fn done, void *arg, struct probe **handle);
+
+/* The same with a deadline WITHIN_US from now instead of CFG's timeout. */
+int probe_start_within(struct probe_engine *e, const struct target_config *cfg,
+		       uint64_t within_us, const char *helo, probe_done_fn done, void *arg,
+		       struct probe **handle);
 
 /* Forgets a running probe: DONE will not be called; it closes at once. */
 void probe_abandon(struct probe *p);

@@ -12,12 +12,14 @@
 #include <event2/thread.h>
 
 #include "core/settings.h"
+#include "probe/conn_gate.h"
 #include "probe/tls.h"
 
 struct probe_thread {
 	struct event_base *base;
 	struct evdns_base *dns;
 	SSL_CTX *tls;
+	struct conn_gate *gate;
 	pthread_t thread;
 	int running;
 };
@@ -47,8 +49,8 @@ static struct evdns_base *make_resolver(struct event_base *base,
 	return dns;
 }
 
-struct probe_thread *probe_thread_new(const struct smtpmon_settings *settings, char *err,
-				      size_t errlen)
+struct probe_thread *probe_thread_new(const struct smtpmon_settings *settings,
+				      unsigned max_connections, char *err, size_t errlen)
 {
 	struct probe_thread *t = calloc(1, sizeof(*t));
 
@@ -60,7 +62,9 @@ struct probe_thread *probe_thread_new(const struct smtpmon_settings *settings, c
 	t->tls = tls_context_new(settings->ca_file, settings->ca_path, err, errlen);
 	if (t->tls && evthread_use_pthreads() == 0 && (t->base = event_base_new()) != NULL)
 		t->dns = make_resolver(t->base, settings, err, errlen);
-	if (!t->dns) {
+	if (t->dns)
+		t->gate = conn_gate_new(t->base, max_connections);
+	if (!t->gate) {
 		if (!err[0])
 			snprintf(err, errlen, "cannot set up the probe thread's loop");
 		probe_thread_free(t);
@@ -106,6 +110,7 @@ void probe_thread_free(struct probe_thread *t)
 	if (!t)
 		return;
 	probe_thread_stop(t);
+	conn_gate_free(t->gate);
 	if (t->dns)
 		evdns_base_free(t->dns, 0);
 	if (t->base)
@@ -127,4 +132,9 @@ struct evdns_base *probe_thread_dns(const struct probe_thread *t)
 SSL_CTX *probe_thread_tls(const struct probe_thread *t)
 {
 	return t->tls;
+}
+
+struct conn_gate *probe_thread_gate(const struct probe_thread *t)
+{
+	return t->gate;
 }

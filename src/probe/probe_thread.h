@@ -1,6 +1,7 @@
 /* The probe thread: one libevent loop, its resolver (smtpMonResolver, else
  * /etc/resolv.conf; /etc/hosts either way), the TLS context with the trust
- * anchors, and the thread that runs the loop. The agent thread sets it up,
+ * anchors, the budget of connections it may hold open (conn_gate.h), and
+ * the thread that runs the loop. The agent thread sets it up,
  * starts it and joins it; everything on the loop runs in this thread
  * (doc/DESIGN.md section 1). */
 #ifndef SMTPMON_PROBE_THREAD_H
@@ -11,16 +12,26 @@
 #include <openssl/ssl.h>
 
 struct event_base;
+struct conn_gate;
 struct evdns_base;
 struct probe_thread;
 struct smtpmon_settings;
 
 /* Agent thread: the loop, resolver and TLS context (reading the CA files
- * blocks, so it happens here). NULL with ERR filled when it cannot be set
+ * blocks, so it happens here), and a budget of MAX_CONNECTIONS open
+ * connections (0: no limit). NULL with ERR filled when it cannot be set
  * up; otherwise ERR says what was set aside (a resolver that could not be
  * used), or is empty. */
-struct probe_thread *probe_thread_new(const struct smtpmon_settings *settings, char *err,
-				      size_t errlen);
+/* What code on the loop uses of it. */
+struct loop_parts {
+	struct event_base *base;
+	struct evdns_base *dns;
+	SSL_CTX *tls;
+	struct conn_gate *gate;
+};
+
+struct probe_thread *probe_thread_new(const struct smtpmon_settings *settings,
+				      unsigned max_connections, char *err, size_t errlen);
 
 /* Starts the thread with every signal blocked (signals are the agent's). */
 int probe_thread_start(struct probe_thread *t);
@@ -34,5 +45,6 @@ void probe_thread_free(struct probe_thread *t);
 struct event_base *probe_thread_base(const struct probe_thread *t);
 struct evdns_base *probe_thread_dns(const struct probe_thread *t);
 SSL_CTX *probe_thread_tls(const struct probe_thread *t);
+struct conn_gate *probe_thread_gate(const struct probe_thread *t);
 
 #endif

@@ -9,9 +9,11 @@
 #include <event2/event.h>
 
 #include "shared/loop_commands.h"
+#include "probe/conn_gate.h"
 #include "probe/mail_session.h"
 #include "probe/mail_submit.h"
 #include "probe/mailbox_client.h"
+#include "probe/probe_thread.h"
 #include "core/monotime.h"
 #include "shared/notify_queue.h"
 #include "core/text.h"
@@ -29,6 +31,8 @@ struct rt_run {
 	struct event *due_timer, *poll_timer;
 	uint64_t due_us;
 	enum rt_phase phase;
+	unsigned places;              /* of the connection budget, held until stopped */
+	struct fd_waiter room;        /* due, waiting for them */
 	char token[RT_TOKEN_LEN + 1];
 	struct target_config server;   /* the sending row, as the agent last told */
 	struct mail_submit *submit;   /* kept until the next check: QUIT may still be out */
@@ -52,9 +56,10 @@ struct roundtrips {
 	struct event_base *base;
 	struct evdns_base *dns;
 	SSL_CTX *tls;
+	struct conn_gate *gate;
 	struct notify_queue *notes;
 	struct notify_queue *activity;         /* the log of failed checks and changes */
-	char helo[TARGET_HELO_MAX + 1];
+	const char *helo;                      /* the scheduler's: probe thread */
 	struct roundtrip_check *checks, *last; /* agent thread */
 	struct loop_commands *commands;
 };
@@ -223,7 +228,17 @@ static int start_send(struct rt_run *r)
 	return r->submit ? 0 : -1;
 }
 
-/* Fixed rate; a check still running when the next is due skips it. */
+static void run_check(void *arg)
+{
+	struct rt_run *r = arg;
+
+	r->places = RT_PLACES;
+	if (r->phase == PHASE_IDLE && start_send(r) != 0)
+		record(r, RT_INTERNAL_ERROR, "internal error: cannot make the test message", 0);
+}
+
+/* Fixed rate; a check still running when the next is due skips it, and so
+ * does one still waiting for its places. */
 static void on_due(evutil_socket_t fd, short what, void *arg)
 {
 	struct rt_run *r = arg;
@@ -235,8 +250,10 @@ static void on_due(evutil_socket_t fd, short what, void *arg)
 	if (r->due_us <= now)
 		r->due_us += ((now - r->due_us) / interval + 1) * interval;
 	arm_us(r->due_timer, r->due_us - now);
-	if (r->phase == PHASE_IDLE && start_send(r) != 0)
-		record(r, RT_INTERNAL_ERROR, "internal error: cannot make the test message", 0);
+	if (r->places || conn_gate_take(r->set->gate, RT_PLACES))
+		run_check(r);
+	else if (!r->room.queued)
+		conn_gate_wait(r->set->gate, &r->room, RT_PLACES, run_check, r);
 }
 
 /* --- commands from the agent thread -------------------------------------- */
@@ -245,11 +262,14 @@ static void run_stop(struct rt_run *r)
 {
 	evtimer_del(r->due_timer);
 	evtimer_del(r->poll_timer);
+	conn_gate_cancel(r->set->gate, &r->room);
 	mail_submit_abandon(r->submit);
 	mailbox_abandon(r->look);
 	r->submit = NULL;
 	r->look = NULL;
 	r->phase = PHASE_IDLE;
+	conn_gate_give(r->set->gate, r->places);
+	r->places = 0;
 }
 
 static void run_free(struct rt_run *r)
@@ -352,9 +372,8 @@ static void post(struct roundtrips *set, enum rt_command_kind kind, struct round
 
 /* --- agent thread ------------------------------------------------------------ */
 
-struct roundtrips *roundtrips_new(struct event_base *base, struct evdns_base *dns, SSL_CTX *tls,
-				  struct notify_queue *notes, struct notify_queue *activity,
-				  const char *helo)
+struct roundtrips *roundtrips_new(const struct loop_parts *loop, struct notify_queue *notes,
+				  struct notify_queue *activity, const char *helo)
 {
 	struct roundtrips *set;
 
@@ -365,13 +384,14 @@ struct roundtrips *roundtrips_new(struct event_base *base, struct evdns_base *dn
 		return NULL;
 	}
 	pthread_mutex_init(&set->lock, NULL);
-	set->base = base;
-	set->dns = dns;
-	set->tls = tls;
+	set->base = loop->base;
+	set->dns = loop->dns;
+	set->tls = loop->tls;
+	set->gate = loop->gate;
 	set->notes = notes;
 	set->activity = activity;
-	snprintf(set->helo, sizeof(set->helo), "%s", helo);
-	set->commands = loop_commands_new(base, on_command, set);
+	set->helo = helo;
+	set->commands = loop_commands_new(set->base, on_command, set);
 	if (!set->commands) {
 		roundtrips_free(set);
 		return NULL;

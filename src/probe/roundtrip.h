@@ -10,14 +10,11 @@
 #include <pthread.h>
 #include <stdint.h>
 
-#include <openssl/ssl.h>
-
 #include "core/roundtrip_config.h"
 #include "core/roundtrip_status.h"
 #include "core/state.h"
 
-struct event_base;
-struct evdns_base;
+struct loop_parts;
 struct notify_queue;
 
 /* A row's state as the MIB shows it. */
@@ -46,12 +43,18 @@ struct roundtrip_check {
 struct roundtrips;
 
 /* Agent thread, before the probe thread starts: the loop parts are the
- * probe thread's (scheduler_loop_parts). Notifications go to NOTES, failed
- * checks and changes of Status to ACTIVITY (the log). NULL when out of
- * memory. */
-struct roundtrips *roundtrips_new(struct event_base *base, struct evdns_base *dns, SSL_CTX *tls,
-				  struct notify_queue *notes, struct notify_queue *activity,
-				  const char *helo);
+ * probe thread's (scheduler_loop_parts); a check holds RT_PLACES of its
+ * connection budget from its first run until it stops, and waits its turn
+ * for them. HELO is the probes' EHLO name (scheduler_helo), read on the
+ * probe thread as it changes. Notifications go to NOTES, failed checks and
+ * changes of Status to ACTIVITY (the log). NULL when out of memory. */
+struct roundtrips *roundtrips_new(const struct loop_parts *loop, struct notify_queue *notes,
+				  struct notify_queue *activity, const char *helo);
+
+/* A check's descriptors: two sessions at once (the last message's, still
+ * saying QUIT, and a look into the mailbox), each curl's own two and at
+ * most two connections (happy eyeballs). */
+#define RT_PLACES 8
 
 /* Agent thread: a new check through SERVER (its effective row), first run
  * after DELAY_US; disabled when the server is. NULL when out of memory. */

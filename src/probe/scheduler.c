@@ -7,11 +7,14 @@
 #include <event2/dns.h>
 #include <event2/event.h>
 
+#include "core/fqdn.h"
 #include "core/lateness.h"
 #include "core/monotime.h"
 #include "core/packed.h"
 #include "core/settings.h"
+#include "probe/conn_gate.h"
 #include "probe/dnsbl_check.h"
+#include "probe/helo_lookup.h"
 #include "probe/probe.h"
 #include "probe/probe_thread.h"
 #include "probe/tls.h"
@@ -28,6 +31,7 @@ struct slot {
 	int enabled, check_dnsbl;
 	struct event *timer;
 	struct probe *running;
+	struct fd_waiter room;       /* due, waiting for a place to open a connection */
 	uint64_t due_us;             /* monotonic time the next probe is due */
 	struct event *dnsbl_timer;   /* the next blocklist check */
 	struct dnsbl_run *dnsbl;     /* the check under way */
@@ -47,6 +51,7 @@ struct command {
 	struct packed *cfg;          /* CMD_ADD, CMD_UPDATE: passes to the slot */
 	uint64_t delay_us;
 	char *helo;                  /* CMD_HELO */
+	struct fqdn_names *ask;      /* CMD_HELO: its fully qualified forms to try */
 	struct dnsbl_zones *zones;   /* CMD_ZONES */
 };
 
@@ -55,6 +60,8 @@ struct scheduler {
 	struct notify_queue *notes;
 	struct notify_queue *activity;
 	char helo[TARGET_HELO_MAX + 1];
+	struct helo_lookup *lookup;  /* the fully qualified form of ... */
+	char helo_asked[TARGET_HELO_MAX + 1];   /* ... this EHLO name, under way */
 	struct probe_thread *thread;
 	struct dnsbl_zones zones;    /* smtpMonDnsbl */
 	struct probe_engine *engine;
@@ -243,7 +250,9 @@ static void on_probe_done(const struct probe_outcome *o, void *arg)
 	arm(sl);
 }
 
-static void on_due(evutil_socket_t fd, short what, void *arg)
+/* With a place taken for it: a probe that waited for one was late by as
+ * long, and its lateness says so. */
+static void start_probe(void *arg)
 {
 	struct slot *sl = arg;
 	struct probe_outcome failed;
@@ -251,8 +260,6 @@ static void on_due(evutil_socket_t fd, short what, void *arg)
 	struct probe *p;
 	uint64_t now = monotime_us();
 
-	(void)fd;
-	(void)what;
 	lateness_record(&sl->sched->late, now > sl->due_us ? now - sl->due_us : 0);
 	unpack(&target_config_layout, sl->cfg, &cfg);
 	if (probe_start(sl->sched->engine, &cfg, sl->sched->helo, on_probe_done, sl, &p) == 0) {
@@ -266,11 +273,28 @@ static void on_due(evutil_socket_t fd, short what, void *arg)
 	on_probe_done(&failed, sl);
 }
 
+/* No more connections than the budget allows (the file limit less its
+ * reserve): a probe that finds no place waits its turn and starts as soon
+ * as a connection closes; waiting is never the server's failure. */
+static void on_due(evutil_socket_t fd, short what, void *arg)
+{
+	struct slot *sl = arg;
+	struct conn_gate *gate = probe_thread_gate(sl->sched->thread);
+
+	(void)fd;
+	(void)what;
+	if (conn_gate_take(gate, 1))
+		start_probe(sl);
+	else
+		conn_gate_wait(gate, &sl->room, 1, start_probe, sl);
+}
+
 /* --- commands from the agent thread ------------------------------------- */
 
 static void stop_slot(struct slot *sl)
 {
 	evtimer_del(sl->timer);
+	conn_gate_cancel(probe_thread_gate(sl->sched->thread), &sl->room);
 	if (sl->running)
 		probe_abandon(sl->running);
 	sl->running = NULL;
@@ -390,13 +414,46 @@ static void remove_slot(struct scheduler *s, struct command *c)
 	store_target_free(c->target);
 }
 
+/* The host's fully qualified name, when the resolver found it: taken if
+ * the EHLO name is still the one it qualifies, and told to the agent
+ * thread (smtpMonHeloName, the log). */
+static void on_qualified(const char *name, void *arg)
+{
+	struct scheduler *s = arg;
+	struct notify_event e;
+
+	s->lookup = NULL;
+	if (!name || strcmp(s->helo, s->helo_asked) != 0)
+		return;
+	snprintf(s->helo, sizeof(s->helo), "%s", name);
+	if (!s->activity)
+		return;
+	memset(&e, 0, sizeof(e));
+	e.type = EVENT_HELO;
+	snprintf(e.cfg.opt.helo, sizeof(e.cfg.opt.helo), "%s", s->helo_asked);
+	snprintf(e.detail, sizeof(e.detail), "%s", name);
+	notify_queue_push(s->activity, &e);
+}
+
+/* A new EHLO name: a lookup for the last one is of no use now. */
+static void set_helo(struct scheduler *s, const struct command *c)
+{
+	helo_lookup_cancel(s->lookup);
+	s->lookup = NULL;
+	snprintf(s->helo, sizeof(s->helo), "%s", c->helo);
+	if (!c->ask)
+		return;
+	snprintf(s->helo_asked, sizeof(s->helo_asked), "%s", c->helo);
+	s->lookup = helo_lookup_start(probe_thread_dns(s->thread), c->ask, on_qualified, s);
+}
+
 static void run_command(struct scheduler *s, struct command *c)
 {
 	switch (c->kind) {
 	case CMD_ADD: add_slot(s, c); break;
 	case CMD_UPDATE: update_slot(s, c); break;
 	case CMD_REMOVE: remove_slot(s, c); break;
-	case CMD_HELO: snprintf(s->helo, sizeof(s->helo), "%s", c->helo); break;
+	case CMD_HELO: set_helo(s, c); break;
 	case CMD_ZONES: set_zones(s, c->zones); break;
 	}
 }
@@ -407,6 +464,7 @@ static void command_free(struct command *c)
 		return;
 	free(c->cfg);
 	free(c->helo);
+	free(c->ask);
 	free(c->zones);
 	free(c);
 }
@@ -470,16 +528,24 @@ int scheduler_remove(struct scheduler *s, struct target *t)
 	return 0;
 }
 
-int scheduler_set_helo(struct scheduler *s, const char *helo)
+int scheduler_set_helo(struct scheduler *s, const char *helo, const struct fqdn_names *ask)
 {
 	struct command *c = command(CMD_HELO, NULL);
 
-	if (!c || !(c->helo = strdup(helo))) {
+	if (!c || !(c->helo = strdup(helo)) ||
+	    (ask && ask->n && !(c->ask = malloc(sizeof(*ask))))) {
 		command_free(c);
 		return -1;
 	}
+	if (c->ask)
+		*c->ask = *ask;
 	post(s, c);
 	return 0;
+}
+
+const char *scheduler_helo(const struct scheduler *s)
+{
+	return s->helo;
 }
 
 int scheduler_set_dnsbl_zones(struct scheduler *s, const struct dnsbl_zones *zones)
@@ -498,12 +564,12 @@ int scheduler_set_dnsbl_zones(struct scheduler *s, const struct dnsbl_zones *zon
 /* --- life cycle ------------------------------------------------------------ */
 
 struct scheduler *scheduler_new(struct store *store, const struct smtpmon_settings *settings,
-				struct notify_queue *notes, struct notify_queue *activity,
-				char *err, size_t errlen)
+				unsigned max_connections, struct notify_queue *notes,
+				struct notify_queue *activity, char *err, size_t errlen)
 {
 	struct scheduler *s = calloc(1, sizeof(*s));
 
-	if (!s || !(s->thread = probe_thread_new(settings, err, errlen))) {
+	if (!s || !(s->thread = probe_thread_new(settings, max_connections, err, errlen))) {
 		free(s);
 		return NULL;
 	}
@@ -514,7 +580,7 @@ struct scheduler *scheduler_new(struct store *store, const struct smtpmon_settin
 	snprintf(s->helo, sizeof(s->helo), "%s", settings->helo);
 	s->commands = loop_commands_new(probe_thread_base(s->thread), on_command, s);
 	s->engine = probe_engine_new(probe_thread_base(s->thread), probe_thread_dns(s->thread),
-				     probe_thread_tls(s->thread));
+				     probe_thread_tls(s->thread), probe_thread_gate(s->thread));
 	if (!s->commands || !s->engine) {
 		snprintf(err, errlen, "out of memory");
 		scheduler_free(s);
@@ -554,16 +620,17 @@ void scheduler_free(struct scheduler *s)
 		loop_commands_run(s->commands);   /* removed targets still waiting to be freed */
 	while (s->slots)
 		free_slot(s, s->slots);
+	helo_lookup_cancel(s->lookup);   /* let go of from the loop, below */
 	probe_engine_free(s->engine);
 	loop_commands_free(s->commands);
 	probe_thread_free(s->thread);
 	free(s);
 }
 
-void scheduler_loop_parts(const struct scheduler *s, struct event_base **base,
-			  struct evdns_base **dns, SSL_CTX **tls)
+void scheduler_loop_parts(const struct scheduler *s, struct loop_parts *out)
 {
-	*base = probe_thread_base(s->thread);
-	*dns = probe_thread_dns(s->thread);
-	*tls = probe_thread_tls(s->thread);
+	out->base = probe_thread_base(s->thread);
+	out->dns = probe_thread_dns(s->thread);
+	out->tls = probe_thread_tls(s->thread);
+	out->gate = probe_thread_gate(s->thread);
 }

@@ -11,7 +11,9 @@
 /* What the agent thread is told: a notification to send, or (on the
  * activity queue) a finished probe or a change of Status to record. */
 enum event_type { EVENT_NOTIFICATION, EVENT_PROBE, EVENT_STATUS, EVENT_DNSBL,
-		  EVENT_ROUNDTRIP /* a finished round trip, for the log (rt, before) */ };
+		  EVENT_ROUNDTRIP /* a finished round trip, for the log (rt, before) */,
+		  EVENT_HELO /* the host's fully qualified name (detail) found for the
+			      * EHLO name cfg.opt.helo, now the probes' */ };
 
 struct notify_event {
 	enum event_type type;

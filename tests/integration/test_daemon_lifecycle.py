@@ -92,6 +92,32 @@ class DropPrivileges(unittest.TestCase):
         self.assertEqual(stack.stop_smtpmond(), 0)
 
 
+@only_for("subagent", "smtpmond's own process; the plugin's is test_roundtrip's")
+class NoCoreDumps(unittest.TestCase):
+    def test_smtpmond_makes_no_core_dump(self):
+        """Round trips hold passwords: smtpmond is not dumpable and its core
+        size limit is 0, soft and hard, whatever its configuration. It runs
+        as nobody from the start (setpriv), as a unit's User= does: the files
+        of a process that is not dumpable belong to root in /proc."""
+        stack = new_stack()
+        self.addCleanup(stack.close)
+        stack.start_snmpd()
+        os.chmod(stack.dir, 0o777)        # nobody writes its log there
+        stack.start_smtpmond(["smtpMonServer mx 127.0.0.1:25"], wait_connected=False,
+                             wrapper=["setpriv", "--reuid=65534", "--regid=65534",
+                                      "--clear-groups"])
+        stack.wait_for(lambda: "monitoring 1 server" in stack.read_log(), 10,
+                       "smtpmond to start")
+        pid = stack.smtpmond.pid
+        with open("/proc/%d/limits" % pid) as f:
+            self.assertRegex(f.read(), r"Max core file size +0 +0 ")
+        with open("/proc/%d/status" % pid) as f:
+            uid = [l.split()[1:] for l in f if l.startswith("Uid:")][0]
+        self.assertEqual(set(uid), {"65534"})
+        self.assertEqual(os.stat("/proc/%d/status" % pid).st_uid, 0)
+        self.assertEqual(os.stat("/proc/%d/fd" % pid).st_uid, 0)
+
+
 def _alive(pid):
     try:
         with open("/proc/%d/stat" % pid) as f:

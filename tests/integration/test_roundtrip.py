@@ -13,8 +13,8 @@ import sys
 import time
 import unittest
 
-from harness import (COLUMNS, ROOT, STATUS, TABLE, TOP, assert_stops_cleanly, name_index,
-                     new_stack, parse_value, procs)
+from harness import (COLUMNS, FRONTEND, ROOT, STATUS, TABLE, TOP, assert_stops_cleanly,
+                     name_index, new_stack, parse_value, procs)
 
 sys.path.insert(0, os.path.join(TOP, "tests", "fixtures"))
 import certs  # noqa: E402
@@ -355,6 +355,14 @@ class Credentials(unittest.TestCase):
         self.assertEqual(log.count("a password= is in the configuration, and others can read %s"
                                    % stack.smtpmond_conf), 1, log)
         self.assertIn("smtpMonRoundTrip: the passwordFile can be read by others", log)
+
+    def test_the_process_that_holds_them_makes_no_core_dump(self):
+        """smtpmond, or snmpd once the plugin has loaded round trips with
+        passwords (which it says in its log)."""
+        with open("/proc/%d/limits" % stack.smtpmond.pid) as f:
+            self.assertRegex(f.read(), r"Max core file size +0 +0 ")
+        said = "round trips hold credentials: this process makes no core dump from now on"
+        self.assertEqual(stack.read_log().count(said), 1 if FRONTEND == "plugin" else 0)
 
 
 class HostileMailbox(unittest.TestCase):

@@ -47,7 +47,7 @@ hardened() {
 		"After=network-online.target snmpd.service" "User=smtpmon" "Group=smtpmon" \
 		"StateDirectory=smtpmon" "Environment=SNMP_PERSISTENT_DIR=/var/lib/smtpmon" \
 		"NoNewPrivileges=yes" "ProtectSystem=strict" "ProtectHome=yes" "PrivateTmp=yes" \
-		"CapabilityBoundingSet=" "AmbientCapabilities=" \
+		"CapabilityBoundingSet=" "AmbientCapabilities=" "LimitCORE=0" \
 		"RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"; do
 		directive "$d" || return 1
 	done

@@ -259,9 +259,34 @@ static void equal_configurations_compare_equal(void **state)
 	assert_false(roundtrip_config_equal(&a, &b));
 }
 
+/* What makes a process hold a secret, and so make no core dump. */
+static void a_password_or_a_token_is_a_secret(void **state)
+{
+	struct roundtrip_config rc;
+
+	(void)state;
+	assert_int_equal(parse("n s imaps://h.example from=a@b.example to=c@d.example "
+			       "password=p", &rc), 0);
+	assert_true(roundtrip_config_has_secret(&rc));
+	assert_int_equal(parse("n s imaps://h.example from=a@b.example to=c@d.example "
+			       "tokenFile=/run/tok", &rc), 0);
+	assert_true(roundtrip_config_has_secret(&rc));
+	memset(&rc, 0, sizeof(rc));
+	assert_false(roundtrip_config_has_secret(&rc));
+	snprintf(rc.password_file, sizeof(rc.password_file), "/etc/smtpmon/pw");
+	assert_true(roundtrip_config_has_secret(&rc));
+	memset(&rc, 0, sizeof(rc));
+	snprintf(rc.smtp_password, sizeof(rc.smtp_password), "sp");
+	assert_true(roundtrip_config_has_secret(&rc));
+	memset(&rc, 0, sizeof(rc));
+	snprintf(rc.smtp_token_file, sizeof(rc.smtp_token_file), "/run/stok");
+	assert_true(roundtrip_config_has_secret(&rc));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_password_or_a_token_is_a_secret),
 		cmocka_unit_test(a_minimal_line_gets_the_designed_defaults),
 		cmocka_unit_test(each_scheme_has_its_protocol_tls_and_port),
 		cmocka_unit_test(the_mailbox_column_is_the_url_without_credentials),
