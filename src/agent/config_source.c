@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static int is_conf(const char *path)
@@ -28,17 +27,18 @@ int config_source_current(char *path, size_t size)
 		return -1;
 	while ((e = readdir(d)) != NULL) {
 		int fd = atoi(e->d_name);   /* a name of /proc, digits only */
-		struct stat st;
 		ssize_t n;
 
-		if (fd <= best || fd == dirfd(d) || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		/* Only the links are read, never the descriptors: those are other
+		 * threads' to open and close. A file's link is its path. */
+		if (fd <= best || fd == dirfd(d))
 			continue;
 		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 		n = readlink(link, target, sizeof(target) - 1);
 		if (n <= 0)
 			continue;
 		target[n] = '\0';
-		if (is_conf(target) && (size_t)n < size) {
+		if (target[0] == '/' && is_conf(target) && (size_t)n < size) {
 			best = fd;
 			memcpy(path, target, (size_t)n + 1);
 		}
