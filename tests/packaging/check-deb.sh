@@ -82,7 +82,10 @@ packaged_unit() {
 		! grep -q '^agentxSocket' "$root/etc/snmp/smtpmond.conf" &&   # -x wins
 		grep -q 'install -d -o smtpmon -g smtpmon -m 0750 /var/lib/smtpmon' \
 			"$tmp/ctl/postinst" &&
-		[ -f "$root/usr/share/doc/smtpmond/README.Debian" ]
+		[ -f "$root/usr/share/doc/smtpmond/README.Debian" ] &&
+		grep -qx 'License: ISC' "$root/usr/share/doc/smtpmond/copyright" &&
+		cmp -s <(sed -n '/^ Permission/,$p' "$root/usr/share/doc/smtpmond/copyright" |
+			 sed 's/^ //; s/^\.$//') <(sed -n '/^Permission/,$p' "$top/LICENSE")
 }
 
 packaged_daemon_runs() {
