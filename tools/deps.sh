@@ -12,10 +12,16 @@ packages=(
 	systemd man-db dpkg-dev debhelper lintian
 	dovecot-imapd dovecot-pop3d
 )
-if [ "${1:-}" = "--demo" ]; then
+if [ "${1:-}" = "--demo" ] || [ "${2:-}" = "--demo" ]; then
 	packages=(build-essential autoconf automake libtool pkg-config
 		libsnmp-dev libevent-dev libssl-dev libcurl4-openssl-dev snmp snmpd snmptrapd smitools
 		exim4-daemon-light python3 procps)
+fi
+
+# --list [--demo]: print the packages, install nothing (tests/packaging/check-deps.sh).
+if [ "${1:-}" = "--list" ]; then
+	printf '%s\n' "${packages[@]}"
+	exit 0
 fi
 
 missing=()
