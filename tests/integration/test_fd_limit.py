@@ -111,9 +111,11 @@ class FileLimit(unittest.TestCase):
         self.assertIn("%d connections at most (file limit %d)" % (BUDGET, LIMIT),
                       stack.read_log())
         # The listener sees a close a little after smtpmond made it, and the
-        # connection that took its place may come first: a few more.
+        # connection that took its place may come first: more on a loaded
+        # machine (202 for 192 once, with builds running beside the tests).
+        # Without the budget it would be every silent row, 300.
         most = concurrent("silent") + concurrent("ok")
-        self.assertLessEqual(most, BUDGET + 5)
+        self.assertLessEqual(most, BUDGET + 24)
         self.assertGreaterEqual(most, BUDGET - 10)   # waiting probes fill every free place
         # What the process held, sockets and all, stayed below its limit.
         self.assertGreater(most_open, BUDGET - 10)
