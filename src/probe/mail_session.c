@@ -204,12 +204,11 @@ static void shut_sockets(struct mail_session *s)
 /* Not the protocol: the connection is cut so curl stops at once. */
 static void violate(struct mail_session *s, const char *why)
 {
-	if (s->forced != MAIL_OK)
-		return;
-	s->forced = MAIL_PROTOCOL;
-	snprintf(s->forced_text, sizeof(s->forced_text), "%s %s: %s", proto_name(s->ep.proto),
+	char text[MAIL_TEXT_MAX + 1];
+
+	snprintf(text, sizeof(text), "%s %s: %s", proto_name(s->ep.proto),
 		 s->sent_any ? s->out.stage : "greeting", why);
-	shut_sockets(s);
+	mail_session_abort(s, MAIL_PROTOCOL, text);
 }
 
 static void note_reply(struct mail_session *s, const char *data, size_t size)
@@ -789,6 +788,17 @@ int mail_session_run(struct mail_session *s, uint64_t deadline_us, mail_line_fn 
 		resolve(s);
 	else
 		start_transfer(s);
+	return 0;
+}
+
+int mail_session_refuse(struct mail_session *s, enum mail_failure f, const char *text,
+			mail_done_fn done, void *arg)
+{
+	if (s->running || s->closed || s->cut)
+		return -1;
+	s->done = done;
+	s->arg = arg;
+	fail_later(s, f, text);
 	return 0;
 }
 

@@ -88,6 +88,11 @@ int mail_session_run(struct mail_session *s, uint64_t deadline_us, mail_line_fn 
 int mail_session_goodbye(struct mail_session *s, uint64_t deadline_us, mail_done_fn done,
 			 void *arg);
 
+/* Ends the session's part before it connects: DONE runs once, from the loop,
+ * with failure F and TEXT (a credential that cannot be read, say). */
+int mail_session_refuse(struct mail_session *s, enum mail_failure f, const char *text,
+			mail_done_fn done, void *arg);
+
 /* Refuses the running transfer with TEXT (e.g. before DATA when AUTH was
  * never offered): it ends as MAIL_PROTOCOL. */
 void mail_session_abort(struct mail_session *s, enum mail_failure f, const char *text);

@@ -1,11 +1,8 @@
 #include "probe/mail_submit.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <event2/event.h>
 
 #include "core/monotime.h"
 #include "core/roundtrip_config.h"
@@ -14,7 +11,6 @@
 
 struct mail_submit {
 	struct mail_session *s;
-	struct event *later;
 	struct roundtrip_config check;     /* holds smtpPassword: wiped on free */
 	char bearer[RT_TOKEN_MAX + 1];     /* wiped on free */
 	char *message;
@@ -28,8 +24,6 @@ struct mail_submit {
 static void submit_free(struct mail_submit *m)
 {
 	mail_session_close(m->s);
-	if (m->later)
-		event_free(m->later);
 	curl_slist_free_all(m->rcpt);
 	free(m->message);
 	explicit_bzero(m, sizeof(*m));
@@ -109,25 +103,6 @@ static int on_prereq(void *arg, char *primary_ip, char *local_ip, int primary_po
 	return CURL_PREREQFUNC_ABORT;
 }
 
-static void on_later(evutil_socket_t fd, short what, void *arg)
-{
-	struct mail_submit *m = arg;
-
-	(void)fd;
-	(void)what;
-	finish(m, m->out.result, m->out.error);
-}
-
-/* A result known before any connection, told from the loop. */
-static void refuse_later(struct mail_submit *m, enum roundtrip_result r, const char *text)
-{
-	struct timeval now = { 0, 0 };
-
-	m->out.result = r;
-	snprintf(m->out.error, sizeof(m->out.error), "%s", text);
-	evtimer_add(m->later, &now);
-}
-
 static int set_request(struct mail_submit *m, const char *helo)
 {
 	CURL *e = mail_session_easy(m->s);
@@ -176,26 +151,35 @@ static struct mail_session *open_session(struct mail_submit *m, struct event_bas
 }
 
 /* Credentials only over TLS (doc/DESIGN.md section 4), checked before connecting;
- * a token file that cannot be read is the credentials' failure too. */
-static int refused_now(struct mail_submit *m, const struct target_config *server)
+ * a token file that cannot be read is the credentials' failure too. 0, or
+ * -1 with the reason in ERR. */
+static int refused_now(struct mail_submit *m, const struct target_config *server, char *err,
+		       size_t errlen)
 {
-	char err[MAIL_TEXT_MAX + 1];
-
 	if (!m->check.smtp_user[0])
 		return 0;
 	if (server->opt.tls == TLS_NONE) {
-		refuse_later(m, RT_SMTP_AUTH_FAILED, "SMTP AUTH: smtpUser is set but the session "
-			     "is not encrypted (the server's row has tls=none): credentials are "
-			     "never sent in clear");
-		return 1;
+		snprintf(err, errlen, "SMTP AUTH: smtpUser is set but the session is not encrypted "
+			 "(the server's row has tls=none): credentials are never sent in clear");
+		return -1;
 	}
-	if (m->check.smtp_token_file[0] &&
-	    roundtrip_read_token(m->check.smtp_token_file, m->bearer, sizeof(m->bearer), err,
-				 sizeof(err)) != 0) {
-		refuse_later(m, RT_SMTP_AUTH_FAILED, err);
-		return 1;
-	}
+	if (m->check.smtp_token_file[0])
+		return roundtrip_read_token(m->check.smtp_token_file, m->bearer, sizeof(m->bearer),
+					    err, errlen);
 	return 0;
+}
+
+/* Sends, or tells from the loop why not (the outcome is the credentials'). */
+static int begin(struct mail_submit *m, const struct submit_request *req, int refused,
+		 const char *why)
+{
+	uint64_t deadline = monotime_us() + (uint64_t)req->server->opt.timeout_s * 1000000u;
+
+	if (refused)
+		return mail_session_refuse(m->s, MAIL_LOGIN, why, on_sent, m);
+	if (set_request(m, req->server->opt.helo[0] ? req->server->opt.helo : req->helo) != 0)
+		return -1;
+	return mail_session_run(m->s, deadline, NULL, on_sent, m);
 }
 
 struct mail_submit *mail_submit_start(struct event_base *base, struct evdns_base *dns,
@@ -203,7 +187,7 @@ struct mail_submit *mail_submit_start(struct event_base *base, struct evdns_base
 				      submit_done_fn done, void *arg)
 {
 	struct mail_submit *m = calloc(1, sizeof(*m));
-	uint64_t deadline = monotime_us() + (uint64_t)req->server->opt.timeout_s * 1000000u;
+	char why[MAIL_TEXT_MAX + 1] = "";
 	int refused;
 
 	if (!m)
@@ -213,13 +197,9 @@ struct mail_submit *mail_submit_start(struct event_base *base, struct evdns_base
 	m->len = m->message ? strlen(m->message) : 0;
 	m->done = done;
 	m->arg = arg;
-	m->later = evtimer_new(base, on_later, m);
-	refused = m->later ? refused_now(m, req->server) : 0;
-	if (m->message && m->later && !refused)
-		m->s = open_session(m, base, dns, tls, req->server);
-	if (!m->message || !m->later || (!refused &&
-	    (!m->s || set_request(m, req->server->opt.helo[0] ? req->server->opt.helo : req->helo) != 0 ||
-	     mail_session_run(m->s, deadline, NULL, on_sent, m) != 0))) {
+	refused = refused_now(m, req->server, why, sizeof(why)) != 0;   /* reads the token */
+	m->s = open_session(m, base, dns, tls, req->server);
+	if (!m->message || !m->s || begin(m, req, refused, why) != 0) {
 		submit_free(m);
 		return NULL;
 	}

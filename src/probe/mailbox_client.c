@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <event2/event.h>
 
 #include "core/mailbox_proto.h"
 #include "core/monotime.h"
@@ -30,7 +29,6 @@ enum mb_step {
 
 struct mailbox_client {
 	struct mail_session *s;
-	struct event *later;
 	struct roundtrip_config check;      /* holds the password: wiped on free */
 	char bearer[RT_TOKEN_MAX + 1];      /* wiped on free */
 	char token_needle[96];              /* "smtpmon=NAME=TOKEN" */
@@ -48,8 +46,6 @@ struct mailbox_client {
 static void client_free(struct mailbox_client *c)
 {
 	mail_session_close(c->s);
-	if (c->later)
-		event_free(c->later);
 	explicit_bzero(c, sizeof(*c));
 	free(c);
 }
@@ -269,31 +265,17 @@ static void on_step(void *arg, const struct mail_outcome *o)
 		pop3_next(c);
 }
 
-static void on_later(evutil_socket_t fd, short what, void *arg)
-{
-	struct mailbox_client *c = arg;
-
-	(void)fd;
-	(void)what;
-	decide(c, MB_LOGIN_FAILED, "%s", c->out.error);
-}
-
 /* The password or bearer token as its file holds it now (tokens expire;
  * files are read with the privileges the process has by now): 0, or -1
- * with the reason in the outcome. */
-static int read_secret(struct mailbox_client *c)
+ * with the reason in ERR. */
+static int read_secret(struct mailbox_client *c, char *err, size_t errlen)
 {
-	char err[MAIL_TEXT_MAX + 1];
-	int rc = 0;
-
 	if (c->check.token_file[0])
-		rc = roundtrip_read_token(c->check.token_file, c->bearer, sizeof(c->bearer), err,
-					  sizeof(err));
-	else if (c->check.password_file[0])
-		rc = roundtrip_read_password_file(&c->check, err, sizeof(err));
-	if (rc != 0)
-		snprintf(c->out.error, sizeof(c->out.error), "%s", err);
-	return rc;
+		return roundtrip_read_token(c->check.token_file, c->bearer, sizeof(c->bearer), err,
+					    errlen);
+	if (c->check.password_file[0])
+		return roundtrip_read_password_file(&c->check, err, errlen);
+	return 0;
 }
 
 static int set_credentials(struct mailbox_client *c)
@@ -329,7 +311,8 @@ struct mailbox_client *mailbox_look(struct event_base *base, struct evdns_base *
 				    mailbox_done_fn done, void *arg)
 {
 	struct mailbox_client *c = calloc(1, sizeof(*c));
-	int unreadable;
+	char why[MAIL_TEXT_MAX + 1] = "";
+	int unreadable, rc;
 
 	if (!c)
 		return NULL;
@@ -339,21 +322,22 @@ struct mailbox_client *mailbox_look(struct event_base *base, struct evdns_base *
 	c->done = done;
 	c->arg = arg;
 	c->deadline_us = monotime_us() + (uint64_t)timeout_s * 1000000u;
-	c->later = evtimer_new(base, on_later, c);
-	unreadable = read_secret(c);
+	unreadable = read_secret(c, why, sizeof(why)) != 0;
 	c->s = open_session(c, base, dns, tls);
-	if (!c->later || !c->s || set_credentials(c) != 0) {
+	if (!c->s || set_credentials(c) != 0) {
 		client_free(c);
 		return NULL;
 	}
-	if (unreadable) {                       /* told from the loop, never in this call */
-		struct timeval now = { 0, 0 };
-
-		evtimer_add(c->later, &now);
-	} else if (check->proto == MAILBOX_IMAP) {
+	rc = 0;
+	if (unreadable)                         /* told from the loop, never in this call */
+		rc = mail_session_refuse(c->s, MAIL_LOGIN, why, on_step, c);
+	else if (check->proto == MAILBOX_IMAP)
 		imap_search(c, MB_FIND, c->token_needle);
-	} else {
+	else
 		step(c, MB_LIST, NULL, 0);
+	if (rc != 0) {
+		client_free(c);
+		return NULL;
 	}
 	return c;
 }

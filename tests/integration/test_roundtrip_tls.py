@@ -152,6 +152,15 @@ def _conf(ca, dns):
          "from=monitor@smtpmon.test to=box@smtpmon.test user=box tokenFile=%s smtpUser=sender "
          "smtpTokenFile=%s interval=3 timeout=3" % (srv["good"].port("imaps"), good_box, bad)),
     ]
+    missing = os.path.join(stack.dir, "no-such.token")
+    lines += [
+        ("smtpMonRoundTrip token-gone good-smtps imaps://127.0.0.1:%d from=monitor@smtpmon.test "
+         "to=box@smtpmon.test user=box tokenFile=%s interval=3 timeout=3"
+         % (srv["good"].port("imaps"), missing)),
+        ("smtpMonRoundTrip smtp-token-gone good-smtps imaps://127.0.0.1:%d "
+         "from=monitor@smtpmon.test to=box@smtpmon.test user=box tokenFile=%s smtpUser=sender "
+         "smtpTokenFile=%s interval=3 timeout=3" % (srv["good"].port("imaps"), good_box, missing)),
+    ]
     stack.plain_lines = [
         "smtpMonRoundTrip plain-%s good-starttls %s://127.0.0.1:%d from=monitor@smtpmon.test "
         "to=box@smtpmon.test user=box password=%s" % (k, k, srv["good"].port(k), USERS["box"])
@@ -281,6 +290,15 @@ class BearerTokens(unittest.TestCase):
         self.assertEqual(row["LastResult"], RT_RESULT["mailboxLoginFailed"], row["LastError"])
         row = finished("oauth-badsmtp")
         self.assertEqual(row["LastResult"], RT_RESULT["smtpAuthFailed"], row["LastError"])
+
+    def test_a_token_file_that_cannot_be_read_is_a_refused_login_and_nothing_is_sent(self):
+        row = finished("token-gone")
+        self.assertEqual(row["LastResult"], RT_RESULT["mailboxLoginFailed"], row["LastError"])
+        self.assertIn("no-such.token: No such file or directory", row["LastError"])
+        row = finished("smtp-token-gone")
+        self.assertEqual(row["LastResult"], RT_RESULT["smtpAuthFailed"], row["LastError"])
+        self.assertIn("no-such.token: No such file or directory", row["LastError"])
+        self.assertEqual(row["SendTime"], 0)
 
     def test_no_token_or_password_in_a_walk_the_log_or_a_notification(self):
         for name in ("oauth-bad", "oauth-badsmtp", "mitm-smtp"):
