@@ -58,6 +58,15 @@ RESULT = {
     "protocolError": 14, "connectionClosed": 15, "internalError": 16,
 }
 
+# smtpMonRoundTripTable: its columns by number, LastResult's values.
+RT_TABLE = ROOT + ".1.4.1"
+RT_COLUMNS = {2: "Server", 3: "Mailbox", 4: "Status", 5: "LastResult", 6: "LastError",
+              7: "SendTime", 8: "DeliveryTime", 9: "LastSuccess", 10: "Probes",
+              11: "Failures"}
+RT_RESULT = {"none": 1, "ok": 2, "sendFailed": 3, "smtpAuthFailed": 4, "messageRejected": 5,
+             "mailboxUnreachable": 6, "mailboxLoginFailed": 7, "deliveryTimeout": 8,
+             "internalError": 9, "certInvalid": 10}
+
 SANITIZER_REPORT = re.compile(
     r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|WARNING: ThreadSanitizer|"
     r"runtime error:|ThreadSanitizer: reported")
@@ -410,6 +419,20 @@ class Stack:
     def row(self, name):
         return self.table().get(name)
 
+    def roundtrips(self):
+        """{check name: {column: value}} from a walk of smtpMonRoundTripTable."""
+        out = {}
+        for oid, value in self.walk(ROOT + ".1.4").items():
+            parts = [int(x) for x in oid[len(RT_TABLE) + 1:].split(".")]
+            out.setdefault(bytes(parts[2:]).decode(), {})[RT_COLUMNS[parts[0]]] = value
+        return out
+
+    def roundtrip_finished(self, name, count=1):
+        """Check NAME's row once it has finished COUNT checks."""
+        return self.wait_for(lambda: self.roundtrips()[name]["Probes"] >= count and
+                             self.roundtrips()[name], 30,
+                             "round trip %s to finish %d check(s)" % (name, count))
+
     def get(self, *oids):
         r = self.snmp("snmpget", *oids, check=False)
         return parse_walk(r.stdout)
@@ -478,6 +501,21 @@ class StackCase(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.stack.close()
+
+
+def assert_set_refused(test, stack, reason, *args):
+    """An snmpset of ARGS (community private) answers REASON, changes no row
+    of smtpMonServerTable, and smtpmond lives on."""
+    before = stack.table()
+    r = stack.snmp("snmpset", *args, community="private", check=False)
+    test.assertNotEqual(r.returncode, 0, r.stdout)
+    test.assertIn("Reason: " + reason, r.stdout + r.stderr)
+    after = stack.table()
+    test.assertEqual(sorted(after), sorted(before))
+    for name in before:
+        for key in ("Host", "Port", "Interval", "RowStatus", "AdminStatus"):
+            test.assertEqual(after[name][key], before[name][key], (name, key))
+    test.assertIsNone(stack.smtpmond.poll(), "smtpmond died")
 
 
 def assert_stops_cleanly(test, stack, within=3.0):

@@ -13,8 +13,8 @@ import sys
 import time
 import unittest
 
-from harness import (COLUMNS, FRONTEND, ROOT, STATUS, TABLE, TOP, assert_stops_cleanly,
-                     name_index, new_stack, parse_value, procs)
+from harness import (COLUMNS, FRONTEND, ROOT, RT_COLUMNS, RT_RESULT, RT_TABLE, STATUS, TABLE,
+                     TOP, assert_stops_cleanly, name_index, new_stack, parse_value, procs)
 
 sys.path.insert(0, os.path.join(TOP, "tests", "fixtures"))
 import certs  # noqa: E402
@@ -23,13 +23,6 @@ import fakemail  # noqa: E402
 import fakemailbox  # noqa: E402
 import exim  # noqa: E402
 
-RT_TABLE = ROOT + ".1.4.1"
-RT_COLUMNS = {2: "Server", 3: "Mailbox", 4: "Status", 5: "LastResult", 6: "LastError",
-              7: "SendTime", 8: "DeliveryTime", 9: "LastSuccess", 10: "Probes",
-              11: "Failures"}
-RT_RESULT = {"none": 1, "ok": 2, "sendFailed": 3, "smtpAuthFailed": 4, "messageRejected": 5,
-             "mailboxUnreachable": 6, "mailboxLoginFailed": 7, "deliveryTimeout": 8,
-             "internalError": 9, "certInvalid": 10}
 FAILED = ROOT + ".0.6"
 RECOVERED = ROOT + ".0.7"
 
@@ -187,18 +180,6 @@ def col(name, row):
     return "%s.%d.%s" % (TABLE, COLUMNS[name], name_index(row))
 
 
-def rows():
-    """{check name: {column: value}} from a walk of smtpMonRoundTripTable."""
-    out = {}
-    for oid, value in stack.walk(ROOT + ".1.4").items():
-        parts = [int(x) for x in oid[len(RT_TABLE) + 1:].split(".")]
-        out.setdefault(bytes(parts[2:]).decode(), {})[RT_COLUMNS[parts[0]]] = value
-    return out
-
-
-def finished(name, count=1):
-    return stack.wait_for(lambda: rows()[name]["Probes"] >= count and rows()[name], 30,
-                          "round trip %s to finish %d check(s)" % (name, count))
 
 
 def roundtrip_traps(name):
@@ -224,7 +205,7 @@ def roundtrip_traps(name):
 
 class RoundTrip(unittest.TestCase):
     def test_imap_check_delivers_and_empties_the_mailbox(self):
-        row = finished("imap")
+        row = stack.roundtrip_finished("imap")
         self.assertEqual(row["LastResult"], RT_RESULT["ok"], row["LastError"])
         self.assertEqual(row["Status"], STATUS["up"])
         self.assertGreater(row["DeliveryTime"], 0)
@@ -238,7 +219,7 @@ class RoundTrip(unittest.TestCase):
                          ["1700000000.mine.old.example"])
 
     def test_pop3_check_delivers_and_empties_the_mailbox(self):
-        row = finished("pop")
+        row = stack.roundtrip_finished("pop")
         self.assertEqual(row["LastResult"], RT_RESULT["ok"], row["LastError"])
         self.assertGreater(row["DeliveryTime"], 0)
         self.assertEqual(row["Failures"], 0)
@@ -249,7 +230,7 @@ class RoundTrip(unittest.TestCase):
     def test_imaps_and_pop3s_deliver(self):
         for name in ("imaps", "pop3s"):
             with self.subTest(name=name):
-                row = finished(name)
+                row = stack.roundtrip_finished(name)
                 self.assertEqual(row["LastResult"], RT_RESULT["ok"], row["LastError"])
                 self.assertGreater(row["DeliveryTime"], 0)
         logins = [l for l in stack.dovecot.log_text().splitlines() if "user=<tlsbox>" in l and
@@ -259,7 +240,7 @@ class RoundTrip(unittest.TestCase):
         self.assertTrue(all(", TLS, " in l for l in logins), logins)   # not merely "secured"
 
     def test_recipient_refused_by_the_mta_is_message_rejected(self):
-        row = finished("rejected")
+        row = stack.roundtrip_finished("rejected")
         self.assertEqual(row["LastResult"], RT_RESULT["messageRejected"], row["LastError"])
         self.assertIn("RCPT TO", row["LastError"])
         self.assertIn("relay not permitted", row["LastError"])
@@ -272,28 +253,28 @@ class RoundTrip(unittest.TestCase):
         self.assertIn("round trip rejected through mta is now down (was unknown)", log)
 
     def test_auth_over_starttls_delivers(self):
-        row = finished("auth")
+        row = stack.roundtrip_finished("auth")
         self.assertEqual(row["LastResult"], RT_RESULT["ok"], row["LastError"])
         self.assertGreater(row["DeliveryTime"], 0)
 
     def test_wrong_smtp_password_is_smtp_auth_failed(self):
-        row = finished("authbad")
+        row = stack.roundtrip_finished("authbad")
         self.assertEqual(row["LastResult"], RT_RESULT["smtpAuthFailed"], row["LastError"])
         self.assertIn("535", row["LastError"])
 
     def test_credentials_are_never_sent_without_tls(self):
-        row = finished("authplain")
+        row = stack.roundtrip_finished("authplain")
         self.assertEqual(row["LastResult"], RT_RESULT["smtpAuthFailed"])
         self.assertIn("never sent in clear", row["LastError"])
         self.assertEqual(row["SendTime"], 0)
 
     def test_wrong_mailbox_password_is_mailbox_login_failed(self):
-        row = finished("badlogin")
+        row = stack.roundtrip_finished("badlogin")
         self.assertEqual(row["LastResult"], RT_RESULT["mailboxLoginFailed"], row["LastError"])
         self.assertIn("POP3 AUTH: the server refused the credentials", row["LastError"])
 
     def test_frozen_queue_times_out_then_recovers_with_one_notification_each(self):
-        row = finished("stuck")
+        row = stack.roundtrip_finished("stuck")
         self.assertEqual(row["LastResult"], RT_RESULT["deliveryTimeout"], row["LastError"])
         self.assertIn("did not arrive within 2 s", row["LastError"])
         self.assertGreater(row["SendTime"], 0)    # the MTA took it
@@ -304,7 +285,7 @@ class RoundTrip(unittest.TestCase):
                                         "LastResult": RT_RESULT["deliveryTimeout"],
                                         "LastError": row["LastError"]})
         os.unlink(freeze)
-        stack.wait_for(lambda: rows()["stuck"]["LastResult"] == RT_RESULT["ok"], 20,
+        stack.wait_for(lambda: stack.roundtrips()["stuck"]["LastResult"] == RT_RESULT["ok"], 20,
                        "the thawed MTA to deliver")
         traps = stack.wait_for(lambda: len(roundtrip_traps("stuck")) >= 2 and
                                roundtrip_traps("stuck"), 10, "smtpMonRoundTripRecovered")
@@ -313,8 +294,8 @@ class RoundTrip(unittest.TestCase):
         self.assertGreater(traps[1][1]["DeliveryTime"], 0)
 
     def test_no_password_in_the_mib_the_log_or_a_notification(self):
-        finished("badlogin")
-        finished("imap")
+        stack.roundtrip_finished("badlogin")
+        stack.roundtrip_finished("imap")
         walk = stack.snmp("snmpwalk", "1.3.6.1.4.1.8072.9999.9999.25", check=False).stdout
         texts = {"snmpwalk": walk, "log": stack.read_log() + stack.read_stderr(),
                  "notifications": "\n".join(line for _, line in stack.trap_watch.lines)}
@@ -335,11 +316,11 @@ class BadLines(unittest.TestCase):
         self.assertIn("round trip orphan: server nosuchserver: there is no smtpMonServer of "
                       "that name; the check is stopped until the configuration file has the row",
                       log)
-        self.assertNotIn("colour", rows())
-        self.assertNotIn("web", rows())
-        self.assertNotIn("cleartext", rows())
-        self.assertEqual(rows()["orphan"]["Status"], STATUS["disabled"])
-        self.assertEqual(rows()["orphan"]["Probes"], 0)
+        self.assertNotIn("colour", stack.roundtrips())
+        self.assertNotIn("web", stack.roundtrips())
+        self.assertNotIn("cleartext", stack.roundtrips())
+        self.assertEqual(stack.roundtrips()["orphan"]["Status"], STATUS["disabled"])
+        self.assertEqual(stack.roundtrips()["orphan"]["Probes"], 0)
 
 
 def _line_number(line):
@@ -369,23 +350,23 @@ class HostileMailbox(unittest.TestCase):
     """Mailbox servers that misbehave: each check ends in time, says why."""
 
     def test_a_silent_server_is_no_answer_in_time(self):
-        row = finished("silent")
+        row = stack.roundtrip_finished("silent")
         self.assertEqual(row["LastResult"], RT_RESULT["deliveryTimeout"], row["LastError"])
         self.assertIn("IMAP greeting: no answer in time", row["LastError"])
 
     def test_an_overlong_line_is_refused(self):
-        row = finished("longline")
+        row = stack.roundtrip_finished("longline")
         self.assertEqual(row["LastResult"], RT_RESULT["mailboxUnreachable"], row["LastError"])
         self.assertIn("a line longer than the protocol allows", row["LastError"])
 
     def test_binary_bytes_are_not_pop3(self):
-        row = finished("garbage")
+        row = stack.roundtrip_finished("garbage")
         self.assertEqual(row["LastResult"], RT_RESULT["mailboxUnreachable"], row["LastError"])
         self.assertIn("POP3 greeting: unexpected answer", row["LastError"])
         self.assertTrue(all(32 <= ord(ch) < 127 for ch in row["LastError"]))
 
     def test_a_bye_greeting_is_unreachable(self):
-        row = finished("bye")
+        row = stack.roundtrip_finished("bye")
         self.assertEqual(row["LastResult"], RT_RESULT["mailboxUnreachable"], row["LastError"])
         self.assertIn("BYE too busy", row["LastError"])
 
@@ -394,18 +375,18 @@ class RoundTripReload(unittest.TestCase):
     """Runs after RoundTrip: SIGHUP with one check fewer."""
 
     def test_sighup_removes_a_dropped_check_and_keeps_the_others(self):
-        before = finished("imap")
+        before = stack.roundtrip_finished("imap")
         stack.reload_smtpmond([l.replace(" interval=600", " interval=600 enabled=no")
                                if l.startswith("smtpMonServer stuckmta ") else l
                                for l in stack.conf_lines if " rejected " not in l])
-        after = stack.wait_for(lambda: "rejected" not in rows() and rows(), 10,
+        after = stack.wait_for(lambda: "rejected" not in stack.roundtrips() and stack.roundtrips(), 10,
                                "the dropped check's row to go")
         self.assertEqual(sorted(after), ["auth", "authbad", "authplain", "badlogin", "bye",
                                          "garbage", "imap", "imaps", "late", "longline",
                                          "orphan", "pop", "pop3s", "silent", "stuck"])
         # Its server disabled by the new file: the check stops, shown disabled.
-        stuck = stack.wait_for(lambda: rows()["stuck"]["Status"] == STATUS["disabled"] and
-                               rows()["stuck"], 5, "stuck to show its server disabled")
+        stuck = stack.wait_for(lambda: stack.roundtrips()["stuck"]["Status"] == STATUS["disabled"] and
+                               stack.roundtrips()["stuck"], 5, "stuck to show its server disabled")
         self.assertEqual(after["imap"]["Server"], "mta")
         # stuck failed once before it was thawed (RoundTrip ran first) and
         # cannot fail again: a Failures of 0 would mean its row restarted
@@ -424,18 +405,18 @@ class ServerRowBySet(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
     def test_a_row_created_by_set_is_never_sent_through(self):
-        self.assertEqual(rows()["late"]["Status"], STATUS["disabled"])
-        self.assertEqual(rows()["late"]["Probes"], 0)
+        self.assertEqual(stack.roundtrips()["late"]["Status"], STATUS["disabled"])
+        self.assertEqual(stack.roundtrips()["late"]["Probes"], 0)
         trap = fakemail.FakeMail(users={"latebox": SECRETS["latebox"]})
         try:
             self.set(col("RowStatus", "setmta"), "i", 4, col("Host", "setmta"), "s",
                      "127.0.0.1", col("Port", "setmta"), "u", trap.port("smtp"),
                      col("Interval", "setmta"), "u", 600)
             why = "server setmta: its row was created by SET, and round trips send credentials"
-            stack.wait_for(lambda: why in rows()["late"]["LastError"], 5,
+            stack.wait_for(lambda: why in stack.roundtrips()["late"]["LastError"], 5,
                            "the check to say why it does not run")
             time.sleep(1.5)       # more than the check's interval
-            row = rows()["late"]
+            row = stack.roundtrips()["late"]
             self.assertEqual(row["Status"], STATUS["disabled"])
             self.assertEqual(row["Probes"], 0)
             smtp_peers = trap.peers("smtp")

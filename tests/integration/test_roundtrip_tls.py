@@ -16,19 +16,13 @@ import socket
 import sys
 import unittest
 
-from harness import ROOT, TOP, assert_stops_cleanly, new_stack
+from harness import ROOT, RT_RESULT, TOP, assert_stops_cleanly, new_stack
 
 sys.path.insert(0, os.path.join(TOP, "tests", "fixtures"))
 import certs  # noqa: E402
 import dnsmasq  # noqa: E402
 import fakemail  # noqa: E402
 
-RT_TABLE = ROOT + ".1.4.1"
-RT_COLUMNS = {2: "Server", 3: "Mailbox", 4: "Status", 5: "LastResult", 6: "LastError",
-              7: "SendTime", 8: "DeliveryTime", 9: "LastSuccess", 10: "Probes",
-              11: "Failures"}
-RT_RESULT = {"ok": 2, "sendFailed": 3, "smtpAuthFailed": 4, "mailboxUnreachable": 6,
-             "mailboxLoginFailed": 7, "certInvalid": 10}
 NAME = "mail.smtpmon.test"
 
 USERS = {"box": "Box-S3cret-\"q\\uote-61", "sender": "Smtp-S3cret-62"}
@@ -178,17 +172,6 @@ def tearDownModule():
     _close_servers()
 
 
-def rows():
-    out = {}
-    for oid, value in stack.walk(ROOT + ".1.4").items():
-        parts = [int(x) for x in oid[len(RT_TABLE) + 1:].split(".")]
-        out.setdefault(bytes(parts[2:]).decode(), {})[RT_COLUMNS[parts[0]]] = value
-    return out
-
-
-def finished(name, count=1):
-    return stack.wait_for(lambda: rows()[name]["Probes"] >= count and rows()[name], 30,
-                          "round trip %s to finish %d check(s)" % (name, count))
 
 
 def _forms(secret, user):
@@ -219,7 +202,7 @@ class ManInTheMiddle(unittest.TestCase):
         for name in ("mitm-smtp", "mitm-smtps", "mitm-imaps", "mitm-pop3s", "mitm-imap",
                      "mitm-pop3"):
             with self.subTest(check=name):
-                row = finished(name)
+                row = stack.roundtrip_finished(name)
                 self.assertEqual(row["LastResult"], RT_RESULT["certInvalid"], row["LastError"])
                 self.assertIn("certificate did not verify", row["LastError"])
                 self.assertIn("no credential was sent", row["LastError"])
@@ -229,14 +212,14 @@ class ManInTheMiddle(unittest.TestCase):
         self.assertEqual(srv["mitm"].logins(), [])
 
     def test_the_log_says_why(self):
-        finished("mitm-smtp")
+        stack.roundtrip_finished("mitm-smtp")
         self.assertIn("round trip mitm-smtp through mitm-starttls failed: certInvalid: SMTP TLS: "
                       "the server's certificate did not verify", stack.read_log())
 
     def test_verify_cert_no_is_for_labs_and_warned_about_at_load(self):
         self.assertIn("smtpMonRoundTrip lab: verifyCert=no: certificates are not verified",
                       stack.read_log())
-        row = finished("lab")
+        row = stack.roundtrip_finished("lab")
         self.assertEqual(row["LastResult"], RT_RESULT["ok"], row["LastError"])
         got = srv["lab"].received()                    # as it was told
         self.assertTrue([f for f in _forms(USERS["box"], "box") if f in got])
@@ -246,7 +229,7 @@ class GoodCertificates(unittest.TestCase):
     def test_each_kind_of_tls_delivers_when_the_certificate_verifies(self):
         for name in ("good-imaps", "good-pop3s", "good-imap", "good-pop3", "implicit"):
             with self.subTest(check=name):
-                row = finished(name)
+                row = stack.roundtrip_finished(name)
                 self.assertEqual(row["LastResult"], RT_RESULT["ok"], row["LastError"])
                 self.assertGreater(row["DeliveryTime"], 0)
         kinds = {k for k in ("smtp", "imap", "pop3") if srv["good"].logins(k)}
@@ -259,7 +242,7 @@ class GoodCertificates(unittest.TestCase):
                  "no-stls-pop3": ("mailboxUnreachable", "POP3: the server does not offer STLS")}
         for name, (result, text) in cases.items():
             with self.subTest(check=name):
-                row = finished(name)
+                row = stack.roundtrip_finished(name)
                 self.assertEqual(row["LastResult"], RT_RESULT[result], row["LastError"])
                 self.assertIn(text, row["LastError"])
         got = srv["bare"].received()
@@ -271,38 +254,38 @@ class GoodCertificates(unittest.TestCase):
             kind = line.split()[3].split(":")[0]
             self.assertIn("%s: line %d: Error: smtpMonRoundTrip: %s:// would send the credentials "
                           "in clear text" % (stack.smtpmond_conf, _line_number(line), kind), log)
-        self.assertNotIn("plain-imap", rows())
-        self.assertNotIn("plain-pop3", rows())
-        self.assertEqual(finished("good-imaps")["LastResult"], RT_RESULT["ok"])
+        self.assertNotIn("plain-imap", stack.roundtrips())
+        self.assertNotIn("plain-pop3", stack.roundtrips())
+        self.assertEqual(stack.roundtrip_finished("good-imaps")["LastResult"], RT_RESULT["ok"])
 
 
 class BearerTokens(unittest.TestCase):
     def test_a_good_bearer_token_logs_in_by_xoauth2_or_oauthbearer(self):
         for name in ("oauth", "oauth-pop"):
             with self.subTest(check=name):
-                row = finished(name)
+                row = stack.roundtrip_finished(name)
                 self.assertEqual(row["LastResult"], RT_RESULT["ok"], row["LastError"])
         mechs = {m for m, _, ok in srv["good"].logins() if ok}
         self.assertTrue(mechs & {"XOAUTH2", "OAUTHBEARER"}, mechs)
 
     def test_a_bad_token_is_a_refused_login(self):
-        row = finished("oauth-bad")
+        row = stack.roundtrip_finished("oauth-bad")
         self.assertEqual(row["LastResult"], RT_RESULT["mailboxLoginFailed"], row["LastError"])
-        row = finished("oauth-badsmtp")
+        row = stack.roundtrip_finished("oauth-badsmtp")
         self.assertEqual(row["LastResult"], RT_RESULT["smtpAuthFailed"], row["LastError"])
 
     def test_a_token_file_that_cannot_be_read_is_a_refused_login_and_nothing_is_sent(self):
-        row = finished("token-gone")
+        row = stack.roundtrip_finished("token-gone")
         self.assertEqual(row["LastResult"], RT_RESULT["mailboxLoginFailed"], row["LastError"])
         self.assertIn("no-such.token: No such file or directory", row["LastError"])
-        row = finished("smtp-token-gone")
+        row = stack.roundtrip_finished("smtp-token-gone")
         self.assertEqual(row["LastResult"], RT_RESULT["smtpAuthFailed"], row["LastError"])
         self.assertIn("no-such.token: No such file or directory", row["LastError"])
         self.assertEqual(row["SendTime"], 0)
 
     def test_no_token_or_password_in_a_walk_the_log_or_a_notification(self):
         for name in ("oauth-bad", "oauth-badsmtp", "mitm-smtp"):
-            finished(name)
+            stack.roundtrip_finished(name)
         texts = {"walk": repr(stack.walk(ROOT)), "log": stack.read_log(),
                  "notifications": "\n".join(l for _, l in list(stack.trap_watch.lines))}
         self.assertIn(ROOT + ".0.6", texts["notifications"])   # some were sent
@@ -318,7 +301,7 @@ class EchoedCredentials(unittest.TestCase):
                  "echo255-imap": "mailboxLoginFailed"}
         for name, result in cases.items():
             with self.subTest(check=name):
-                row = finished(name)
+                row = stack.roundtrip_finished(name)
                 self.assertEqual(row["LastResult"], RT_RESULT[result], row["LastError"])
                 if not name.startswith("echo255"):                    # it did echo
                     self.assertIn("client sent: ***", row["LastError"])
@@ -329,12 +312,12 @@ class EchoedCredentials(unittest.TestCase):
 
 class Addressing(unittest.TestCase):
     def test_the_rows_family_is_used(self):
-        row = finished("ipv6")
+        row = stack.roundtrip_finished("ipv6")
         self.assertEqual(row["LastResult"], RT_RESULT["ok"], row["LastError"])
         self.assertIn((socket.AF_INET6, "::1"), srv["six"].peers("smtp"))
 
     def test_the_rows_source_address_is_used(self):
-        row = finished("source")
+        row = stack.roundtrip_finished("source")
         self.assertEqual(row["LastResult"], RT_RESULT["ok"], row["LastError"])
         self.assertIn("127.0.0.2", [a for _, a in srv["good"].peers("smtp")])
 

@@ -11,7 +11,7 @@ import os
 import sys
 import unittest
 
-from harness import ROOT, TOP, new_stack
+from harness import TOP, new_stack
 
 sys.path.insert(0, os.path.join(TOP, "tests", "fixtures"))
 import fakemail  # noqa: E402
@@ -69,19 +69,11 @@ class SecretSources(unittest.TestCase):
         if getattr(cls, "mail", None):
             cls.mail.close()
 
-    def rows(self):
-        table = ROOT + ".1.4.1.2."
-        names = set()
-        for oid in self.stack.walk(ROOT + ".1.4"):
-            if oid.startswith(table):
-                names.add(bytes(int(x) for x in oid[len(table):].split(".")[1:]).decode())
-        return names
-
     def test_a_round_trip_in_the_persistent_store_is_refused_and_nothing_is_sent(self):
         log = self.stack.read_log()
         self.assertIn("smtpMonRoundTrip is read from configuration files only, never from "
                       "net-snmp's persistent store (%s): line ignored" % self.stored, log)
-        self.assertNotIn("shadow", self.rows())
+        self.assertNotIn("shadow", set(self.stack.roundtrips()))
         self.assertNotIn(SECRET, log)
 
     def test_a_password_file_others_may_write_or_a_link_is_refused_at_load(self):
@@ -90,7 +82,7 @@ class SecretSources(unittest.TestCase):
                       "refused (line ignored)" % self.group_writable, log)
         self.assertIn("passwordFile %s is a symbolic link: name the file itself (line ignored)"
                       % os.path.join(self.stack.dir, "link.pw"), log)
-        self.assertFalse({"writable", "linked"} & self.rows())
+        self.assertFalse({"writable", "linked"} & set(self.stack.roundtrips()))
         self.assertEqual(self.mail.logins(), [])
         self.assertNotIn(SECRET.encode(), self.mail.received())
 
@@ -101,7 +93,7 @@ class SecretSources(unittest.TestCase):
                                    "%s (chmod go-r)" % self.readable), 1, log)
         self.assertEqual(log.count("smtpMonRoundTrip: a password= is in the configuration, "
                                    "and others can read %s" % self.stack.smtpmond_conf), 1, log)
-        self.assertEqual({"readable", "inline"} & self.rows(), {"readable", "inline"})
+        self.assertEqual({"readable", "inline"} & set(self.stack.roundtrips()), {"readable", "inline"})
 
 
 if __name__ == "__main__":
