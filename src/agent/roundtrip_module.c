@@ -66,7 +66,8 @@ static struct target_config sender(struct roundtrip_module *m, struct roundtrip_
 	if (c->refused != why)
 		snmp_log(LOG_WARNING, "smtpmon: round trip %s: %s\n", rc->name, text);
 	c->refused = why;
-	roundtrips_set_note(m->set, c, text);
+	roundtrips_set_note(m->set, c, text);   /* each time: a check that was running as its
+						 * row went may record over it once */
 	memset(&none, 0, sizeof(none));
 	snprintf(none.name, sizeof(none.name), "%s", rc->server);
 	return none;
