@@ -11,6 +11,7 @@ packages=(
 	clang libclang-rt-14-dev
 	systemd man-db dpkg-dev debhelper lintian
 	dovecot-imapd dovecot-pop3d
+	snmptt monitoring-plugins-standard python3-yaml
 )
 if [ "${1:-}" = "--demo" ] || [ "${2:-}" = "--demo" ]; then
 	packages=(build-essential autoconf automake libtool pkg-config
