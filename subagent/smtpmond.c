@@ -17,6 +17,7 @@
 #include <event2/event.h>
 
 #include "agentx_watch.h"
+#include "oid_tool.h"
 #include "oneshot.h"
 #include "agent/process_limits.h"
 #include "agent/smtpmon.h"
@@ -43,6 +44,7 @@ static void usage(FILE *out)
 		"               [-p PIDFILE] [-u USER] [-V] [-h]\n"
 		"       " APP " --probe HOST[:PORT] [--starttls|--tls] [--timeout S] [--helo NAME]\n"
 		"               [--verify] [--warning MS] [--critical MS] [-v]\n"
+		"       " APP " --oid NAME [COLUMN]\n"
 		"  -f          stay in the foreground\n"
 		"  -c FILE     read FILE (as well as " APP ".conf on SNMPCONFPATH)\n"
 		"  -C          do not read the default configuration files\n"
@@ -52,7 +54,10 @@ static void usage(FILE *out)
 		"  -p PIDFILE  write the process id to PIDFILE\n"
 		"  -u USER     run as USER after connecting to the master\n"
 		"  -V          print the version and exit\n"
-		"  -h          this help\n", NETSNMP_AGENTX_SOCKET);
+		"  -h          this help\n"
+		"  --oid NAME [COLUMN]  print the numeric OID of COLUMN (smtpMonServerStatus,\n"
+		"              Status, ...) in the row NAME, for tools without the MIB\n",
+		NETSNMP_AGENTX_SOCKET);
 }
 
 static void on_signal(int sig)
@@ -218,6 +223,8 @@ int main(int argc, char **argv)
 
 	if (wants_oneshot(argc, argv))
 		return oneshot_main(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "--oid") == 0)
+		return oid_tool_main(argc, argv);
 	rc = parse_args(argc, argv, &o);
 
 	if (rc >= 0)

@@ -26,15 +26,13 @@ struct carried_row {
 struct handoff {
 	struct carried_row *rows;
 	unsigned count;
-	uint64_t probes_total, failures_total;
+	struct store_totals totals;
 	struct roundtrip_carry *roundtrips;    /* issue 12 */
 };
 
 struct handoff *handoff_save(struct store *store, struct history_table *history)
 {
 	struct handoff *h = calloc(1, sizeof(*h));
-	struct store_totals totals;
-
 	if (!h || !(h->rows = calloc(store->count ? store->count : 1, sizeof(*h->rows)))) {
 		free(h);
 		return NULL;
@@ -51,9 +49,7 @@ struct handoff *handoff_save(struct store *store, struct history_table *history)
 		store_snapshot(store, t, &c->st);
 		c->history = history ? history_save(t) : NULL;
 	}
-	store_totals(store, &totals);
-	h->probes_total = totals.probes;
-	h->failures_total = totals.failures;
+	store_totals(store, &h->totals);
 	return h;
 }
 
@@ -132,7 +128,7 @@ void handoff_restore(struct handoff *h, struct rows *rows, struct reload_counts 
 	}
 	for (unsigned i = 0; i < h->count; i++)
 		n->removed += !h->rows[i].taken && h->rows[i].storage == STORAGE_READONLY;
-	store_restore_totals(store, h->probes_total, h->failures_total);
+	store_restore_totals(store, &h->totals);
 	handoff_free(h);
 }
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "agent/mib_registration.h"
-#include "agent/oid.h"
+#include "core/oid.h"
 #include "core/mib_encode.h"
 #include "core/state.h"
 #include "shared/store.h"

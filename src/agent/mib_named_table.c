@@ -5,6 +5,7 @@
 
 #include "agent/mib_registration.h"
 #include "core/mib_encode.h"
+#include "core/monotime.h"
 
 static netsnmp_table_registration_info *table_info(unsigned min, unsigned max,
 						   netsnmp_column_info *columns,
@@ -110,6 +111,13 @@ void named_set_string(netsnmp_variable_list *vb, const char *s)
 void named_set_int(netsnmp_variable_list *vb, u_char type, long v)
 {
 	snmp_set_var_typed_value(vb, type, &v, sizeof(v));
+}
+
+void named_set_timestamp(netsnmp_variable_list *vb, uint64_t since_us)
+{
+	uint32_t ts = mib_timestamp((uint32_t)netsnmp_get_agent_uptime(), monotime_us(), since_us);
+
+	named_set_int(vb, ASN_TIMETICKS, (long)ts);
 }
 
 void named_set_time(netsnmp_variable_list *vb, uint64_t wall_us)

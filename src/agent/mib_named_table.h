@@ -45,5 +45,8 @@ void named_set_string(netsnmp_variable_list *vb, const char *s);
 void named_set_int(netsnmp_variable_list *vb, u_char type, long v);
 /* DateAndTime (mib_encode.h) of WALL_US. */
 void named_set_time(netsnmp_variable_list *vb, uint64_t wall_us);
+/* A TimeStamp: sysUpTime at the monotonic time SINCE_US (0 if before
+ * snmpd's start); a subagent's uptime follows the master's. */
+void named_set_timestamp(netsnmp_variable_list *vb, uint64_t since_us);
 
 #endif

@@ -5,13 +5,13 @@
 #include <string.h>
 
 #include "agent/mib_named_table.h"
-#include "agent/oid.h"
+#include "core/oid.h"
 #include "probe/roundtrip.h"
 
 static unsigned int served_columns[] = {
 	RT_COL_SERVER, RT_COL_MAILBOX, RT_COL_STATUS, RT_COL_LAST_RESULT, RT_COL_LAST_ERROR,
 	RT_COL_SEND_TIME, RT_COL_DELIVERY_TIME, RT_COL_LAST_SUCCESS, RT_COL_PROBES,
-	RT_COL_FAILURES,
+	RT_COL_FAILURES, RT_COL_DISPLAY_NAME, RT_COL_DISCONTINUITY_TIME,
 };
 
 struct roundtrip_table {
@@ -35,6 +35,8 @@ static int column_value(netsnmp_variable_list *vb, unsigned col,
 	case RT_COL_LAST_SUCCESS: named_set_time(vb, s->last_success_wall_us); break;
 	case RT_COL_PROBES: named_set_int(vb, ASN_COUNTER, s->probes); break;
 	case RT_COL_FAILURES: named_set_int(vb, ASN_COUNTER, s->failures); break;
+	case RT_COL_DISPLAY_NAME: named_set_string(vb, c->cfg.name); break;
+	case RT_COL_DISCONTINUITY_TIME: named_set_timestamp(vb, s->counters_since_us); break;
 	default: return 0;
 	}
 	return 1;
@@ -89,7 +91,8 @@ struct roundtrip_table *roundtrip_table_register(struct roundtrips *set)
 		return NULL;
 	t->set = set;
 	if (named_table_create(&t->nt, "smtpMonRoundTripTable", table_oid, OID_LENGTH(table_oid),
-			       handle_table, HANDLER_CAN_RONLY, t, RT_COL_SERVER, RT_COL_FAILURES,
+			       handle_table, HANDLER_CAN_RONLY, t, RT_COL_SERVER,
+			       RT_COL_DISCONTINUITY_TIME,
 			       served_columns,
 			       sizeof(served_columns) / sizeof(served_columns[0])) != 0 ||
 	    named_table_register(&t->nt) != 0) {
@@ -140,6 +143,8 @@ static int add_column(netsnmp_variable_list **vars, unsigned col, const struct r
 		named_set_int(vb, ASN_INTEGER, n->result);
 	else if (col == RT_COL_LAST_ERROR)
 		named_set_string(vb, n->error);
+	else if (col == RT_COL_DISPLAY_NAME)
+		named_set_string(vb, n->name);
 	else
 		named_set_int(vb, ASN_UNSIGNED, n->delivery_us);
 	return 0;
@@ -148,8 +153,12 @@ static int add_column(netsnmp_variable_list **vars, unsigned col, const struct r
 int roundtrip_note_varbinds(netsnmp_variable_list **vars, unsigned kind,
 			    const struct roundtrip_note *n)
 {
-	static const unsigned failed[] = { RT_COL_SERVER, RT_COL_LAST_RESULT, RT_COL_LAST_ERROR, 0 };
-	static const unsigned recovered[] = { RT_COL_SERVER, RT_COL_DELIVERY_TIME, 0 };
+	static const unsigned failed[] = {
+		RT_COL_SERVER, RT_COL_LAST_RESULT, RT_COL_LAST_ERROR, RT_COL_DISPLAY_NAME, 0,
+	};
+	static const unsigned recovered[] = {
+		RT_COL_SERVER, RT_COL_DELIVERY_TIME, RT_COL_DISPLAY_NAME, 0,
+	};
 
 	for (const unsigned *col = kind == NOTIFY_ROUNDTRIP_FAILED ? failed : recovered; *col; col++)
 		if (add_column(vars, *col, n) != 0)

@@ -13,21 +13,25 @@
 #include "core/limits.h"
 #include "core/settings.h"
 #include "agent/mib_registration.h"
-#include "agent/oid.h"
+#include "core/oid.h"
 #include "agent/host_name.h"
 #include "core/fqdn.h"
+#include "core/mib_encode.h"
+#include "core/monotime.h"
 
 enum {
 	SC_VERSION = 1, SC_SERVER_COUNT, SC_SERVERS_DOWN, SC_PROBES_TOTAL,
 	SC_FAILURES_TOTAL, SC_NOTIFICATIONS_ENABLED, SC_DEFAULT_INTERVAL,
-	SC_DEFAULT_TIMEOUT, SC_HELO_NAME, SC_HISTORY_SIZE,
+	SC_DEFAULT_TIMEOUT, SC_HELO_NAME, SC_HISTORY_SIZE, SC_COUNTER_DISCONTINUITY,
 };
 
 static const int served[] = {
 	SC_VERSION, SC_SERVER_COUNT, SC_SERVERS_DOWN, SC_PROBES_TOTAL,
 	SC_FAILURES_TOTAL, SC_NOTIFICATIONS_ENABLED, SC_DEFAULT_INTERVAL,
-	SC_DEFAULT_TIMEOUT, SC_HELO_NAME, SC_HISTORY_SIZE,
+	SC_DEFAULT_TIMEOUT, SC_HELO_NAME, SC_HISTORY_SIZE, SC_COUNTER_DISCONTINUITY,
 };
+/* The writable ones: smtpMonNotificationsEnabled to smtpMonHistorySize. */
+#define WRITABLE(sc) ((sc) >= SC_NOTIFICATIONS_ENABLED && (sc) <= SC_HISTORY_SIZE)
 #define NSERVED (sizeof(served) / sizeof(served[0]))
 
 /* A SET's checked values, applied at COMMIT so that it is all or nothing. */
@@ -85,6 +89,10 @@ static void answer(struct scalars *sc, int which, netsnmp_variable_list *vb)
 		break;
 	case SC_HISTORY_SIZE:
 		set_unsigned(vb, ASN_UNSIGNED, (unsigned long)sc->settings->history_size);
+		break;
+	case SC_COUNTER_DISCONTINUITY:
+		set_unsigned(vb, ASN_TIMETICKS, mib_timestamp((uint32_t)netsnmp_get_agent_uptime(),
+							      monotime_us(), tot.since_us));
 		break;
 	}
 }
@@ -282,7 +290,7 @@ struct scalars *scalars_register(struct store *store, struct smtpmon_settings *s
 		name[OID_LENGTH(name) - 1] = (oid)served[i];
 		reg = netsnmp_create_handler_registration("smtpMonGlobal", handle_scalar, name,
 							  OID_LENGTH(name),
-							  served[i] >= SC_NOTIFICATIONS_ENABLED ?
+							  WRITABLE(served[i]) ?
 							  HANDLER_CAN_RWRITE : HANDLER_CAN_RONLY);
 		if (!reg)
 			break;

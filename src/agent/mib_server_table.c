@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "agent/mib_named_table.h"
-#include "agent/oid.h"
+#include "core/oid.h"
 #include "core/mib_encode.h"
 #include "core/state.h"
 #include "shared/store.h"
@@ -23,7 +23,8 @@ static unsigned int served_columns[] = {
 	COL_TLS_TIME, COL_ADDRESS_TYPE, COL_ADDRESS, COL_LAST_PROBE, COL_LAST_CHANGE,
 	COL_CONSECUTIVE_FAILURES, COL_PROBES, COL_FAILURES, COL_EHLO_KEYWORDS,
 	COL_TLS_VERSION, COL_CERT_NOT_AFTER, COL_CERT_DAYS_LEFT, COL_DNSBL_LISTINGS,
-	COL_DNSBL_ZONES, COL_CERT_SUBJECT, COL_CERT_ISSUER,
+	COL_DNSBL_ZONES, COL_CERT_SUBJECT, COL_CERT_ISSUER, COL_DISPLAY_NAME,
+	COL_DISCONTINUITY_TIME,
 };
 
 struct server_table {
@@ -69,6 +70,7 @@ static int set_config_column(netsnmp_variable_list *vb, unsigned col,
 		break;
 	case COL_ADMIN_STATUS: named_set_int(vb, ASN_INTEGER, c->opt.enabled ? 1 : 2); break;
 	case COL_RECOVER_THRESHOLD: named_set_int(vb, ASN_UNSIGNED, c->opt.recover_threshold); break;
+	case COL_DISPLAY_NAME: named_set_string(vb, c->name); break;
 	default: return 0;
 	}
 	return 1;
@@ -102,11 +104,14 @@ static int set_state_column(netsnmp_variable_list *vb, unsigned col,
 	case COL_TLS_TIME: named_set_int(vb, ASN_UNSIGNED, o->tls_us); break;
 	case COL_TLS_VERSION: named_set_string(vb, o->tls.version); break;
 	case COL_CERT_NOT_AFTER: named_set_time(vb, o->tls.not_after_wall_us); break;
-	case COL_CERT_DAYS_LEFT: named_set_int(vb, ASN_INTEGER, o->tls.days_left); break;
+	case COL_CERT_DAYS_LEFT:
+		named_set_int(vb, ASN_INTEGER, mib_cert_days_left(o->tls.have_cert, o->tls.days_left));
+		break;
 	case COL_DNSBL_LISTINGS: named_set_int(vb, ASN_GAUGE, s->dnsbl_listings); break;
 	case COL_DNSBL_ZONES: named_set_string(vb, s->dnsbl_zones); break;
 	case COL_CERT_SUBJECT: named_set_string(vb, o->tls.subject); break;
 	case COL_CERT_ISSUER: named_set_string(vb, o->tls.issuer); break;
+	case COL_DISCONTINUITY_TIME: named_set_timestamp(vb, s->counters_since_us); break;
 	default: return 0;
 	}
 	return 1;
@@ -199,7 +204,7 @@ struct server_table *server_table_register(struct store *store)
 	st->store = store;
 	if (named_table_create(&st->nt, "smtpMonServerTable", table_oid, OID_LENGTH(table_oid),
 			       handle_server_table, HANDLER_CAN_RWRITE, st, COL_HOST,
-			       COL_CERT_ISSUER, served_columns,
+			       COL_DISCONTINUITY_TIME, served_columns,
 			       sizeof(served_columns) / sizeof(served_columns[0])) != 0)
 		goto fail;
 	for (unsigned i = 0; i < store->count; i++)

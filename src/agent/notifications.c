@@ -8,7 +8,7 @@
 #include "agent/mib_roundtrip_table.h"
 #include "agent/mib_server_table.h"
 #include "shared/notify_queue.h"
-#include "agent/oid.h"
+#include "core/oid.h"
 #include "core/log_line.h"
 #include "shared/store.h"
 
@@ -24,18 +24,19 @@ struct notifier {
 /* The objects each notification carries (doc/DESIGN.md section 7), in order. */
 static const unsigned down_objects[] = {
 	COL_HOST, COL_PORT, COL_LAST_RESULT, COL_LAST_REPLY_CODE, COL_LAST_ERROR,
-	COL_LAST_BANNER, COL_CONSECUTIVE_FAILURES, 0,
+	COL_LAST_BANNER, COL_CONSECUTIVE_FAILURES, COL_DISPLAY_NAME, 0,
 };
-static const unsigned up_objects[] = { COL_HOST, COL_PORT, COL_LATENCY, COL_LAST_BANNER, 0 };
+static const unsigned up_objects[] = {
+	COL_HOST, COL_PORT, COL_LATENCY, COL_LAST_BANNER, COL_DISPLAY_NAME, 0,
+};
 static const unsigned degraded_objects[] = {
-	COL_HOST, COL_PORT, COL_LATENCY, COL_LATENCY_THRESHOLD, 0,
+	COL_HOST, COL_PORT, COL_LATENCY, COL_LATENCY_THRESHOLD, COL_DISPLAY_NAME, 0,
 };
 static const unsigned cert_objects[] = {
-	COL_HOST, COL_PORT, COL_CERT_NOT_AFTER, COL_CERT_DAYS_LEFT, 0,
+	COL_HOST, COL_PORT, COL_CERT_NOT_AFTER, COL_CERT_DAYS_LEFT, COL_DISPLAY_NAME, 0,
 };
-
 static const unsigned listed_objects[] = {
-	COL_HOST, COL_PORT, COL_DNSBL_LISTINGS, COL_DNSBL_ZONES, 0,
+	COL_HOST, COL_PORT, COL_DNSBL_LISTINGS, COL_DNSBL_ZONES, COL_DISPLAY_NAME, 0,
 };
 
 static const unsigned *objects_of(enum status_notification kind)

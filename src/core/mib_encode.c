@@ -42,3 +42,15 @@ int mib_inet_address_type(int family, size_t *len)
 	*len = 0;
 	return 0;
 }
+
+uint32_t mib_timestamp(uint32_t uptime_cs, uint64_t now_us, uint64_t since_us)
+{
+	uint64_t ago_cs = now_us > since_us ? (now_us - since_us) / 10000u : 0;
+
+	return ago_cs < uptime_cs ? uptime_cs - (uint32_t)ago_cs : 0;
+}
+
+int32_t mib_cert_days_left(int have_cert, int32_t days_left)
+{
+	return have_cert ? days_left : INT32_MAX;
+}

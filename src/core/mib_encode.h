@@ -15,4 +15,14 @@ size_t mib_date_and_time(uint64_t wall_us, unsigned char out[DATE_AND_TIME_LEN])
  * *LEN gets the InetAddress length (4, 16 or 0). */
 int mib_inet_address_type(int family, size_t *len);
 
+/* A TimeStamp (sysUpTime, in hundredths of a second, when something
+ * happened): UPTIME_CS is sysUpTime now, NOW_US and SINCE_US monotonic
+ * times of now and of the event. 0 when the event came before the agent's
+ * last start (RFC 2578 and ifCounterDiscontinuityTime). */
+uint32_t mib_timestamp(uint32_t uptime_cs, uint64_t now_us, uint64_t since_us);
+
+/* smtpMonServerCertDaysLeft: DAYS_LEFT, or the largest Integer32 while no
+ * certificate has been seen, so that no "fewer than N days" rule fires. */
+int32_t mib_cert_days_left(int have_cert, int32_t days_left);
+
 #endif

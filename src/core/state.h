@@ -48,6 +48,7 @@ struct target_state {
 	uint64_t last_probe_wall_us;           /* 0: never probed */
 	uint64_t last_change_wall_us;          /* 0: Status never changed */
 	uint32_t probes, failures;             /* Counter32, wrap */
+	uint64_t counters_since_us;            /* monotonic: when they started from 0 */
 	unsigned dnsbl_listings;               /* DnsblListings */
 	struct probe_outcome last;             /* LastBanner kept from the last greeting */
 	char dnsbl_zones[STATE_TEXT_MAX + 1];  /* DnsblZones: the lists that list it */

@@ -411,6 +411,7 @@ struct roundtrip_check *roundtrips_add(struct roundtrips *set, const struct roun
 	roundtrip_mailbox_url(cfg, c->mailbox, sizeof(c->mailbox));
 	roundtrip_track_init(&c->st.track);
 	c->st.result = RT_NONE;
+	c->st.counters_since_us = monotime_us();
 	if (!server->opt.enabled)
 		c->st.track.status = STATUS_DISABLED;
 	if (set->last)

@@ -25,6 +25,7 @@ struct roundtrip_state {
 	uint32_t send_us, delivery_us;
 	uint64_t last_success_wall_us;         /* 0: never */
 	uint32_t probes, failures;             /* Counter32, wrap */
+	uint64_t counters_since_us;            /* monotonic: when they started from 0 */
 };
 
 struct rt_run;

@@ -50,8 +50,10 @@ struct store *store_new(void)
 {
 	struct store *s = calloc(1, sizeof(*s));
 
-	if (s)
+	if (s) {
 		pthread_mutex_init(&s->lock, NULL);
+		s->totals_since_us = monotime_us();
+	}
 	return s;
 }
 
@@ -136,6 +138,7 @@ struct target *store_add(struct store *s, const struct target_config *spec,
 	t->cfg = *cfg;
 	status_init(&st.track, cfg->opt.enabled);
 	st.last.result = RESULT_NONE;
+	st.counters_since_us = monotime_us();
 	t->st = pack(&state_layout, &st);
 	if (!t->st || target_set_spec(t, spec) != 0) {
 		store_target_free(t);
@@ -283,11 +286,12 @@ void store_restore(struct store *s, struct target *t, const struct target_state 
 	pthread_mutex_unlock(&s->lock);
 }
 
-void store_restore_totals(struct store *s, uint64_t probes, uint64_t failures)
+void store_restore_totals(struct store *s, const struct store_totals *carried)
 {
 	pthread_mutex_lock(&s->lock);
-	s->probes_total = probes;
-	s->failures_total = failures;
+	s->probes_total = carried->probes;
+	s->failures_total = carried->failures;
+	s->totals_since_us = carried->since_us;
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -312,6 +316,7 @@ void store_totals(struct store *s, struct store_totals *out)
 	}
 	out->probes = s->probes_total;
 	out->failures = s->failures_total;
+	out->since_us = s->totals_since_us;
 	pthread_mutex_unlock(&s->lock);
 }
 

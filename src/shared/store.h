@@ -32,6 +32,7 @@ struct target {
 struct store_totals {
 	unsigned servers, down;
 	uint64_t probes, failures;
+	uint64_t since_us;                     /* monotonic: when the totals started from 0 */
 };
 
 struct store {
@@ -40,6 +41,7 @@ struct store {
 	struct target **by_name;               /* the same, sorted by name (store_find) */
 	unsigned count, cap;
 	uint64_t probes_total, failures_total;
+	uint64_t totals_since_us;              /* monotonic: when they started from 0 */
 };
 
 struct store *store_new(void);
@@ -82,7 +84,7 @@ struct record_result store_record_dnsbl(struct store *s, struct target *t,
 /* Agent thread, before the probe thread starts: state carried over from an
  * earlier load of the module (the plugin's reload). */
 void store_restore(struct store *s, struct target *t, const struct target_state *st);
-void store_restore_totals(struct store *s, uint64_t probes, uint64_t failures);
+void store_restore_totals(struct store *s, const struct store_totals *carried);
 
 /* Agent thread: T's explicit keys (packed, as they are rarely read). */
 int target_set_spec(struct target *t, const struct target_config *spec);

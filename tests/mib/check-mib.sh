@@ -153,6 +153,7 @@ smtpMonDefaultInterval|1.1.7|-RW-|Unsigned|-|-
 smtpMonDefaultTimeout|1.1.8|-RW-|Unsigned|-|-
 smtpMonHeloName|1.1.9|-RW-|String|DisplayString|Size: 0..255
 smtpMonHistorySize|1.1.10|-RW-|Unsigned|-|-
+smtpMonCounterDiscontinuityTime|1.1.11|-R--|TimeTicks|TimeStamp|-
 smtpMonServerName|1.2.1.1|----|String|SnmpAdminString|Size: 1..32
 smtpMonServerHost|1.2.1.2|CR--|String|DisplayString|Size: 1..255
 smtpMonServerPort|1.2.1.3|CR--|Unsigned|InetPortNumber|Range: 0..65535
@@ -192,6 +193,8 @@ smtpMonServerDnsblListings|1.2.1.41|-R--|Gauge|-|-
 smtpMonServerDnsblZones|1.2.1.42|-R--|String|DisplayString|Size: 0..255
 smtpMonServerCertSubject|1.2.1.43|-R--|String|DisplayString|Size: 0..255
 smtpMonServerCertIssuer|1.2.1.44|-R--|String|DisplayString|Size: 0..255
+smtpMonServerDisplayName|1.2.1.45|-R--|String|SnmpAdminString|Size: 1..32
+smtpMonServerDiscontinuityTime|1.2.1.46|-R--|TimeTicks|TimeStamp|-
 smtpMonHistoryIndex|1.3.1.1|----|Unsigned|-|-
 smtpMonHistoryTime|1.3.1.2|-R--|String|DateAndTime|Size: 8 | 11
 smtpMonHistoryResult|1.3.1.3|-R--|EnumVal|SmtpMonProbeResult|Values: none(1), ok(2), dnsFailure(3), connectRefused(4), connectTimeout(5), networkError(6), bannerTimeout(7), bannerRejected(8), heloTimeout(9), heloRejected(10), tlsUnavailable(11), tlsFailure(12), certInvalid(13), protocolError(14), connectionClosed(15), internalError(16)
@@ -209,6 +212,8 @@ smtpMonRoundTripDeliveryTime|1.4.1.8|-R--|Unsigned|SmtpMonMicroseconds|-
 smtpMonRoundTripLastSuccess|1.4.1.9|-R--|String|DateAndTime|Size: 8 | 11
 smtpMonRoundTripProbes|1.4.1.10|-R--|Counter|-|-
 smtpMonRoundTripFailures|1.4.1.11|-R--|Counter|-|-
+smtpMonRoundTripDisplayName|1.4.1.12|-R--|String|SnmpAdminString|Size: 1..32
+smtpMonRoundTripDiscontinuityTime|1.4.1.13|-R--|TimeTicks|TimeStamp|-
 smtpMonServerDown|0.1|notification|-|-|-
 smtpMonServerUp|0.2|notification|-|-|-
 smtpMonServerDegraded|0.3|notification|-|-|-
@@ -315,18 +320,18 @@ check_objects() {
 
 s=smtpMonServer
 check_objects smtpMonServerDown \
-    "${s}Host, ${s}Port, ${s}LastResult, ${s}LastReplyCode, ${s}LastError, ${s}LastBanner, ${s}ConsecutiveFailures"
+    "${s}Host, ${s}Port, ${s}LastResult, ${s}LastReplyCode, ${s}LastError, ${s}LastBanner, ${s}ConsecutiveFailures, ${s}DisplayName"
 check_objects smtpMonServerUp \
-    "${s}Host, ${s}Port, ${s}Latency, ${s}LastBanner"
+    "${s}Host, ${s}Port, ${s}Latency, ${s}LastBanner, ${s}DisplayName"
 check_objects smtpMonServerDegraded \
-    "${s}Host, ${s}Port, ${s}Latency, ${s}LatencyThreshold"
+    "${s}Host, ${s}Port, ${s}Latency, ${s}LatencyThreshold, ${s}DisplayName"
 check_objects smtpMonCertExpiring \
-    "${s}Host, ${s}Port, ${s}CertNotAfter, ${s}CertDaysLeft"
+    "${s}Host, ${s}Port, ${s}CertNotAfter, ${s}CertDaysLeft, ${s}DisplayName"
 check_objects smtpMonServerListed \
-    "${s}Host, ${s}Port, ${s}DnsblListings, ${s}DnsblZones"
+    "${s}Host, ${s}Port, ${s}DnsblListings, ${s}DnsblZones, ${s}DisplayName"
 check_objects smtpMonRoundTripFailed \
-    "smtpMonRoundTripServer, smtpMonRoundTripLastResult, smtpMonRoundTripLastError"
+    "smtpMonRoundTripServer, smtpMonRoundTripLastResult, smtpMonRoundTripLastError, smtpMonRoundTripDisplayName"
 check_objects smtpMonRoundTripRecovered \
-    "smtpMonRoundTripServer, smtpMonRoundTripDeliveryTime"
+    "smtpMonRoundTripServer, smtpMonRoundTripDeliveryTime, smtpMonRoundTripDisplayName"
 
 finish
