@@ -46,7 +46,7 @@ COLUMNS = {
     "LastProbe": 32, "LastChange": 33, "ConsecutiveFailures": 34, "Probes": 35,
     "Failures": 36, "EhloKeywords": 37, "TlsVersion": 38, "CertNotAfter": 39,
     "CertDaysLeft": 40, "DnsblListings": 41, "DnsblZones": 42, "CertSubject": 43,
-    "CertIssuer": 44,
+    "CertIssuer": 44, "DisplayName": 45, "DiscontinuityTime": 46,
 }
 COLUMN_NAMES = {v: k for k, v in COLUMNS.items()}
 
@@ -62,7 +62,7 @@ RESULT = {
 RT_TABLE = ROOT + ".1.4.1"
 RT_COLUMNS = {2: "Server", 3: "Mailbox", 4: "Status", 5: "LastResult", 6: "LastError",
               7: "SendTime", 8: "DeliveryTime", 9: "LastSuccess", 10: "Probes",
-              11: "Failures"}
+              11: "Failures", 12: "DisplayName", 13: "DiscontinuityTime"}
 RT_RESULT = {"none": 1, "ok": 2, "sendFailed": 3, "smtpAuthFailed": 4, "messageRejected": 5,
              "mailboxUnreachable": 6, "mailboxLoginFailed": 7, "deliveryTimeout": 8,
              "internalError": 9, "certInvalid": 10}
@@ -82,6 +82,8 @@ def parse_value(kind, text):
     """A net-snmp -On output value as Python: ints, str, or bytes."""
     if kind in ("INTEGER", "Gauge32", "Counter32", "Counter64", "Unsigned32"):
         return int(text.split()[0])
+    if kind == "Timeticks":             # "(12345) 0:02:03.45"
+        return int(text[1:text.index(")")])
     if kind == "Hex-STRING":
         return bytes.fromhex(text.replace(" ", ""))
     if kind == "STRING":

@@ -139,7 +139,9 @@ class Blocklists(unittest.TestCase):
         self.assertEqual(len(listed), 1)
         self.assertEqual(listed[0]["objects"]["DnsblListings"], 1)
         self.assertEqual(listed[0]["objects"]["DnsblZones"], "zone-a.test")
-        self.assertEqual(listed[0]["order"], ["Host", "Port", "DnsblListings", "DnsblZones"])
+        self.assertEqual(listed[0]["order"], ["Host", "Port", "DnsblListings", "DnsblZones",
+                                              "DisplayName"])
+        self.assertEqual(listed[0]["objects"]["DisplayName"], "listed")
         self.assertNotIn("smtpMonServerDegraded", [t["name"] for t in stack.traps("listed")])
 
     def test_the_lists_own_error_answer_is_logged_never_a_listing(self):

@@ -6,7 +6,7 @@ import os
 import time
 import unittest
 
-from harness import STATUS, new_stack, only_for
+from harness import GLOBAL, STATUS, new_stack, only_for
 import procs  # noqa: E402  (on the path harness sets up)
 
 
@@ -51,6 +51,11 @@ class MasterRestart(unittest.TestCase):
         self.assertGreaterEqual(after["Probes"], before["Probes"] + 9)
         self.assertEqual(after["Failures"], after["ConsecutiveFailures"])
         self.assertGreaterEqual(after["Failures"], 9)
+        # The counters went on across the master's restart, but snmpd's
+        # sysUpTime started again: they started before it, which a TimeStamp
+        # says with 0 (the NMS sees no discontinuity of its own making).
+        self.assertEqual(after["DiscontinuityTime"], 0)
+        self.assertEqual(stack.get(GLOBAL + ".11.0")[GLOBAL + ".11.0"], 0)
 
 
 @only_for("subagent", "the plugin lives in the master")

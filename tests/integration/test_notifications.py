@@ -60,8 +60,10 @@ class ServerNotifications(unittest.TestCase):
         down = stack.traps("flap")[0]
         self.assertEqual(down["name"], "smtpMonServerDown")
         self.assertEqual(down["order"], ["Host", "Port", "LastResult", "LastReplyCode",
-                                         "LastError", "LastBanner", "ConsecutiveFailures"])
+                                         "LastError", "LastBanner", "ConsecutiveFailures",
+                                         "DisplayName"])
         o = down["objects"]
+        self.assertEqual(o["DisplayName"], "flap")   # the name, for receivers without the MIB
         self.assertEqual(o["Host"], "127.0.0.1")
         self.assertEqual(o["Port"], stack.fake_ports["flap"])
         self.assertEqual(o["LastResult"], RESULT["bannerRejected"])
@@ -80,7 +82,8 @@ class ServerNotifications(unittest.TestCase):
     def test_up_carries_latency_and_banner(self):
         up = stack.traps("flap")[1]
         self.assertEqual(up["name"], "smtpMonServerUp")
-        self.assertEqual(up["order"], ["Host", "Port", "Latency", "LastBanner"])
+        self.assertEqual(up["order"], ["Host", "Port", "Latency", "LastBanner", "DisplayName"])
+        self.assertEqual(up["objects"]["DisplayName"], "flap")
         self.assertGreater(up["objects"]["Latency"], 0)
         self.assertEqual(up["objects"]["LastBanner"], "220 flap.fake.test ESMTP smtpmon-fake")
 
@@ -96,7 +99,9 @@ class ServerNotifications(unittest.TestCase):
         traps = stack.traps("slow")
         self.assertGreaterEqual(len(traps), 2)
         self.assertEqual(traps[0]["name"], "smtpMonServerDegraded")
-        self.assertEqual(traps[0]["order"], ["Host", "Port", "Latency", "LatencyThreshold"])
+        self.assertEqual(traps[0]["order"], ["Host", "Port", "Latency", "LatencyThreshold",
+                                             "DisplayName"])
+        self.assertEqual(traps[0]["objects"]["DisplayName"], "slow")
         self.assertGreater(traps[0]["objects"]["Latency"], 300000)
         self.assertEqual(traps[0]["objects"]["LatencyThreshold"], 200)
         self.assertNotIn("smtpMonServerDown", names(traps))

@@ -4,7 +4,9 @@ volatile rows do not, and configuration rows stay readOnly."""
 
 import unittest
 
-from harness import COLUMNS, GLOBAL, RESULT, TABLE, name_index, new_stack
+import time
+
+from harness import COLUMNS, GLOBAL, RESULT, TABLE, name_index, new_stack, only_for
 
 
 def col(name, row):
@@ -59,6 +61,32 @@ class Persistence(unittest.TestCase):
         self.assertEqual(stack.stop_smtpmond(), 0)
         stack.start_smtpmond(conf, persistent=True)
         self.assertEqual(sorted(stack.table()), ["conf", "paused"])
+
+
+@only_for("subagent", "with the plugin snmpd restarts too, and sysUpTime with it")
+class CounterDiscontinuity(unittest.TestCase):
+    def test_a_restart_of_smtpmond_is_a_discontinuity_an_nms_can_see(self):
+        """Counters start from 0 again while snmpd's sysUpTime runs on: the
+        discontinuity times move to the new start, row and totals alike."""
+        stack = new_stack()
+        self.addCleanup(stack.close)
+        stack.start_snmpd()
+        p = stack.start_fake({"mx": ("ok", "127.0.0.1")})
+        conf = ["smtpMonServer mx 127.0.0.1:%d interval=1" % p["mx"]]
+        stack.start_smtpmond(conf)
+        first = stack.wait_probes("mx", 3, 10)
+        totals = stack.get(GLOBAL + ".11.0")[GLOBAL + ".11.0"]
+        self.assertGreater(first["DiscontinuityTime"], 0)      # after snmpd started
+        self.assertAlmostEqual(totals, first["DiscontinuityTime"], delta=20)
+        self.assertEqual(stack.stop_smtpmond(), 0)
+        time.sleep(1)
+        stack.start_smtpmond(conf)
+        second = stack.wait_probes("mx", 1, 10)
+        self.assertLess(second["Probes"], first["Probes"])
+        self.assertGreater(second["DiscontinuityTime"], first["DiscontinuityTime"] + 100)
+        uptime = stack.get("1.3.6.1.2.1.1.3.0")["1.3.6.1.2.1.1.3.0"]
+        self.assertLessEqual(second["DiscontinuityTime"], uptime)
+        self.assertGreater(stack.get(GLOBAL + ".11.0")[GLOBAL + ".11.0"], totals + 100)
 
 
 if __name__ == "__main__":

@@ -85,6 +85,7 @@ def setUpModule():
             "smtpMonHeloName not_a_name",
         ]
         stack.conf_lines = conf
+        stack.smtpmon_started = time.monotonic()
         stack.start_smtpmond(conf)
         # Two full intervals: every row has been probed at least twice.
         stack.wait_for(lambda: all(r.get("Probes", 0) >= 2 for n, r in stack.table().items()
@@ -314,6 +315,28 @@ class ProbeTable(unittest.TestCase):
         self.assertEqual(ok["ConsecutiveFailures"], 0)
         self.assertEqual(len(ok["LastChange"]), 11)
 
+    def test_every_row_carries_its_name_as_a_string(self):
+        """For NMS discovery rules and trap receivers that name by value."""
+        for name, row in stack.table().items():
+            self.assertEqual(row["DisplayName"], name)
+
+    def test_a_server_without_tls_never_counts_down_to_a_certificate_expiry(self):
+        """No 'fewer than N days' threshold may catch a plain server."""
+        row = self.row("ok")
+        self.assertEqual(row["TlsMode"], 1)
+        self.assertEqual(row["CertDaysLeft"], 2147483647)
+        self.assertEqual(row["CertNotAfter"], bytes(8))
+
+    def test_counters_started_when_smtpmon_did(self):
+        uptime = stack.get("1.3.6.1.2.1.1.3.0")["1.3.6.1.2.1.1.3.0"]
+        started_ago = (time.monotonic() - stack.smtpmon_started) * 100
+        since = stack.get(GLOBAL + ".11.0")[GLOBAL + ".11.0"]
+        self.assertLessEqual(since, uptime)
+        # smtpmond (or the plugin) started its counters a moment after it was started
+        self.assertAlmostEqual(uptime - since, started_ago, delta=300)
+        for row in stack.table().values():
+            self.assertAlmostEqual(row["DiscontinuityTime"], since, delta=50)
+
     def test_global_scalars(self):
         g = stack.walk(ROOT + ".1.1")
         rows = stack.table()
@@ -387,6 +410,10 @@ class ProbeTable(unittest.TestCase):
         mta = [l for l in lines if l.startswith('"mta"|')][0].split("|")
         self.assertEqual(mta[header.index("smtpMonServerStatus")], "up")
         self.assertEqual(mta[header.index("smtpMonServerLastResult")], "ok")
+        # Durations read as the plain microseconds, as without the MIB
+        latency = mta[header.index("smtpMonServerLatency")]
+        self.assertRegex(latency, r"^[0-9]+ microseconds$")
+        self.assertGreater(int(latency.split()[0]), 0)
 
 
 class Shutdown(unittest.TestCase):

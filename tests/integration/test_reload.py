@@ -5,7 +5,7 @@ status and counters; the AgentX session and everything else carry on."""
 import time
 import unittest
 
-from harness import RESULT, STATUS, StackCase, only_for
+from harness import GLOBAL, RESULT, STATUS, StackCase, only_for
 
 
 class Reload(StackCase):
@@ -20,6 +20,7 @@ class Reload(StackCase):
             "smtpMonServer moved 127.0.0.1:%d" % p["d"],
         ])
         cls.before = stack.wait_probes("keep", 3, 10)
+        cls.totals_since = stack.get(GLOBAL + ".11.0")[GLOBAL + ".11.0"]
         stack.wait_probes("moved", 2, 10)
         time.sleep(0.5)
         cls.moved_accepts = len(stack.fake_events("d", "accept"))
@@ -37,6 +38,18 @@ class Reload(StackCase):
         row = self.stack.wait_probes("keep", self.before["Probes"] + 2, 10)
         self.assertEqual(row["Status"], STATUS["up"])
         self.assertEqual(row["LastChange"], self.before["LastChange"])
+
+    def test_counters_and_their_discontinuity_times_carry_over(self):
+        """An NMS computing rates sees no discontinuity from a reload; a
+        server the reload added counts from then."""
+        keep, new = self.stack.row("keep"), self.stack.row("new")
+        self.assertGreater(keep["Probes"], self.before["Probes"])
+        # sysUpTime is read in whole hundredths at two moments: a step of one
+        self.assertAlmostEqual(keep["DiscontinuityTime"], self.before["DiscontinuityTime"],
+                               delta=2)
+        self.assertAlmostEqual(self.stack.get(GLOBAL + ".11.0")[GLOBAL + ".11.0"],
+                               self.totals_since, delta=2)
+        self.assertGreater(new["DiscontinuityTime"], keep["DiscontinuityTime"] + 100)
 
     def test_added_server_appears_and_is_probed(self):
         row = self.stack.row("new")

@@ -283,7 +283,8 @@ class RoundTrip(unittest.TestCase):
         self.assertEqual(failed[0][0], FAILED)
         self.assertEqual(failed[0][1], {"Server": "stuckmta",
                                         "LastResult": RT_RESULT["deliveryTimeout"],
-                                        "LastError": row["LastError"]})
+                                        "LastError": row["LastError"],
+                                        "DisplayName": "stuck"})
         os.unlink(freeze)
         stack.wait_for(lambda: stack.roundtrips()["stuck"]["LastResult"] == RT_RESULT["ok"], 20,
                        "the thawed MTA to deliver")
@@ -291,6 +292,7 @@ class RoundTrip(unittest.TestCase):
                                roundtrip_traps("stuck"), 10, "smtpMonRoundTripRecovered")
         self.assertEqual([t for t, _ in traps], [FAILED, RECOVERED])
         self.assertEqual(traps[1][1]["Server"], "stuckmta")
+        self.assertEqual(traps[1][1]["DisplayName"], "stuck")
         self.assertGreater(traps[1][1]["DeliveryTime"], 0)
 
     def test_no_password_in_the_mib_the_log_or_a_notification(self):

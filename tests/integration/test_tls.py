@@ -127,7 +127,9 @@ class Tls(unittest.TestCase):
         stack.wait_probes("soon", row["Probes"] + 2, 10)
         traps = stack.traps("soon")
         self.assertEqual([t["name"] for t in traps], ["smtpMonCertExpiring"])
-        self.assertEqual(traps[0]["order"], ["Host", "Port", "CertNotAfter", "CertDaysLeft"])
+        self.assertEqual(traps[0]["order"], ["Host", "Port", "CertNotAfter", "CertDaysLeft",
+                                             "DisplayName"])
+        self.assertEqual(traps[0]["objects"]["DisplayName"], "soon")
         self.assertIn(traps[0]["objects"]["CertDaysLeft"], (4, 5))
         self.assertRegex(stack.read_log(), r"smtpMonCertExpiring: server soon \(127\.0\.0\.1:\d+\): "
                          r"certificate O=smtpmon test,CN=soon.smtpmon.test expires in [45] days")
@@ -178,7 +180,8 @@ class Tls(unittest.TestCase):
         self.assertEqual(row["TlsVersion"], "")
         self.assertEqual(row["TlsTime"], 0)
         self.assertEqual(row["CertNotAfter"], bytes(8))
-        self.assertEqual(row["CertDaysLeft"], 0)
+        self.assertEqual(row["CertDaysLeft"], 2147483647)   # never "fewer than N days"
+        self.assertEqual(row["CertSubject"], "")
         self.assertEqual(self.row("implicit")["TlsMode"], 3)
         self.assertEqual(self.row("exim")["VerifyCert"], 1)
 
