@@ -28,8 +28,18 @@ class CommandLine(unittest.TestCase):
         r = self.run_smtpmond("-h")
         self.assertEqual(r.returncode, 0)
         for opt in ("-f", "-c FILE", "-C", "-x ADDRESS", "-L LOGOPTS", "-D", "-p PIDFILE",
-                    "-u USER", "-V", "-h"):
+                    "-u USER", "-V", "-h", "--oid NAME [COLUMN]"):
             self.assertIn(opt, r.stdout)
+
+    def test_oid_prints_a_columns_numeric_oid_for_tools_without_the_mib(self):
+        r = self.run_smtpmond("--oid", "mx1", "Status")
+        self.assertEqual((r.returncode, r.stdout),
+                         (0, ".1.3.6.1.4.1.8072.9999.9999.25.1.2.1.20.3.109.120.49\n"))
+        r = self.run_smtpmond("--oid", "mx1", "NoSuchColumn")
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("no column 'NoSuchColumn'", r.stderr)
+        r = self.run_smtpmond("--oid", "not a name", "Status")
+        self.assertEqual(r.returncode, 3)
 
     def test_bad_option_is_a_usage_error(self):
         r = self.run_smtpmond("-Q")
