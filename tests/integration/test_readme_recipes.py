@@ -166,9 +166,12 @@ def _start(stack, recipe):
         "smtpMonServer mx1 127.0.0.1:%d" % ports["mx1"],
         "smtpMonServer mx2 127.0.0.1:%d failThreshold=1" % stack.mx2_port,
     ])
-    stack.wait_for(lambda: all(_downs(trapd) for _, trapd in stack.trapds), 20,
-                   "smtpMonServerDown for mx2 at every snmptrapd")
     stack.wait_probes("mx1", 1, 10)
+    try:
+        stack.wait_for(lambda: all(_downs(trapd) for _, trapd in stack.trapds), 15,
+                       "smtpMonServerDown for mx2 at every snmptrapd")
+    except AssertionError:
+        pass    # the test of the notification lines names the ones that failed
 
 
 def tearDownModule():
@@ -209,6 +212,8 @@ def table_cell(header, row, column):
 
 class ReadmeRecipes(unittest.TestCase):
     def test_snmptable_line_prints_every_configured_server_with_its_host(self):
+        """Step 4's snmptable finds the MIB where the README says it may be
+        and prints one row per server, with its Host and Port."""
         r = run_readme_command(recipe.snmptable)
         out = r.stdout + r.stderr
         self.assertEqual(r.returncode, 0, out)
@@ -226,6 +231,7 @@ class ReadmeRecipes(unittest.TestCase):
                              out)
 
     def test_snmpget_line_prints_the_status_of_mx1(self):
+        """Step 4's snmpget names the row by its name and reads its Status."""
         r = run_readme_command(recipe.snmpget)
         out = r.stdout + r.stderr
         self.assertEqual(r.returncode, 0, out)
@@ -241,12 +247,16 @@ class ReadmeRecipes(unittest.TestCase):
                 self.assertEqual(set(_downs(trapd)), {sink_identity(line)})
 
     def test_the_engine_id_given_to_snmptrapd_is_the_one_engineID_gives_snmpd(self):
+        """The hex after `createUser -e` is what snmpd makes of the README's
+        `engineID` line, read back as snmpEngineID.0."""
         wanted = [l.split()[2] for l in recipe.trapd if l.startswith("createUser -e ")]
         self.assertEqual(len(wanted), 1, recipe.trapd)
         got = stack.get(ENGINE_ID_OID)[ENGINE_ID_OID]
         self.assertEqual("0x" + got.hex(), wanted[0].lower())
 
     def test_agentxperms_line_gives_the_socket_its_owner_group_and_mode(self):
+        """snmpd applied the line: owner, group and mode of the socket, mode
+        of the directory it made for it."""
         mode, dirmode, user = recipe.perms[1], recipe.perms[2], recipe.perms[3]
         st = os.stat(stack.agentx_socket)
         self.assertTrue(stat.S_ISSOCK(st.st_mode))
@@ -257,6 +267,8 @@ class ReadmeRecipes(unittest.TestCase):
                          int(dirmode, 8))
 
     def test_snmpd_logs_no_complaint_about_the_readme_lines(self):
+        """No unknown user in agentXPerms, no sink it could not create, no
+        configuration line refused, no notification it could not sign."""
         with open(stack.snmpd.log, errors="replace") as f:
             log = f.read()
         for complaint in ("Can't identify", "cannot create sink", "snmpd.conf: line",
