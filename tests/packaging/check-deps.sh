@@ -11,17 +11,17 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/tap.sh"
 
-# Quoted "/usr/sbin/x" paths, the first word of an argv handed to
+# Quoted "/usr/sbin/x" paths (and monitoring-plugins' "/usr/lib/nagios/plugins/x"), the first word of an argv handed to
 # subprocess (or assigned to argv), and the net-snmp tools run by name.
 programs_in() {
-	grep -ohE '"/usr/s?bin/[A-Za-z0-9_.+-]+"|(run|Popen|check_output|check_call)\(\[ *"[a-z][a-z0-9_.+-]*"|argv *= *(list\(wrapper\) *\+ *)?\[ *"[a-z/][a-z0-9_./+-]*"|snmp_cmd\("[a-z]+"|snmp\("[a-z]+"' "$@" |
+	grep -ohE '"/usr/s?bin/[A-Za-z0-9_.+-]+"|"/usr/lib/nagios/plugins/[a-z_]+"|(run|Popen|check_output|check_call)\(\[ *"[a-z][a-z0-9_.+-]*"|argv *= *(list\(wrapper\) *\+ *)?\[ *"[a-z/][a-z0-9_./+-]*"|snmp_cmd\("[a-z]+"|snmp\("[a-z]+"' "$@" |
 		grep -oE '[a-z][A-Za-z0-9_.+-]*"?$' | tr -d '"' | sort -u
 }
 
 # Where Debian puts PROG (a PATH may list another python3 first).
 where() {
 	local d
-	for d in /usr/sbin /usr/bin /sbin /bin; do
+	for d in /usr/sbin /usr/bin /sbin /bin /usr/lib/nagios/plugins; do
 		[ -x "$d/$1" ] && { echo "$d/$1"; return 0; }
 	done
 	command -v "$1"
