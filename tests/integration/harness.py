@@ -198,9 +198,11 @@ class Stack:
                                        group=self.group, **kw)
         return self.snmpd
 
-    def start_trapd(self):
-        """snmptrapd for smtpmon's notifications; call before start_snmpd."""
-        self.trapd = procs.start_snmptrapd(os.path.join(self.dir, "trapd"), group=self.group)
+    def start_trapd(self, extra_conf=""):
+        """snmptrapd for smtpmon's notifications; call before start_snmpd.
+        extra_conf: lines for its snmptrapd.conf (a traphandle, say)."""
+        self.trapd = procs.start_snmptrapd(os.path.join(self.dir, "trapd"), group=self.group,
+                                           extra_conf=extra_conf)
         self.trap_watch = TrapWatcher(self.trapd.log)
         self.trap_watch.start()
         return self.trapd
