@@ -226,7 +226,9 @@ def trap_items():
 
 
 def matching_trap_items(text):
-    return [i["key"] for i in trap_items() if re.search(trap_regex(i), text)]
+    """Keys of the trap items whose regexp finds TEXT, in multi-line mode as
+    Zabbix matches."""
+    return [i["key"] for i in trap_items() if re.search(trap_regex(i), text, re.M)]
 
 
 def trap_lines():
@@ -675,20 +677,25 @@ class TrapItems(unittest.TestCase):
             seen.add(name)
         self.assertEqual(seen, {"smtpMonServerDown", "smtpMonRoundTripFailed"})
 
-    def test_the_server_down_notification_names_the_server_last(self):
-        """The trap item's value is the whole notification: its last object
-        is the DisplayName, so the event text names the server."""
+    def test_the_server_down_problem_is_named_after_the_server(self):
+        """The trap item's value is the whole notification, whose last object
+        is the DisplayName; the trigger's event name cuts it out with regsub,
+        which Zabbix runs in multi-line mode on the receiver's one line per
+        varbind."""
         (line,) = [l for l in trap_lines() if re.search(r"\.25\.0\.1\t", l)]
         last = line.rstrip("\t").split("\t")[-1]
         oid, _, value = procs._parse_varbind(last)
         column = oid.lstrip(".")[:-len(name_index("dead")) - 1]
-        self.assertEqual(mib_object(column)["name"],
-                         "smtpMonServerDisplayName")
+        self.assertEqual(mib_object(column)["name"], "smtpMonServerDisplayName")
         self.assertEqual(value.strip('"'), "dead")
         (trigger,) = [t for t, item, _ in all_triggers() if item in trap_items()]
-        self.assertIn("{ITEM.VALUE}", trigger.get("event_name", ""))
+        m = re.search(r'\{\{ITEM\.VALUE\}\.regsub\("((?:[^"\\]|\\.)*)", *"\\1"\)\}',
+                      trigger["event_name"])
+        self.assertIsNotNone(m, trigger["event_name"])
+        pattern = m.group(1).replace('\\"', '"')
+        text = "\n".join(line.split("\t")[2:]) + "\n"
+        self.assertEqual(re.search(pattern, text, re.M).group(1), "dead")
         self.assertEqual(trigger.get("manual_close"), "YES")
-
 
 if __name__ == "__main__":
     unittest.main()
