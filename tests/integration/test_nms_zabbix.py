@@ -645,7 +645,7 @@ class TemplateAgainstAgent(unittest.TestCase):
         self.assertNotIn(tls, values)
 
     def test_durations_in_seconds_are_below_the_probe_timeout(self):
-        """The up server's stage times after the multiplier: seconds, each
+        """The TLS server's stage times after the multiplier: seconds, each
         under the 2 s timeout, the stages adding up to at most the latency."""
         times = {}
         for item, _ in snmp_items():
