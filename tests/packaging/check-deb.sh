@@ -112,6 +112,11 @@ check "smtpmon-mib holds SMTP-MONITOR-MIB in net-snmp's MIB directory" \
 	holds smtpmon-mib all "-rw-r--r-- usr/share/snmp/mibs/SMTP-MONITOR-MIB.txt"
 check "smtpmon-mib holds smtpmon-ietf-mibs, which puts the IETF modules on net-snmp's path" \
 	holds smtpmon-mib all "-rwxr-xr-x usr/sbin/smtpmon-ietf-mibs"
+check "smtpmon-mib holds the NMS kit" \
+	holds smtpmon-mib all "-rw-r--r-- usr/share/smtpmon/nms/zabbix_template_smtpmon.yaml" \
+	"-rw-r--r-- usr/share/smtpmon/nms/snmptt.conf" "-rw-r--r-- usr/share/smtpmon/nms/snmptt.ini" \
+	"-rw-r--r-- usr/share/smtpmon/nms/check_snmp.sh" \
+	"-rw-r--r-- usr/share/smtpmon/nms/icinga2-smtpmon.conf"
 check "smtpmon-alert holds the alert script and the snmptrapd.conf example" \
 	holds smtpmon-alert all "-rwxr-xr-x usr/share/smtpmon/smtpmon-alert" \
 	"-rw-r--r-- usr/share/doc/smtpmon-alert/examples/snmptrapd.conf"
