@@ -37,7 +37,7 @@ closure() {
 owner() {   # PATH... : the package that installed the first of them dpkg knows
 	local p
 	for p in "$@"; do
-		dpkg -S "$p" 2>/dev/null | head -1 | cut -d: -f1 | grep . && return 0
+		dpkg -S "$p" 2>/dev/null | grep -v "^diversion " | head -1 | cut -d: -f1 | grep . && return 0
 	done
 	return 1
 }
