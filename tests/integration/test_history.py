@@ -27,12 +27,12 @@ class History(StackCase):
         p = stack.start_fake({"h": ("cycle:3*ok/2*greet554", "127.0.0.1"),
                               "other": ("ok", "127.0.0.1"), "zz": ("ok", "127.0.0.1")})
         stack.start_smtpmond([
-            "smtpMonHistorySize 10",
+            "smtpMonHistorySize 6",
             "smtpMonServer h 127.0.0.1:%d interval=1 failThreshold=2" % p["h"],
             "smtpMonServer other 127.0.0.1:%d interval=1" % p["other"],
             "smtpMonServer zz 127.0.0.1:%d interval=1" % p["zz"],
         ])
-        stack.wait_probes("h", 15, 30)
+        stack.wait_probes("h", 9, 30)      # more than the size: old ones went
         cls.probes = stack.row("h")["Probes"]
         cls.hist = stack.history()
         cls.after = stack.row("h")["Probes"]
@@ -41,10 +41,10 @@ class History(StackCase):
     def entries(self):
         return self.hist["h"]
 
-    def test_holds_exactly_the_last_ten_in_order(self):
+    def test_holds_exactly_the_last_six_in_order(self):
         indexes = [i for i, _ in self.entries()]
-        self.assertEqual(len(indexes), 10)
-        self.assertEqual(indexes, list(range(indexes[0], indexes[0] + 10)))
+        self.assertEqual(len(indexes), 6)
+        self.assertEqual(indexes, list(range(indexes[0], indexes[0] + 6)))
         # A probe may end between the read of Probes and the walk.
         self.assertIn(indexes[-1], range(self.probes - 1, self.after + 1))
 
@@ -139,7 +139,7 @@ class HistoryIsCurrent(StackCase):
         stack.start_snmpd()
         p = stack.start_fake({"s": ("ok", "127.0.0.1")})
         stack.start_smtpmond(["smtpMonHistorySize 5",
-                              "smtpMonServer s 127.0.0.1:%d interval=3" % p["s"]])
+                              "smtpMonServer s 127.0.0.1:%d interval=2" % p["s"]])
 
     def test_a_probe_counted_in_the_server_table_is_in_the_history_read_next(self):
         for _ in range(3):
