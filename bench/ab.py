@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Two builds of smtpmond against each other, interleaved: on a machine whose
 speed drifts by tens of percent within an hour, only alternating runs give a
 ratio to trust.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """How fast the table answers through AgentX while probes are in flight:
 snmpget of one column and snmpbulkwalk of the whole server table, with N
 servers being probed (a third of them silent, so probes hang until their

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The floor: the least a program can do for one SMTP dialogue (connect,
  * read the 220, EHLO, read the 250, QUIT, close) on epoll, with CONCURRENCY
  * dialogues in flight, and nothing else. Its CPU per probe is what

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Time from the reply that decides a probe to the notification in
 snmptrapd's log, through a private snmpd (trap2sink) and smtpmond over
 AgentX. A server flaps (3 x 421, 3 x ok, failThreshold 2, one probe a

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """smtpmon's benchmark suite (issue 10): sets everything up on loopback and
 prints a results table. A farm of fake SMTP servers (100 listeners spread
 over 127.10.0.0/16), a private snmpd and snmptrapd, and smtpmond watching N

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """A minimal SNMPv2c GET over UDP, in-process, so that a latency figure is the
 agent's and not the start-up of a net-snmp tool (bench/run.py)."""
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Soak: 500 fake servers that flap, each on its own random rhythm, watched
 by smtpmond for a few minutes through a private snmpd and snmptrapd.
 

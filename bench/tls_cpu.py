@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """CPU that smtpmond spends per probe: plain SMTP vs STARTTLS (TLS 1.3,
 RSA-2048 certificate, no session resumption), against the fake server on
 loopback. Plain and STARTTLS runs alternate; each figure is the median of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "agentx_watch.h"
 
 #include <net-snmp/net-snmp-config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Why smtpmond cannot reach its AgentX master, in words an administrator
  * can act on (permissions, no socket, snmpd not running), logged at start
  * and whenever the reason changes while it stays disconnected; and whether

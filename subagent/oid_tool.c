@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "oid_tool.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* smtpmond --oid NAME [COLUMN]: the numeric OID of a column in the row NAME,
  * for tools that cannot load the MIB (check_snmp, scripts). */
 #ifndef SMTPMON_OID_TOOL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "oneshot.h"
 
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* smtpmond --probe: one probe with the same engine, no SNMP, printed in the
  * monitoring-plugins format so that Nagios-family checkers can run it. */
 #ifndef SMTPMON_ONESHOT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* smtpmond: the AgentX subagent front end of smtpmon. Command line, daemon
  * life cycle and the AgentX connection; the MIB module lives in src/. */
 #include <net-snmp/net-snmp-config.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Demo driver (see tools/demo): the integration tests' private stack, shown."""
 
 import argparse

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # Installs what building and testing smtpmon needs on Debian 12, only what is
 # missing, so a second run costs nothing. Needs root when something is missing.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # tools/ietf-mibs.sh [DIR]   (installed as smtpmon-ietf-mibs by the smtpmon-mib package)
 #
 # DIR defaults to /usr/share/snmp/mibs/ietf, which is on net-snmp's default MIB search

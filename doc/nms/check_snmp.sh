@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # smtpmon's servers and round trips as Nagios-style checks, with
 # monitoring-plugins' check_snmp (Nagios, Icinga, Naemon, or a cron job).
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "agent/activity.h"
 
 #include <net-snmp/net-snmp-config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* What every finished probe and change of Status leaves behind on the agent
  * thread: a history entry, and a log line for failures and changes, so that
  * the log alone tells what happened, when, and what the server said. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Which file net-snmp is reading a directive from. net-snmp does not tell a
  * directive handler, so the file is found among the process's open files:
  * while a line is handled, its file is the newest open "*.conf". */

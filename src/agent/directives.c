@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "agent/directives.h"
 #include "core/hostport.h"
 #include "core/limits.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The configuration directives of doc/DESIGN.md section 2, read by net-snmp's
  * configuration machinery (smtpmond.conf, or snmpd.conf for the plugin). */
 #ifndef SMTPMON_DIRECTIVES_H

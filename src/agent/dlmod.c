@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The snmpd plugin's life cycle: snmpd calls init_smtpmon() when it reads
  * `dlmod smtpmon PATH` in snmpd.conf, and deinit_smtpmon() when it unloads
  * the module: on every SIGHUP, before loading it again; at exit, from

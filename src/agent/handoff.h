@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* What the snmpd plugin carries over snmpd's reload. On SIGHUP snmpd
  * unloads every dlmod and loads it again; doc/DESIGN.md section 6 wants the state
  * of unchanged servers kept all the same. The module is torn down whole

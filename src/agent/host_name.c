@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "agent/host_name.h"
 
 #include <stdio.h>

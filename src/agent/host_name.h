@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The default EHLO name: the host's fully qualified name, found without
  * waiting on the network (doc/DESIGN.md section 2). */
 #ifndef SMTPMON_HOST_NAME_H

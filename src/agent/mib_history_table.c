@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "agent/mib_history_table.h"
 
 #include <net-snmp/net-snmp-config.h>

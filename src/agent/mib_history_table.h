@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* smtpMonHistoryTable (doc/DESIGN.md section 7): the last smtpMonHistorySize
  * probes of each server, kept by the agent thread as the probe thread
  * reports them. */

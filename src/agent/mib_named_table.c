@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "agent/mib_named_table.h"
 
 #include <stdio.h>

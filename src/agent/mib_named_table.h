@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* What the tables indexed by a name alone (smtpMonServerTable,
  * smtpMonRoundTripTable) share: their registration, a tdata row per name,
  * registration info that serves only the columns listed, and the setters

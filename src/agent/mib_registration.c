@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "agent/mib_registration.h"
 
 void mib_registration_refused(const char *what, int rc)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Registering and unregistering the module's MIB objects with net-snmp so
  * that snmpd never crashes over them (doc/DESIGN.md section 6): every
  * unregister matches a registration that succeeded and still exists. */

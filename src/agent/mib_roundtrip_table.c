@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "agent/mib_roundtrip_table.h"
 
 #include <net-snmp/agent/net-snmp-agent-includes.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* smtpMonRoundTripTable (doc/DESIGN.md section 7): read-only rows answered from
  * the round-trip set's state; and the objects of its notifications. */
 #ifndef SMTPMON_MIB_ROUNDTRIP_TABLE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The smtpMonGlobal scalars (doc/DESIGN.md section 7). */
 #ifndef SMTPMON_MIB_SCALARS_H
 #define SMTPMON_MIB_SCALARS_H

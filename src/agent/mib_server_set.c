@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "agent/mib_server_set.h"
 
 #include <stdlib.h>

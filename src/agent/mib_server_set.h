@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* SET on smtpMonServerTable (read-create, doc/DESIGN.md section 5): RowStatus
  * and StorageType as SNMPv2-TC says, every column checked, and nothing
  * changed before COMMIT, so that a SET is all or nothing. */

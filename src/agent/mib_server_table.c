@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "agent/mib_server_table.h"
 
 #include <net-snmp/net-snmp-config.h>

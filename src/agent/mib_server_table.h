@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* smtpMonServerTable (doc/DESIGN.md section 7): handlers only read the store. */
 #ifndef SMTPMON_MIB_SERVER_TABLE_H
 #define SMTPMON_MIB_SERVER_TABLE_H

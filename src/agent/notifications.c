@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "agent/notifications.h"
 
 #include <net-snmp/net-snmp-config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Sending smtpMonServerDown/Up/Degraded from the agent thread: drains the
  * notify queue in small batches while the master is reachable, holds the
  * events while it is not, and logs each one. */

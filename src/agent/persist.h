@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Persistence of what SNMP SETs created (doc/DESIGN.md section 2): rows with
  * StorageType nonVolatile and the writable scalars, written as
  * smtpMonStoredServer / smtpMonStoredGlobals lines into net-snmp's

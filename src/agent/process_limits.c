@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "agent/process_limits.h"
 
 #include <sys/prctl.h>

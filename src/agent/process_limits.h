@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* What the process may hold: its open files, which bound the probe
  * thread's connections, and no core dump once it holds passwords.
  * Agent thread. */

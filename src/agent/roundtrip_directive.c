@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "agent/roundtrip_directive.h"
 #include "agent/config_source.h"
 #include "core/roundtrip_config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The smtpMonRoundTrip directive (doc/DESIGN.md section 2), read by net-snmp's
  * configuration machinery into a list applied after the servers. */
 #ifndef SMTPMON_ROUNDTRIP_DIRECTIVE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The round-trip checks' part of the module's life cycle (smtpmon.c):
  * directive, rows, table, reload. Agent thread only. */
 #ifndef SMTPMON_ROUNDTRIP_MODULE_H

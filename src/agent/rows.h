@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The rows of smtpMonServerTable as the agent thread manages them: each
  * one lives in the store, the MIB table and the probe thread's schedule at
  * once, whether it came from the configuration file or from an SNMP SET. */

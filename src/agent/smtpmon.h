@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The smtpmon MIB module's life cycle: one core shared by smtpmond and the
  * snmpd plugin. */
 #ifndef SMTPMON_SMTPMON_H

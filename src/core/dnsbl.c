@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "core/dnsbl.h"
 
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* DNS blocklists (doc/DESIGN.md sections 2 and 3), the pure part: the name to ask
  * a list about an address, and what its answer means (RFC 5782). */
 #ifndef SMTPMON_DNSBL_H

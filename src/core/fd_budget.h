@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* How many connections the probe thread may hold open at once, and who
  * waits for room: the open files a process may have (RLIMIT_NOFILE) less a
  * reserve for everything else in it, and a queue that hands out room in the

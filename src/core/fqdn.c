@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "core/fqdn.h"
 
 #include <stdio.h>

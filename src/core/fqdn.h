@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The host's fully qualified name as the C library finds it for
  * getaddrinfo(AI_CANONNAME) under "hosts: files dns", without its blocking
  * lookup: the official name of the /etc/hosts line that lists the host's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "core/hostport.h"
 
 #include <arpa/inet.h>

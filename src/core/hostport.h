@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* HOST[:PORT] as smtpMonServer, the persistent store, a mailbox URL and
  * smtpMonResolver write it: a name or an IPv4 address, with an optional
  * ":PORT", or an IPv6 literal in brackets, "[::1]" or "[::1]:25" (a bare

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "core/lateness.h"
 
 void lateness_record(struct lateness *l, uint64_t late_us)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* How late probes start against their due time: a fixed histogram (100 us
  * steps to 100 ms, 10 ms steps to 10 s), so the probe thread can tell its
  * schedule's accuracy at any scale without keeping every sample. Pure. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "core/limits.h"
 #include "core/target_config.h"
 

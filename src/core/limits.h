@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* What the configuration and, above all, SNMP SETs may make smtpmond hold
  * and do (smtpMonLimits, smtpMonSetAllow): how many rows, how often a row
  * created by SET is probed, how much memory the histories may take, and

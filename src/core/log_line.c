@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "core/log_line.h"
 
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The log's lines about servers and round trips, all formatted here: a failed
  * probe, a change of Status, a blocklist check, a round trip's result, and
  * the line for each notification sent. Pure: plain values in, one line out.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "core/mailbox_proto.h"
 
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The pure parts of a round-trip check: the test message and its token,
  * and the IMAP4rev1 (RFC 3501) and POP3 (RFC 1939) responses the mailbox
  * client reads. No I/O; every input is a server's and hostile. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "core/mib_columns.h"
 
 #include <stdio.h>

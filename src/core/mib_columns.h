@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The columns of smtpMonServerTable and smtpMonRoundTripTable by name, and
  * the numeric instance OID of a column in a named row: for tools that cannot
  * load the MIB (check_snmp has no MIB directory option). Pure. */

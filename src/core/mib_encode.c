@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "core/mib_encode.h"
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Encodings of SNMPv2-TC and INET-ADDRESS-MIB values: pure functions. */
 #ifndef SMTPMON_MIB_ENCODE_H
 #define SMTPMON_MIB_ENCODE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Monotonic and wall clocks in microseconds: stage times never jump with NTP. */
 #ifndef SMTPMON_MONOTIME_H
 #define SMTPMON_MONOTIME_H

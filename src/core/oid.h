@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Where the module lives in the OID tree. */
 #ifndef SMTPMON_OID_H
 #define SMTPMON_OID_H

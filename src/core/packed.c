@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "core/packed.h"
 
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Compact copies of structs that end in fixed-size text fields.
  *
  * A server's configuration and state hold several DisplayString-sized

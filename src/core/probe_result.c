@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "core/probe_result.h"
 
 #include <errno.h>

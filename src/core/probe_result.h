@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* SmtpMonProbeResult and the pure rules that turn what happened during a
  * probe into one of its values and a sentence an operator can act on. */
 #ifndef SMTPMON_PROBE_RESULT_H

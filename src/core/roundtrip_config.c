@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "core/roundtrip_config.h"
 #include "core/hostport.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* One end-to-end check (the smtpMonRoundTrip directive, doc/DESIGN.md section 2):
  * pure parsing of its arguments, mailbox URL and credentials. A credential
  * never goes over a plain channel: imap:// and pop3:// need

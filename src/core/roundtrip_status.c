@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "core/roundtrip_status.h"
 
 void roundtrip_track_init(struct roundtrip_track *t)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* smtpMonRoundTripLastResult and the round trip's Status rules
  * (doc/DESIGN.md section 4): pure, unit-tested. */
 #ifndef SMTPMON_ROUNDTRIP_STATUS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "core/server_status.h"
 
 #include <string.h>

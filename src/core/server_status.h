@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* A server's Status as probes come in (doc/DESIGN.md section 3): pure state machine
  * with failThreshold / recoverThreshold damping and the latency threshold. */
 #ifndef SMTPMON_SERVER_STATUS_H

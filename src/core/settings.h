@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The global settings, as the configuration and the writable scalars give
  * them (smtpMonDefaults, smtpMonHeloName, smtpMonCaFile, ...): plain values,
  * read by both threads' set-up code. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "core/smtp_reply.h"
 
 #include <string.h>

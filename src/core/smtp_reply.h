@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* SMTP reply parsing (RFC 5321 4.2): pure, fed one received line at a time. */
 #ifndef SMTPMON_SMTP_REPLY_H
 #define SMTPMON_SMTP_REPLY_H

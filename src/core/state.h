@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* What smtpmon knows of a server: one probe's outcome, the TLS facts it
  * saw, and a row's state as the MIB shows it. Plain types, written by the
  * probe thread and copied across in the store (shared/store.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "core/target_config.h"
 #include "core/hostport.h"
 #include "core/packed.h"

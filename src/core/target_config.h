@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* A monitored server's settings and the pure parsing of the smtpMonServer /
  * smtpMonDefaults directive arguments (doc/DESIGN.md section 2). */
 #ifndef SMTPMON_TARGET_CONFIG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "core/text.h"
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Text that reaches the MIB or a log: printable ASCII only, always bounded. */
 #ifndef SMTPMON_TEXT_H
 #define SMTPMON_TEXT_H

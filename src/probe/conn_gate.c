@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "probe/conn_gate.h"
 
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The probe thread's connection budget (core/fd_budget.h) on its loop:
  * probes and round trips take places before they open a socket and give
  * them back when it is closed; who finds no room waits and is called from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "probe/dnsbl_check.h"
 #include "core/dnsbl.h"
 

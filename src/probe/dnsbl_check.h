@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Asking every DNSBL zone about one address, on the probe thread's loop:
  * one A query per zone through evdns, in parallel, never blocking. */
 #ifndef SMTPMON_DNSBL_CHECK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "probe/helo_lookup.h"
 
 #include <stdlib.h>

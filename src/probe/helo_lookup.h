@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The host's fully qualified name, asked of the probe thread's resolver
  * without waiting for it: each name of a list (core/fqdn.h) in turn, A and
  * AAAA at once, exactly as given (no search domain added); the first that

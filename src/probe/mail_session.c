@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "probe/mail_session.h"
 
 #include <ctype.h>

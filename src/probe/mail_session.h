@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* One verified connection to a mail server for the round trips, over
  * libcurl's multi-socket interface on the probe thread's loop: the name is
  * resolved the project's way (evdns, smtpMonResolver) and handed to curl,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Sends one test message through a monitored server, non-blocking on the
  * probe thread's loop: greeting, EHLO (HELO on 5xx), STARTTLS when the
  * server's row says so, AUTH PLAIN or LOGIN over TLS only, MAIL FROM,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "probe/mailbox_client.h"
 
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* One look into the check's mailbox over a verified mail_session (libcurl
  * on the probe thread's loop): log in (SASL, IMAP LOGIN or POP3 USER/PASS,
  * or a bearer token), look for the test message by its token (IMAP SEARCH

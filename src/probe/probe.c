@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "probe/probe.h"
 
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* One SMTP probe as an explicit state machine on a libevent loop:
  * resolve, connect, greeting, EHLO (HELO on 5xx), QUIT. Never blocks, never
  * pipelines, one deadline for the whole probe (doc/DESIGN.md section 3). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "probe/probe_conn.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* A probe's connection: a plain socket driven by one event and our own
  * recv/send, until STARTTLS or implicit TLS hands the socket to an OpenSSL
  * bufferevent. A plain dialogue costs a third fewer system calls than

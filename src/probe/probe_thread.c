@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "probe/probe_thread.h"
 
 #include <limits.h>

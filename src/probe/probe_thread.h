@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The probe thread: one libevent loop, its resolver (smtpMonResolver, else
  * /etc/resolv.conf; /etc/hosts either way), the TLS context with the trust
  * anchors, the budget of connections it may hold open (conn_gate.h), and

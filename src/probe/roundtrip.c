@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "probe/roundtrip.h"
 
 #include <stdio.h>

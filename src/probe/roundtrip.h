@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The round-trip checks (smtpMonRoundTrip): each on its own schedule in the
  * probe thread's loop, sends a test message through its server, looks for
  * it in the mailbox until it arrives or the timeout passes, and records the

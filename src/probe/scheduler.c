@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "probe/scheduler.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The probe thread: one libevent loop that fires each server's probes on its
  * schedule, spread over the interval, never overlapping for one server. */
 #ifndef SMTPMON_SCHEDULER_H

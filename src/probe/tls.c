@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "probe/tls.h"
 
 #include <string.h>

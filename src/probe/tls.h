@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* TLS for the probe engine: the shared context (trust anchors), one SSL per
  * connection (SNI and the name to verify), and what the peer showed. */
 #ifndef SMTPMON_TLS_H

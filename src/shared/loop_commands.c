@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "shared/loop_commands.h"
 
 #include <pthread.h>

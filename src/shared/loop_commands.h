@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Commands from the agent thread to the thread that runs a libevent loop
  * (doc/DESIGN.md section 1: the agent thread never touches the loop's state). A
  * list under a lock, and an event made active to run them on the loop, in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "shared/notify_queue.h"
 
 #include <fcntl.h>

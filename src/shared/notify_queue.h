@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The events that must become notifications, on their way from the probe
  * thread to the agent thread: a bounded queue plus a wake-up fd that the
  * agent's select loop watches (doc/DESIGN.md section 1). */

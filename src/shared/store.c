@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "shared/store.h"
 
 #include "core/dnsbl.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The target store: every monitored server's configuration and latest state.
  * The only state shared between the agent thread and the probe thread; each
  * side holds its mutex only to copy a row in or out (doc/DESIGN.md section 1). */

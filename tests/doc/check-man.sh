@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # The manual pages: they render without groff warnings, and they document
 # every directive smtpmond registers and every key smtpMonServer accepts.
 set -u

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target: a configuration line's arguments, as smtpMonServer,
  * smtpMonDefaults and the persistent store's smtpMonStoredServer give them
  * to the directive parser. A line is accepted or refused with a message;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target: an IMAP or POP3 server's bytes, split at LF as the
  * round trips' lines are, fed to the response parsers and line checks. Whatever the
  * bytes, the parsers stay inside the line and their results stay

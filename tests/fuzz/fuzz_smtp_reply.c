@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target: a server's bytes, split at CRLF/LF as the probe does,
  * fed to the reply parser line by line. Whatever the bytes, the parser
  * stays inside its buffers and its verdicts stay consistent. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for
 # SECONDS (default 15) from the committed seed corpus, printing one TAP line
 # per target with the number of inputs it ran.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """A private monitoring stack for integration tests: snmpd as AgentX master,
 smtpmond under test, the fake SMTP server and a real Exim, all on loopback in
 a temporary directory. The table is read back with net-snmp's own tools.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Runs the integration tests and prints one TAP line per test.
 
   run.py --build BUILD_DIR [--variant NAME] [--frontend subagent|plugin] [MODULE ...]

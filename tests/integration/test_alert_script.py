@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """The operator's end of a notification: doc/examples/snmptrapd.conf run by a
 real snmptrapd, whose traphandle runs doc/examples/smtpmon-alert, which turns
 smtpmon's notifications into a mail delivered by a real Exim (its sendmail

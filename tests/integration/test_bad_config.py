@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """A configuration file full of mistakes (issue 9): every broken line is
 reported with its file and line number and skipped, and every good line
 around it still loads and is probed."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """smtpmond's command line and life cycle: -V, -h, bad options, -x, and
 running as a daemon with a pidfile until SIGTERM."""
 

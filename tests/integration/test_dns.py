@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Names, addresses and blocklists (issue 8), against a real DNS server of
 the test's own (dnsmasq on a loopback high port, smtpMonResolver): a name's
 addresses are tried in order, resolution failures are dnsFailure, source=

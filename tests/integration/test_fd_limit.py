@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Open connections within the file limit: smtpmond under a 256-file limit
 (prlimit) watches 300 servers that accept and never speak (each probe holds
 its connection for its whole 3 s timeout) and one that answers. Probes that

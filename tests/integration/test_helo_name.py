@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """The default EHLO name is found without ever blocking: the host's name at
 once (gethostname), its fully qualified form looked up on the probe
 thread's resolver and taken when (if) the answer comes.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """What happened, when, and what the server said: smtpMonHistoryTable keeps
 the last smtpMonHistorySize probes of each server, and the log has a line
 for every failed probe and every change of Status."""

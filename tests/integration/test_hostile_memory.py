@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Hostile servers do not make smtpmon grow (issue 9): a thousand probes of
 servers that send garbage, a 1 MiB line, an endless 250- reply, resets,
 refusals and worse leave the daemon's resident memory within 1 MiB of what

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Limits on what the write community can make smtpmond do (smtpMonLimits,
 smtpMonSetAllow): rows, rows created by SET, their interval, the memory of
 the histories and where a row created by SET may point. Each refusal has

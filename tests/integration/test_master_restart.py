@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """The master goes away and comes back: smtpmond keeps probing, holds the
 notification that fell due meanwhile and sends it once re-registered, and
 the table returns with its counters intact."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """The NMS kit's check_snmp examples (doc/nms/check_snmp.sh) and its Icinga 2
 services (doc/nms/icinga2-smtpmon.conf), run by monitoring-plugins' real
 check_snmp against a live stack, and `smtpmond --oid` against net-snmp.

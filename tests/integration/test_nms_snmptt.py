@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """The NMS kit's snmptt configuration (doc/nms/snmptt.conf, snmptt.ini) as
 an operator runs it: snmptrapd hands each of smtpmon's notifications to
 snmptt in standalone mode, and snmptt's log gets one readable line each.

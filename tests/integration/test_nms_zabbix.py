@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """doc/nms/zabbix_template_smtpmon.yaml, the Zabbix 6.0 template of the NMS
 kit, read as Zabbix reads it and held against SMTP-MONITOR-MIB (through
 net-snmp's snmptranslate, never a list copied here) and against a live

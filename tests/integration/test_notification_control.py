@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Switching notifications: smtpMonNotifications no, and the writable scalar
 smtpMonNotificationsEnabled (checked like any SET: wrong type and value)."""
 

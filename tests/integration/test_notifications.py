@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """smtpMonServerDown / Up / Degraded as an operations console receives them:
 snmptrapd behind a private snmpd (trap2sink), smtpmond as its subagent.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """smtpmond --probe: one probe with the same engine, no SNMP, printed in the
 monitoring-plugins format (status line, perfdata, exit status)."""
 

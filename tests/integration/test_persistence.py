@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """What SNMP SETs created outlives smtpmond: nonVolatile rows and the
 writable scalars come back after a restart (net-snmp's persistent store),
 volatile rows do not, and configuration rows stay readOnly."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """smtpmond and the plugin exclude each other, and no order of events hurts
 snmpd (issue 21): whichever comes second says in one line that another
 agent serves SMTP-MONITOR-MIB (smtpmond exits 78 at once), and after every

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """smtpmon.so inside snmpd (issue 7): the plugin serves the same table as
 smtpmond from the same configuration lines, and snmpd's reloads (SIGHUP
 unloads and loads every dlmod) leave no thread, descriptor or leak behind

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """The spine end to end: smtpmond probes real and fake SMTP servers and
 snmpd serves what it found in smtpMonServerTable over AgentX.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """README.md's "Setting it up for real", steps 1 and 4, run as written: the
 snmpd.conf and snmptrapd.conf lines and the snmptable/snmpget commands are
 read from README.md's code blocks, so a recipe that stops working (or a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """SIGHUP re-reads the configuration (doc/DESIGN.md section 6): added servers start,
 removed ones go, changed ones restart their schedule, the others keep their
 status and counters; the AgentX session and everything else carry on."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """smtpMonRoundTrip end to end (issue 12): test messages sent through a real
 Exim that delivers to Maildirs, read back from a real Dovecot over IMAP and
 POP3, with smtpMonRoundTripTable and its notifications as an NMS sees them.

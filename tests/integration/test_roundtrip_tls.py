@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Round trips trusted with a password (issue 18): every TLS certificate is
 verified before a credential leaves, over SMTP STARTTLS and implicit TLS,
 imaps, pop3s, IMAP STARTTLS and POP3 STLS; bearer tokens (XOAUTH2 and

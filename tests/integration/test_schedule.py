@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """The schedule: first probes spread over the interval, never fired together;
 one server's probes never overlap even when its timeout exceeds its interval."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Secrets come only from files an administrator controls (issue 20).
 
 net-snmp's persistent store is written by snmpd's service account and read

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """What a server says is cleaned before it reaches anyone (issue 9): 8-bit
 bytes and tabs in a reply show as printable ASCII in the MIB, in the log
 line and in the notification; control bytes make the reply a protocolError

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Managing servers from the NMS: read-create rows of smtpMonServerTable with
 snmpset against a private master (community private), RowStatus and every
 column checked, all or nothing."""

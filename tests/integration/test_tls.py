@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """TLS: STARTTLS against a real Exim and the fake server, implicit TLS,
 certificate facts, verification against a test CA, expiry warnings and the
 ways TLS fails. Certificates are made at test time (tests/fixtures/certs.py)."""

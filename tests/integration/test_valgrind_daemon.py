@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """A short smtpmond run under valgrind: probes of healthy, rejecting, refused
 and silent servers, STARTTLS and implicit TLS (good and failing handshakes),
 served over AgentX, then SIGTERM. No errors, no leaks.

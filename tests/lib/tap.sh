@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # TAP for the shell checks: `check NAME COMMAND...` runs COMMAND and prints
 # "ok N - NAME" or "not ok N - NAME" with its output as comments;
 # `tap_done` prints the plan and exits 1 if any check failed.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # tests/mib/check-mib.sh: checks mibs/SMTP-MONITOR-MIB.txt against the contract of
 # doc/DESIGN.md section 7, with smilint and net-snmp's snmptranslate.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # The Debian packages: dpkg-buildpackage -us -uc -b builds them from a copy
 # of the sources (the working tree stays clean), each holds what it should
 # (daemon and unit, plugin, MIB, alert script), the daemon in the package

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # What the README's two commands install covers what they run: every program
 # that tools/demo starts comes from a package `tools/deps.sh --demo` lists
 # (or one those depend on, or an Essential one), and the same for the whole

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # The systemd unit as `make install` installs it: systemd-analyze verify
 # accepts it (its ExecStart binary and its man pages included), it starts
 # smtpmond the way smtpmond(8) says, after snmpd, as its own user, and it is

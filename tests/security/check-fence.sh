@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # The threads' boundary is the build's (doc/DESIGN.md section 1): src/core/,
 # src/probe/ and src/shared/ compile behind src/fence, so a net-snmp header
 # there is an error, while src/agent/ still builds with net-snmp. Every file

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # smtpmon runs no shell and executes no program (issue 9): neither smtpmond
 # nor the plugin imports a function that would, and no source calls one.
 #   tests/security/check-no-exec.sh BUILD_DIR

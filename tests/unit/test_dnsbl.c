@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* DNSBL query names and the meaning of a list's answer (RFC 5782). */
 #include <stdarg.h>
 #include <stddef.h>

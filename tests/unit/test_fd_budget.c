@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The connection budget: the file limit less its reserve, and waiters
  * served in the order they came, none passed over. */
 #include <stdarg.h>

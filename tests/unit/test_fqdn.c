@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The host's fully qualified name from /etc/hosts and /etc/resolv.conf
  * lines, as the C library reads them. */
 #include <stdarg.h>

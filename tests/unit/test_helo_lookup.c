@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* helo_lookup.h: the names asked of the resolver in turn, exactly as given,
  * A and AAAA; the first with an address is the answer; a lookup cancelled
  * never answers and lets go of everything. A DNS server of libevent's own on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* HOST[:PORT] and [IPv6]:PORT: what is taken, what is refused and why. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The lateness histogram: percentiles to the step of their bucket. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* smtpMonLimits and smtpMonSetAllow: what is parsed, what an allow-list
  * takes, and the history budget's arithmetic. */
 #include <stdarg.h>

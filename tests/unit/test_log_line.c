@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The log's lines about servers and round trips: each kind word for word,
  * cut at the buffer's bound, and never more than one line. */
 #include <stdarg.h>

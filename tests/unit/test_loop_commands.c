@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* loop_commands.h: commands posted from any thread run on the loop's
  * thread, each once, in the order posted; what is left when the loop has
  * stopped can still be run by its owner. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Column names and numeric instance OIDs, for tools without the MIB. */
 #include <stdarg.h>
 #include <stddef.h>

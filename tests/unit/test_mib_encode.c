@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* DateAndTime and InetAddress encodings. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The notify queue: bounded, oldest dropped first, wakes its reader at once
  * or when many wait. */
 #include <stdarg.h>

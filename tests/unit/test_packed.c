@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* packed.h: a packed copy opens into exactly the struct it was made from,
  * and costs only what its texts hold. */
 #include <stdarg.h>

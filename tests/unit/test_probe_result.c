@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Classification: which SmtpMonProbeResult a stage and a reply code give. */
 #include <stdarg.h>
 #include <stddef.h>

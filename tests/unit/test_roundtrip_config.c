@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The smtpMonRoundTrip directive's arguments: what loads, the defaults, and
  * what is refused without ever quoting a credential back. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The round trip's pure protocol parts: the test message and its token, and
  * reading IMAP4rev1 and POP3 answers, hostile ones included. */
 #include <stdarg.h>

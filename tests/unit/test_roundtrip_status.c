@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* A round trip's Status: down after failThreshold failed checks, with one
  * smtpMonRoundTripFailed; up on the next success, with one Recovered. */
 #include <stdarg.h>

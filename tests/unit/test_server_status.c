@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Status damping: failThreshold, recoverThreshold and latencyThreshold. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* SMTP reply parsing: what counts as a reply, a continuation, and garbage. */
 #include <stdarg.h>
 #include <stddef.h>

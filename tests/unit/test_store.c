@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The store: rows found by name whatever their number, and a row's state
  * kept as it was recorded (its texts packed, nothing lost). */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The smtpMonServer and smtpMonDefaults arguments: what loads, what is refused. */
 #include <stdarg.h>
 #include <stddef.h>

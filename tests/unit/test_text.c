@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Text cleaning for the MIB and logs: printable ASCII, bounded. */
 #include <stdarg.h>
 #include <stddef.h>
