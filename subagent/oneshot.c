@@ -31,6 +31,7 @@ struct oneshot {
 	int named;                         /* the lookup is over, or took long enough */
 	const char *ca_file, *ca_path;
 	long warning_ms, critical_ms;      /* -1: none */
+	int strict;                        /* a tolerated deviation is a WARNING */
 	int verbose;
 	int done;
 	struct probe_outcome out;
@@ -41,9 +42,10 @@ static int usage(FILE *f, int code)
 	fprintf(f, "usage: smtpmond --probe HOST[:PORT] [--starttls|--tls] [--timeout S] "
 		"[--helo NAME]\n"
 		"                [--verify] [--sni NAME] [--ca-file PATH] [--ca-path DIR]\n"
-		"                [--warning MS] [--critical MS] [-v]\n"
+		"                [--warning MS] [--critical MS] [--strict] [-v]\n"
 		"One SMTP probe without SNMP, printed as a monitoring plugin does: exit status\n"
-		"0 OK, 1 WARNING (slower than --warning, or a certificate inside 14 days),\n"
+		"0 OK, 1 WARNING (slower than --warning, a certificate inside 14 days, or with\n"
+		"--strict a reply that breaks RFC 5321 in a way sending MTAs tolerate),\n"
 		"2 CRITICAL (failed, or slower than --critical), 3 UNKNOWN (usage).\n");
 	return code;
 }
@@ -79,6 +81,7 @@ static int apply_option(struct oneshot *o, int c, const char *arg)
 	case 'e': return add_key(o, "helo", arg);
 	case 'n': return add_key(o, "sni", arg);
 	case 'v': o->verbose = 1; return 0;
+	case 'S': o->strict = 1; return 0;
 	case 'f': o->ca_file = arg; return 0;
 	case 'd': o->ca_path = arg; return 0;
 	case 'w': return number(arg, 0, 3600000, &o->warning_ms);
@@ -102,6 +105,7 @@ static int parse(struct oneshot *o, int argc, char **argv)
 		{ "warning", required_argument, NULL, 'w' },
 		{ "critical", required_argument, NULL, 'c' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "strict", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char spec[TARGET_HOST_MAX + 16 + sizeof(o->keys)], err[600];
@@ -206,7 +210,10 @@ static int run(struct oneshot *o)
 	    probe_start_within(e, &o->cfg, within, o->helo, on_done, o, &handle) == 0) {
 		while (!o->done)
 			event_base_loop(base, EVLOOP_ONCE);
+		/* The QUIT grace ends at the deadline too: no probe outlives it. */
 		until = monotime_us() + 1000000u;
+		if (until > start + (uint64_t)o->cfg.opt.timeout_s * 1000000u)
+			until = start + (uint64_t)o->cfg.opt.timeout_s * 1000000u;
 		while (probe_engine_live(e) && monotime_us() < until)
 			event_base_loop(base, EVLOOP_ONCE);
 		rc = 0;
@@ -240,7 +247,9 @@ static int judge(const struct oneshot *o, char *why, size_t size)
 		return STATE_UNKNOWN;
 	}
 	if (r->result != RESULT_OK) {
-		snprintf(why, size, "%s: %s", probe_result_name(r->result), r->error);
+		snprintf(why, size, "%s%s%s%s: %s", probe_result_name(r->result),
+			 r->enhanced_code[0] ? " (" : "", r->enhanced_code,
+			 r->enhanced_code[0] ? ")" : "", r->error);
 		return STATE_CRITICAL;
 	}
 	if (o->critical_ms >= 0 && ms > o->critical_ms) {
@@ -255,6 +264,11 @@ static int judge(const struct oneshot *o, char *why, size_t size)
 		snprintf(why, size, "%.1f ms, certificate expires in %d days, %s", ms,
 			 r->tls.days_left, r->banner);
 		return STATE_WARNING;
+	}
+	if (r->warning[0]) {
+		snprintf(why, size, "%.1f ms, %s; breaks RFC 5321 (sending MTAs tolerate it): %s",
+			 ms, r->banner, r->warning);
+		return o->strict ? STATE_WARNING : STATE_OK;
 	}
 	snprintf(why, size, "%.1f ms, %s", ms, r->banner);
 	return STATE_OK;
@@ -295,10 +309,20 @@ static void print_stages(const struct oneshot *o)
 	printf("address   %s port %u\n", addr[0] ? addr : "-", o->cfg.port);
 	printf("connect   %9.3f ms\n", r->connect_us / 1000.0);
 	printf("greeting  %9.3f ms  %s\n", r->banner_us / 1000.0, r->banner);
+	/* The line that decided a multi-line greeting, when it is not the first. */
+	if (r->stage == STAGE_GREETING && r->last_reply[0] && strcmp(r->last_reply, r->banner))
+		printf("          decided by  %s\n", r->last_reply);
 	if (r->tls.have_cert)
 		printf("tls       %9.3f ms  %s, %s, issuer %s, %d days left\n", r->tls_us / 1000.0,
 		       r->tls.version, r->tls.subject, r->tls.issuer, r->tls.days_left);
-	printf("ehlo/helo %9.3f ms  %s\n", r->helo_us / 1000.0, r->last_reply);
+	if (r->helo_us || r->stage == STAGE_EHLO || r->stage == STAGE_HELO)   /* EHLO was sent */
+		printf("ehlo/helo %9.3f ms  %s\n", r->helo_us / 1000.0,
+		       r->stage == STAGE_EHLO || r->stage == STAGE_HELO || r->stage == STAGE_DONE ?
+		       r->last_reply : "");
+	if (r->enhanced_code[0])
+		printf("enhanced  %s\n", r->enhanced_code);
+	if (r->warning[0])
+		printf("warning   %s\n", r->warning);
 	if (r->ehlo_keywords[0])
 		printf("keywords  %s\n", r->ehlo_keywords);
 	printf("result    %s after %.3f ms at %s\n", probe_result_name(r->result),

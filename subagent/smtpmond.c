@@ -44,7 +44,7 @@ static void usage(FILE *out)
 		"usage: " APP " [-f] [-c FILE] [-C] [-x AGENTX-ADDRESS] [-L LOGOPTS] [-D[TOKENS]]\n"
 		"               [-p PIDFILE] [-u USER] [-V] [-h]\n"
 		"       " APP " --probe HOST[:PORT] [--starttls|--tls] [--timeout S] [--helo NAME]\n"
-		"               [--verify] [--warning MS] [--critical MS] [-v]\n"
+		"               [--verify] [--warning MS] [--critical MS] [--strict] [-v]\n"
 		"       " APP " --oid NAME [COLUMN]\n"
 		"  -f          stay in the foreground\n"
 		"  -c FILE     read FILE (as well as " APP ".conf on SNMPCONFPATH)\n"

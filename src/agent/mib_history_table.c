@@ -5,6 +5,7 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,8 @@
 #include "core/state.h"
 #include "shared/store.h"
 
-enum { HCOL_TIME = 2, HCOL_RESULT, HCOL_REPLY_CODE, HCOL_LATENCY, HCOL_DETAIL };
+enum { HCOL_TIME = 2, HCOL_RESULT, HCOL_REPLY_CODE, HCOL_LATENCY, HCOL_DETAIL,
+       HCOL_ENHANCED_CODE };
 
 /* One probe as the table shows it, but its detail. */
 struct history_facts {
@@ -23,6 +25,7 @@ struct history_facts {
 	enum probe_result result;
 	int reply_code;
 	uint32_t latency_us;
+	uint32_t enhanced_code;        /* "C.S.D" as C*1000000 + S*1000 + D; 0: none */
 };
 
 /* An entry as it is built and carried over a reload. */
@@ -166,6 +169,26 @@ static const struct history_row *row_at(const struct history_table *ht, const oi
 
 /* --- the handler --------------------------------------------------------- */
 
+/* Kept as a number: each of N x size entries stays within its budget. */
+static uint32_t pack_enhanced_code(const char *code)
+{
+	unsigned c, s, d;
+
+	if (sscanf(code, "%1u.%3u.%3u", &c, &s, &d) != 3)
+		return 0;
+	return c * 1000000u + s * 1000u + d;
+}
+
+static void set_enhanced_code(netsnmp_variable_list *vb, uint32_t packed)
+{
+	char code[16] = "";
+
+	if (packed)
+		snprintf(code, sizeof(code), "%u.%u.%u", packed / 1000000u, packed / 1000u % 1000u,
+			 packed % 1000u);
+	snmp_set_var_typed_value(vb, ASN_OCTET_STR, code, strlen(code));
+}
+
 static void set_value(netsnmp_variable_list *vb, unsigned col, const struct history_row *e)
 {
 	unsigned char dt[DATE_AND_TIME_LEN];
@@ -177,6 +200,9 @@ static void set_value(netsnmp_variable_list *vb, unsigned col, const struct hist
 		return;
 	case HCOL_DETAIL:
 		snmp_set_var_typed_value(vb, ASN_OCTET_STR, e->detail, strlen(e->detail));
+		return;
+	case HCOL_ENHANCED_CODE:
+		set_enhanced_code(vb, e->f.enhanced_code);
 		return;
 	case HCOL_RESULT: v = e->f.result; break;
 	case HCOL_REPLY_CODE: v = e->f.reply_code; break;
@@ -369,6 +395,7 @@ void history_record(struct history_table *ht, struct target *t, const struct pro
 	struct history_entry e = { .f = {
 		.wall_us = o->finished_wall_us, .result = o->result,
 		.reply_code = o->reply_code, .latency_us = o->latency_us,
+		.enhanced_code = pack_enhanced_code(o->enhanced_code),
 	} };
 	struct history_ring *r;
 
@@ -376,8 +403,14 @@ void history_record(struct history_table *ht, struct target *t, const struct pro
 		return;
 	e.f.index = r->next_index;
 	r->next_index = r->next_index == UINT32_MAX ? 1 : r->next_index + 1;
-	/* The error, or the last reply line the server sent. */
-	memcpy(e.detail, o->result == RESULT_OK ? o->last_reply : o->error, sizeof(e.detail));
+	/* The error, or the last reply line the server sent and what it broke. */
+	if (o->result != RESULT_OK)
+		memcpy(e.detail, o->error, sizeof(e.detail));
+	else if (o->warning[0])
+		snprintf(e.detail, sizeof(e.detail), "%.100s; warning: %.140s", o->last_reply,
+			 o->warning);
+	else
+		memcpy(e.detail, o->last_reply, sizeof(e.detail));
 	add_entry(r, &e);
 }
 
@@ -478,7 +511,7 @@ struct history_table *history_table_register(unsigned size)
 	ht->reg->handler->myvoid = ht;
 	netsnmp_table_helper_add_indexes(ht->info, ASN_OCTET_STR, ASN_UNSIGNED, 0);
 	ht->info->min_column = HCOL_TIME;
-	ht->info->max_column = HCOL_DETAIL;
+	ht->info->max_column = HCOL_ENHANCED_CODE;
 	if ((rc = netsnmp_register_table(ht->reg, ht->info)) != MIB_REGISTERED_OK) {
 		ht->reg = NULL;        /* freed by the failed registration */
 		mib_registration_refused("smtpMonHistoryTable", rc);

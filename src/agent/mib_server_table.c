@@ -11,6 +11,7 @@
 #include "core/oid.h"
 #include "core/mib_encode.h"
 #include "core/state.h"
+#include "core/status_reason.h"
 #include "shared/store.h"
 
 
@@ -25,7 +26,7 @@ static unsigned int served_columns[] = {
 	COL_CONSECUTIVE_FAILURES, COL_PROBES, COL_FAILURES, COL_EHLO_KEYWORDS,
 	COL_TLS_VERSION, COL_CERT_NOT_AFTER, COL_CERT_DAYS_LEFT, COL_DNSBL_LISTINGS,
 	COL_DNSBL_ZONES, COL_CERT_SUBJECT, COL_CERT_ISSUER, COL_DISPLAY_NAME,
-	COL_DISCONTINUITY_TIME,
+	COL_DISCONTINUITY_TIME, COL_LAST_WARNING, COL_STATUS_REASON, COL_LAST_ENHANCED_CODE,
 };
 
 struct server_table {
@@ -113,15 +114,31 @@ static int set_state_column(netsnmp_variable_list *vb, unsigned col,
 	case COL_CERT_SUBJECT: named_set_string(vb, o->tls.subject); break;
 	case COL_CERT_ISSUER: named_set_string(vb, o->tls.issuer); break;
 	case COL_DISCONTINUITY_TIME: named_set_timestamp(vb, s->counters_since_us); break;
+	case COL_LAST_WARNING: named_set_string(vb, o->warning); break;
+	case COL_LAST_ENHANCED_CODE: named_set_string(vb, o->enhanced_code); break;
 	default: return 0;
 	}
+	return 1;
+}
+
+/* Columns drawn from the configuration and the state together. */
+static int set_derived_column(netsnmp_variable_list *vb, unsigned col,
+			      const struct target_config *c, const struct target_state *s)
+{
+	char reason[STATE_TEXT_MAX + 1];
+
+	if (col != COL_STATUS_REASON)
+		return 0;
+	status_reason(reason, sizeof(reason), c, s);
+	named_set_string(vb, reason);
 	return 1;
 }
 
 int server_column_value(netsnmp_variable_list *vb, unsigned col,
 			const struct target_config *c, const struct target_state *s)
 {
-	return set_config_column(vb, col, c) || set_state_column(vb, col, s);
+	return set_config_column(vb, col, c) || set_state_column(vb, col, s) ||
+	       set_derived_column(vb, col, c, s);
 }
 
 size_t server_column_oid(oid *buf, size_t max, unsigned col, const char *name)
@@ -158,7 +175,8 @@ static void answer(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *re
 	if (set_config_column(req->requestvb, ti->colnum, &t->cfg))
 		return;
 	store_snapshot(store, t, &snap);
-	if (!set_state_column(req->requestvb, ti->colnum, &snap))
+	if (!set_state_column(req->requestvb, ti->colnum, &snap) &&
+	    !set_derived_column(req->requestvb, ti->colnum, &t->cfg, &snap))
 		netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHOBJECT);
 }
 
@@ -205,7 +223,7 @@ struct server_table *server_table_register(struct store *store)
 	st->store = store;
 	if (named_table_create(&st->nt, "smtpMonServerTable", table_oid, OID_LENGTH(table_oid),
 			       handle_server_table, HANDLER_CAN_RWRITE, st, COL_HOST,
-			       COL_DISCONTINUITY_TIME, served_columns,
+			       COL_LAST_ENHANCED_CODE, served_columns,
 			       sizeof(served_columns) / sizeof(served_columns[0])) != 0)
 		goto fail;
 	for (unsigned i = 0; i < store->count; i++)

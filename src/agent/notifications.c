@@ -25,13 +25,14 @@ struct notifier {
 /* The objects each notification carries (doc/DESIGN.md section 7), in order. */
 static const unsigned down_objects[] = {
 	COL_HOST, COL_PORT, COL_LAST_RESULT, COL_LAST_REPLY_CODE, COL_LAST_ERROR,
-	COL_LAST_BANNER, COL_CONSECUTIVE_FAILURES, COL_DISPLAY_NAME, 0,
+	COL_LAST_BANNER, COL_CONSECUTIVE_FAILURES, COL_LAST_ENHANCED_CODE, COL_DISPLAY_NAME, 0,
 };
 static const unsigned up_objects[] = {
 	COL_HOST, COL_PORT, COL_LATENCY, COL_LAST_BANNER, COL_DISPLAY_NAME, 0,
 };
 static const unsigned degraded_objects[] = {
-	COL_HOST, COL_PORT, COL_LATENCY, COL_LATENCY_THRESHOLD, COL_DISPLAY_NAME, 0,
+	COL_HOST, COL_PORT, COL_LATENCY, COL_LATENCY_THRESHOLD, COL_STATUS_REASON, COL_DISPLAY_NAME,
+	0,
 };
 static const unsigned cert_objects[] = {
 	COL_HOST, COL_PORT, COL_CERT_NOT_AFTER, COL_CERT_DAYS_LEFT, COL_DISPLAY_NAME, 0,

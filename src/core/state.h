@@ -32,6 +32,7 @@ struct probe_outcome {
 	uint32_t latency_us, connect_us, banner_us, helo_us, tls_us;
 	int addr_family;                       /* AF_INET, AF_INET6 or 0 */
 	unsigned char addr[16];
+	char enhanced_code[12];                /* RFC 3463 "4.7.0" of the deciding reply, or "" */
 	uint64_t finished_wall_us;
 	struct tls_facts tls;                  /* kept from the last handshake */
 	/* the texts last, as in tls_facts, for the store's packed copy */
@@ -39,6 +40,7 @@ struct probe_outcome {
 	char error[STATE_TEXT_MAX + 1];        /* empty on success */
 	char banner[STATE_TEXT_MAX + 1];       /* first greeting line, empty if none */
 	char ehlo_keywords[STATE_TEXT_MAX + 1];
+	char warning[STATE_TEXT_MAX + 1];      /* what a sending MTA would tolerate, or "" */
 };
 
 /* A row's state as the MIB shows it. The store keeps it packed (packed.h):

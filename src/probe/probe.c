@@ -30,8 +30,12 @@
 #include "probe/tls.h"
 
 /* After QUIT the 221 is a courtesy: wait this long for the server's close
- * so our close does not turn into a reset, then go (doc/DESIGN.md section 3). */
+ * so our close does not turn into a reset, then go (doc/DESIGN.md section 3),
+ * and never past the probe's deadline. */
 #define QUIT_GRACE_US 500000
+
+/* Octets of the server's input looked at in one go. */
+#define READ_CHUNK 4096
 
 struct probe {
 	struct probe_engine *eng;
@@ -57,7 +61,7 @@ struct probe {
 
 	int starttls_offered;                  /* seen in the EHLO reply */
 	int tls_done;                          /* the handshake completed */
-	uint64_t t_start, t_first_connect, t_attempt, t_connected, t_command;
+	uint64_t t_start, t_deadline, t_first_connect, t_attempt, t_connected, t_command;
 	uint64_t t_greeting_wait, t_tls_start;
 	struct probe_outcome out;
 };
@@ -149,13 +153,14 @@ static void record_address(struct probe *p)
 }
 
 static void close_after_quit(struct probe *p);
+static void note_enhanced_code(struct probe *p);
 static void on_event(struct probe_conn *c, short what, void *arg);
 static void fail_protocol(struct probe *p, const char *why);
 
 /* Fixes the result, hands it over, then closes politely or at once. */
 static void decide(struct probe *p, enum probe_result result, int err)
 {
-	char text[2 * SMTP_LINE_MAX];
+	char text[2 * SMTP_KEEP_MAX];
 	int have_reply = p->reply.lines > 0;
 	uint64_t now = monotime_us();
 
@@ -166,9 +171,11 @@ static void decide(struct probe *p, enum probe_result result, int err)
 	p->out.stage = result == RESULT_OK ? STAGE_DONE : p->stage;
 	p->out.reply_code = (result == RESULT_OK || have_reply) ? p->reply.code : 0;
 	p->out.elapsed_us = elapsed_us(p->t_start, now);
-	if (have_reply)
+	if (have_reply) {
 		text_clean(p->out.last_reply, sizeof(p->out.last_reply), p->reply.last,
 			   strlen(p->reply.last));
+		note_enhanced_code(p);
+	}
 	/* Latency is the time to a working session: none when it failed. */
 	p->out.latency_us = result == RESULT_OK ? elapsed_us(p->t_first_connect, now) : 0;
 	p->out.finished_wall_us = walltime_us();
@@ -197,7 +204,7 @@ static void decide_because(struct probe *p, enum probe_result result, const char
 
 static void decide_because(struct probe *p, enum probe_result result, const char *fmt, ...)
 {
-	char text[2 * SMTP_LINE_MAX];
+	char text[2 * SMTP_KEEP_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -226,9 +233,16 @@ static void quit_event(struct probe_conn *c, short what, void *arg)
 
 static void close_after_quit(struct probe *p)
 {
-	struct timeval grace = { 0, QUIT_GRACE_US };
+	uint64_t now = monotime_us();
+	uint64_t left = p->t_deadline > now ? p->t_deadline - now : 0;
+	uint64_t wait = left < QUIT_GRACE_US ? left : QUIT_GRACE_US;
+	struct timeval grace = { (time_t)(wait / 1000000u), (suseconds_t)(wait % 1000000u) };
 	struct evbuffer *in = probe_conn_input(p->conn);
 
+	if (wait == 0) {
+		probe_free(p);
+		return;
+	}
 	evbuffer_drain(in, evbuffer_get_length(in));
 	probe_conn_setcb(p->conn, quit_read, quit_event, p);
 	evtimer_add(p->timer, &grace);
@@ -343,26 +357,58 @@ static void on_reply(struct probe *p)
 static void fail_protocol(struct probe *p, const char *why)
 {
 	decide_because(p, RESULT_PROTOCOL_ERROR, "%s: the server's answer is not valid SMTP (%s)%s%s",
-		       probe_stage_name(p->stage), why, p->reply.lines ? "; server said: " : "",
-		       p->reply.lines ? p->reply.last : "");
+		       probe_stage_name(p->stage), why, p->reply.last[0] ? "; server said: " : "",
+		       p->reply.last);
 }
 
-/* Feeds one line; returns 0 when the probe ended, 1 for more, 2 when final. */
-static int take_line(struct probe *p, const char *line, size_t len)
+/* What a sending MTA would tolerate in the reply just read, for LastWarning. */
+static void note_deviations(struct probe *p)
+{
+	char what[256], line[2 * STATE_TEXT_MAX];
+	size_t used = strlen(p->out.warning);
+	int n;
+
+	if (!p->reply.deviations)
+		return;
+	smtp_deviation_text(p->reply.deviations, what, sizeof(what));
+	n = snprintf(line, sizeof(line), "%s%s: %s", used ? "; " : "", probe_stage_name(p->stage),
+		     what);
+	if (n > 0 && used + (size_t)n < sizeof(p->out.warning))
+		memcpy(p->out.warning + used, line, (size_t)n + 1);
+}
+
+/* The RFC 3463 code of the deciding reply line, when it has one. */
+static void note_enhanced_code(struct probe *p)
+{
+	const char *last = p->reply.last;
+	size_t len = strlen(last);
+
+	if (len > 4)
+		smtp_enhanced_code(p->reply.code, last + 4, len - 4, p->out.enhanced_code);
+}
+
+/* Feeds the server's bytes at BUF to the reply; *USED says how many were
+ * taken. Returns NEED for more, FINAL for a whole reply, or the error. */
+static enum smtp_line_status take(struct probe *p, const char *buf, size_t len, size_t *used)
 {
 	const char *text;
 	size_t textlen;
-	enum smtp_line_status s = smtp_reply_feed(&p->reply, line, len, &text, &textlen);
+	enum smtp_line_status s;
 
-	if (s != SMTP_LINE_MORE && s != SMTP_LINE_FINAL) {
-		fail_protocol(p, smtp_line_status_name(s));
-		return 0;
-	}
-	if (p->stage == STAGE_EHLO && p->reply.lines > 1)
-		add_ehlo_keyword(p, text, textlen);
-	if (s == SMTP_LINE_MORE)
-		return 1;
-	return 2;
+	do {
+		size_t n;
+
+		s = smtp_reply_take(&p->reply, buf, len, &n, &text, &textlen);
+		buf += n;
+		len -= n;
+		*used += n;
+		if ((s == SMTP_LINE_MORE || s == SMTP_LINE_FINAL) && p->stage == STAGE_EHLO &&
+		    p->reply.lines > 1)
+			add_ehlo_keyword(p, text, textlen);
+	} while (s == SMTP_LINE_MORE && len > 0);
+	if (s == SMTP_LINE_FINAL)
+		note_deviations(p);
+	return s == SMTP_LINE_MORE ? SMTP_LINE_NEED : s;
 }
 
 /* Bytes after a final reply, before our next command. After the 220 to
@@ -378,35 +424,23 @@ static void talked_out_of_turn(struct probe *p, size_t n)
 	fail_protocol(p, "data sent before the client's command");
 }
 
-/* Extracts one complete line into LINE; 0 = need more, -1 = overlong. */
-static int read_line(struct evbuffer *in, char *line, size_t *len)
-{
-	size_t eol_len = 0;
-	struct evbuffer_ptr pos = evbuffer_search_eol(in, NULL, &eol_len, EVBUFFER_EOL_CRLF);
-
-	if (pos.pos < 0)
-		return evbuffer_get_length(in) >= SMTP_LINE_MAX ? -1 : 0;
-	if ((size_t)pos.pos + 2 > SMTP_LINE_MAX)
-		return -1;
-	evbuffer_remove(in, line, (size_t)pos.pos);
-	evbuffer_drain(in, eol_len);
-	*len = (size_t)pos.pos;
-	return 1;
-}
-
 static void on_read(struct probe_conn *c, void *arg)
 {
 	struct probe *p = arg;
 	struct evbuffer *in = probe_conn_input(c);
-	char line[SMTP_LINE_MAX];
-	size_t len;
-	int rc;
+	size_t avail;
 
-	while ((rc = read_line(in, line, &len)) > 0) {
-		rc = take_line(p, line, len);
-		if (rc == 0)
+	while ((avail = evbuffer_get_length(in)) > 0) {
+		size_t n = avail < READ_CHUNK ? avail : READ_CHUNK, used = 0;
+		const char *buf = (const char *)evbuffer_pullup(in, (ev_ssize_t)n);
+		enum smtp_line_status s = take(p, buf, n, &used);
+
+		evbuffer_drain(in, used);       /* before a decision frees IN */
+		if (s == SMTP_LINE_ERR_SYNTAX || s == SMTP_LINE_ERR_TOO_BIG) {
+			fail_protocol(p, smtp_line_status_name(s));
 			return;
-		if (rc == 2) {
+		}
+		if (s == SMTP_LINE_FINAL) {
 			/* Nothing may follow a final reply before our next command. */
 			if (evbuffer_get_length(in) > 0) {
 				talked_out_of_turn(p, evbuffer_get_length(in));
@@ -416,8 +450,6 @@ static void on_read(struct probe_conn *c, void *arg)
 			return;
 		}
 	}
-	if (rc < 0)
-		fail_protocol(p, smtp_line_status_name(SMTP_LINE_ERR_TOO_LONG));
 }
 
 /* --- connection -------------------------------------------------------- */
@@ -712,6 +744,7 @@ int probe_start_within(struct probe_engine *e, const struct target_config *cfg,
 	p->done_arg = arg;
 	p->out.result = RESULT_NONE;
 	p->t_start = monotime_us();
+	p->t_deadline = p->t_start + within_us;
 	smtp_reply_reset(&p->reply);
 	link_probe(e, p);
 	evtimer_add(p->timer, &deadline);

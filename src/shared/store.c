@@ -6,6 +6,7 @@
 #include "core/monotime.h"
 #include "core/packed.h"
 #include "core/state.h"
+#include "core/status_reason.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,7 @@
 #define TEXT(member) { offsetof(struct target_state, member), STATE_TEXT_MAX + 1 }
 static const struct text_field state_texts[] = {
 	TEXT(last.tls.subject), TEXT(last.tls.issuer), TEXT(last.last_reply), TEXT(last.error),
-	TEXT(last.banner), TEXT(last.ehlo_keywords), TEXT(dnsbl_zones),
+	TEXT(last.banner), TEXT(last.ehlo_keywords), TEXT(last.warning), TEXT(dnsbl_zones),
 };
 #undef TEXT
 
@@ -151,17 +152,6 @@ struct target *store_add(struct store *s, const struct target_config *spec,
 	s->targets[s->count++] = t;
 	pthread_mutex_unlock(&s->lock);
 	return t;
-}
-
-static struct status_params status_params_of(const struct target_config *cfg)
-{
-	struct status_params p = {
-		.fail_threshold = cfg->opt.fail_threshold,
-		.recover_threshold = cfg->opt.recover_threshold,
-		.latency_threshold_ms = cfg->opt.latency_threshold_ms,
-		.cert_warn_days = cfg->opt.cert_warn_days,
-	};
-	return p;
 }
 
 /* LastBanner is "from the last probe that got one" (doc/DESIGN.md section 3), and

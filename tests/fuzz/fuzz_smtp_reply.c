@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
-/* libFuzzer target: a server's bytes, split at CRLF/LF as the probe does,
- * fed to the reply parser line by line. Whatever the bytes, the parser
- * stays inside its buffers and its verdicts stay consistent. */
+/* libFuzzer target: a server's bytes, fed to the reply reader in pieces as
+ * the probe reads them. Whatever the bytes, the reader stays inside its
+ * buffers, takes every octet once, and its verdicts stay consistent. */
 #include <assert.h>
 #include <stdint.h>
 #include <string.h>
@@ -9,39 +9,42 @@
 #include "core/smtp_reply.h"
 
 static void check_line(const struct smtp_reply *r, enum smtp_line_status st,
-		       const char *line, size_t len, const char *text, size_t textlen)
+		       const char *text, size_t textlen)
 {
+	char code[12];
+
 	if (st != SMTP_LINE_MORE && st != SMTP_LINE_FINAL)
 		return;
-	assert(r->code >= 100 && r->code <= 599);
-	assert(r->lines >= 1 && r->lines <= SMTP_REPLY_MAX_LINES);
-	assert(len <= SMTP_LINE_MAX);
-	assert(text >= line && text + textlen <= line + len);
+	assert(r->code >= 200 && r->code <= 599);
+	assert(r->lines >= 1 && r->octets <= SMTP_REPLY_MAX);
+	assert(text >= r->last && text + textlen <= r->last + sizeof(r->last));
 	assert(strlen(r->first) < sizeof(r->first) && strlen(r->last) < sizeof(r->last));
 	assert(smtp_ehlo_keyword(text, textlen) <= textlen);
+	assert(smtp_enhanced_code(r->code, text, textlen, code) < sizeof(code));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *p = (const char *)data, *end = p + size;
+	const char *p = (const char *)data;
+	size_t left = size, piece = size ? (data[0] % 7) + 1 : 1;
 	struct smtp_reply r;
+	char words[512];
 
 	smtp_reply_reset(&r);
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t len = (size_t)((nl ? nl : end) - p);
+	while (left > 0) {
+		size_t n = left < piece ? left : piece, used = 0;
 		const char *text = NULL;
 		size_t textlen = 0;
-		enum smtp_line_status st;
+		enum smtp_line_status st = smtp_reply_take(&r, p, n, &used, &text, &textlen);
 
-		if (len && p[len - 1] == '\r')
-			len--;
-		st = smtp_reply_feed(&r, p, len, &text, &textlen);
-		check_line(&r, st, p, len, text, textlen);
+		assert(used <= n && (used == n || st != SMTP_LINE_NEED) && used > 0);
+		check_line(&r, st, text, textlen);
 		assert(smtp_line_status_name(st) != NULL);
-		if (st == SMTP_LINE_FINAL || st > SMTP_LINE_FINAL)
+		assert(smtp_deviation_text(r.deviations, words, sizeof(words)) < sizeof(words));
+		if (st == SMTP_LINE_FINAL || st == SMTP_LINE_ERR_SYNTAX || st == SMTP_LINE_ERR_TOO_BIG)
 			smtp_reply_reset(&r);
-		p = nl ? nl + 1 : end;
+		p += used;
+		left -= used;
 	}
 	return 0;
 }

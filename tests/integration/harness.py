@@ -47,7 +47,8 @@ COLUMNS = {
     "LastProbe": 32, "LastChange": 33, "ConsecutiveFailures": 34, "Probes": 35,
     "Failures": 36, "EhloKeywords": 37, "TlsVersion": 38, "CertNotAfter": 39,
     "CertDaysLeft": 40, "DnsblListings": 41, "DnsblZones": 42, "CertSubject": 43,
-    "CertIssuer": 44, "DisplayName": 45, "DiscontinuityTime": 46,
+    "CertIssuer": 44, "DisplayName": 45, "DiscontinuityTime": 46, "LastWarning": 47,
+    "StatusReason": 48, "LastEnhancedCode": 49,
 }
 COLUMN_NAMES = {v: k for k, v in COLUMNS.items()}
 
@@ -409,7 +410,8 @@ class Stack:
 
     def _history_once(self):
         prefix = ROOT + ".1.3.1."
-        names = {2: "Time", 3: "Result", 4: "ReplyCode", 5: "Latency", 6: "Detail"}
+        names = {2: "Time", 3: "Result", 4: "ReplyCode", 5: "Latency", 6: "Detail",
+                 7: "EnhancedCode"}
         out = {}
         for oid, value in self.walk(ROOT + ".1.3").items():
             if not oid.startswith(prefix):

@@ -143,6 +143,7 @@ class Blocklists(unittest.TestCase):
         self.assertEqual(listed[0]["order"], ["Host", "Port", "DnsblListings", "DnsblZones",
                                               "DisplayName"])
         self.assertEqual(listed[0]["objects"]["DisplayName"], "listed")
+        self.assertEqual(stack.row("listed")["StatusReason"], "listed on zone-a.test")
         self.assertNotIn("smtpMonServerDegraded", [t["name"] for t in stack.traps("listed")])
 
     def test_the_lists_own_error_answer_is_logged_never_a_listing(self):

@@ -62,7 +62,8 @@ class ServerNotifications(unittest.TestCase):
         self.assertEqual(down["name"], "smtpMonServerDown")
         self.assertEqual(down["order"], ["Host", "Port", "LastResult", "LastReplyCode",
                                          "LastError", "LastBanner", "ConsecutiveFailures",
-                                         "DisplayName"])
+                                         "LastEnhancedCode", "DisplayName"])
+        self.assertEqual(down["objects"]["LastEnhancedCode"], "4.3.2")
         o = down["objects"]
         self.assertEqual(o["DisplayName"], "flap")   # the name, for receivers without the MIB
         self.assertEqual(o["Host"], "127.0.0.1")
@@ -101,7 +102,8 @@ class ServerNotifications(unittest.TestCase):
         self.assertGreaterEqual(len(traps), 2)
         self.assertEqual(traps[0]["name"], "smtpMonServerDegraded")
         self.assertEqual(traps[0]["order"], ["Host", "Port", "Latency", "LatencyThreshold",
-                                             "DisplayName"])
+                                             "StatusReason", "DisplayName"])
+        self.assertRegex(traps[0]["objects"]["StatusReason"], r"^slower than 200 ms: \d+\.\d ms$")
         self.assertEqual(traps[0]["objects"]["DisplayName"], "slow")
         self.assertGreater(traps[0]["objects"]["Latency"], 300000)
         self.assertEqual(traps[0]["objects"]["LatencyThreshold"], 200)

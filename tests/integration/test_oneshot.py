@@ -64,7 +64,7 @@ class OneShot(StackCase):
     def test_554_greeter_is_critical_and_shows_the_reply(self):
         rc, lines = self.probe("127.0.0.1:%d" % self.ports["reject"])
         self.assertEqual(rc, 2)
-        self.assertRegex(lines[0], r"^SMTP CRITICAL - bannerRejected: greeting: .*"
+        self.assertRegex(lines[0], r"^SMTP CRITICAL - bannerRejected \(5\.7\.1\): greeting: .*"
                                    r"server said: 554 5\.7\.1 Service unavailable; client "
                                    r"\[127\.0\.0\.1\] blocked using bl\.fake\.test \| time=")
         perfdata(lines[0])

@@ -200,10 +200,10 @@ class ProbeTable(unittest.TestCase):
         self.assertResult(row, "protocolError", "down", 0)
         self.assertIn("not valid SMTP", row["LastError"])
 
-    def test_overlong_line_is_protocol_error(self):
+    def test_a_line_without_end_is_a_protocol_error_at_64_kib(self):
         row = self.row("longline")
         self.assertResult(row, "protocolError", "down")
-        self.assertIn("longer than 512", row["LastError"])
+        self.assertIn("reply larger than 64 KiB); server said: 220 AAAA", row["LastError"])
 
     def test_close_after_accept_is_connection_closed(self):
         row = self.row("closer")
@@ -230,7 +230,8 @@ class ProbeTable(unittest.TestCase):
     def test_endless_multiline_reply_is_a_protocol_error(self):
         row = self.row("endless")
         self.assertResult(row, "protocolError", "down")
-        self.assertIn("reply of more than 100 lines", row["LastError"])
+        self.assertIn("reply larger than 64 KiB", row["LastError"])
+        self.assertIn("server said: 250-X-ENDLESS-", row["LastError"])
 
     def test_family_ipv4_cannot_reach_an_ipv6_literal(self):
         row = self.row("v4only")

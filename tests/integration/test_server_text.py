@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: ISC
 """What a server says is cleaned before it reaches anyone (issue 9): 8-bit
 bytes and tabs in a reply show as printable ASCII in the MIB, in the log
-line and in the notification; control bytes make the reply a protocolError
-and never travel on."""
+line and in the notification; control bytes, which a sending MTA reads
+past, are shown as '?', never passed on, and noted in LastWarning."""
 
 import re
 import unittest
@@ -11,7 +11,7 @@ from harness import RESULT, StackCase
 
 # "554 \xc3\xa9vil\tserver \xff\r\n": valid SMTP, not ASCII.
 EIGHT_BIT = "sendraw 35353420c3a976696c0973657276657220ff0d0a; close"
-# "554 evil\x1b[31m\x07\x00 server\r\n": not SMTP at all.
+# "554 evil\x1b[31m\x07\x00 server\r\n": SMTP with control bytes in the text.
 CONTROL = "sendraw 353534206576696c1b5b33316d0700207365727665720d0a; close"
 PRINTABLE = re.compile(r"^[\x20-\x7e]*$")
 SHOWN = "554 ??vil server ?"
@@ -35,7 +35,9 @@ class ServerText(StackCase):
         self.assertEqual(eight["LastResult"], RESULT["bannerRejected"])
         self.assertEqual(eight["LastBanner"], SHOWN)
         self.assertIn(SHOWN, eight["LastError"])
-        self.assertEqual(control["LastResult"], RESULT["protocolError"])
+        self.assertEqual(control["LastResult"], RESULT["bannerRejected"])
+        self.assertEqual(control["LastBanner"], "554 evil?[31m?? server")
+        self.assertEqual(control["LastWarning"], "greeting: NUL or other control bytes in a line")
         for text in (eight["LastError"], control["LastError"], control["LastBanner"]):
             self.assertRegex(text, PRINTABLE)
 

@@ -125,6 +125,7 @@ class Tls(unittest.TestCase):
     def test_expiring_certificate_is_degraded_with_one_notification(self):
         row = self.assertResult("soon", "ok", "degraded")
         self.assertIn(row["CertDaysLeft"], (4, 5))
+        self.assertRegex(row["StatusReason"], r"^certificate expires in [45] days$")
         stack.wait_probes("soon", row["Probes"] + 2, 10)
         traps = stack.traps("soon")
         self.assertEqual([t["name"] for t in traps], ["smtpMonCertExpiring"])

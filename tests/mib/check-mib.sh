@@ -196,11 +196,15 @@ smtpMonServerCertSubject|1.2.1.43|-R--|String|DisplayString|Size: 0..255
 smtpMonServerCertIssuer|1.2.1.44|-R--|String|DisplayString|Size: 0..255
 smtpMonServerDisplayName|1.2.1.45|-R--|String|SnmpAdminString|Size: 1..32
 smtpMonServerDiscontinuityTime|1.2.1.46|-R--|TimeTicks|TimeStamp|-
+smtpMonServerLastWarning|1.2.1.47|-R--|String|DisplayString|Size: 0..255
+smtpMonServerStatusReason|1.2.1.48|-R--|String|DisplayString|Size: 0..255
+smtpMonServerLastEnhancedCode|1.2.1.49|-R--|String|DisplayString|Size: 0..11
 smtpMonHistoryIndex|1.3.1.1|----|Unsigned|-|-
 smtpMonHistoryTime|1.3.1.2|-R--|String|DateAndTime|Size: 8 | 11
 smtpMonHistoryResult|1.3.1.3|-R--|EnumVal|SmtpMonProbeResult|Values: none(1), ok(2), dnsFailure(3), connectRefused(4), connectTimeout(5), networkError(6), bannerTimeout(7), bannerRejected(8), heloTimeout(9), heloRejected(10), tlsUnavailable(11), tlsFailure(12), certInvalid(13), protocolError(14), connectionClosed(15), internalError(16)
 smtpMonHistoryReplyCode|1.3.1.4|-R--|Integer32|-|Range: 0..999
 smtpMonHistoryLatency|1.3.1.5|-R--|Unsigned|SmtpMonMicroseconds|-
+smtpMonHistoryEnhancedCode|1.3.1.7|-R--|String|DisplayString|Size: 0..11
 smtpMonHistoryDetail|1.3.1.6|-R--|String|DisplayString|Size: 0..255
 smtpMonRoundTripName|1.4.1.1|----|String|SnmpAdminString|Size: 1..32
 smtpMonRoundTripServer|1.4.1.2|-R--|String|SnmpAdminString|Size: 0..255
@@ -321,11 +325,11 @@ check_objects() {
 
 s=smtpMonServer
 check_objects smtpMonServerDown \
-    "${s}Host, ${s}Port, ${s}LastResult, ${s}LastReplyCode, ${s}LastError, ${s}LastBanner, ${s}ConsecutiveFailures, ${s}DisplayName"
+    "${s}Host, ${s}Port, ${s}LastResult, ${s}LastReplyCode, ${s}LastError, ${s}LastBanner, ${s}ConsecutiveFailures, ${s}LastEnhancedCode, ${s}DisplayName"
 check_objects smtpMonServerUp \
     "${s}Host, ${s}Port, ${s}Latency, ${s}LastBanner, ${s}DisplayName"
 check_objects smtpMonServerDegraded \
-    "${s}Host, ${s}Port, ${s}Latency, ${s}LatencyThreshold, ${s}DisplayName"
+    "${s}Host, ${s}Port, ${s}Latency, ${s}LatencyThreshold, ${s}StatusReason, ${s}DisplayName"
 check_objects smtpMonCertExpiring \
     "${s}Host, ${s}Port, ${s}CertNotAfter, ${s}CertDaysLeft, ${s}DisplayName"
 check_objects smtpMonServerListed \
