@@ -9,8 +9,9 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent_ssl.h>
 
-/* A plain connection reads at most this much per wake-up: a reply line is
- * at most 512 octets, and a server that sends more is refused anyway. */
+/* A plain connection reads at most this much per wake-up: replies are
+ * mostly a few hundred octets, and the reader takes them in pieces anyway
+ * (a reply over 64 KiB is refused). */
 #define READ_CHUNK 4096
 
 struct probe_conn {
