@@ -226,6 +226,28 @@ smtpMonCertExpiring|0.4|notification|-|-|-
 smtpMonServerListed|0.5|notification|-|-|-
 smtpMonRoundTripFailed|0.6|notification|-|-|-
 smtpMonRoundTripRecovered|0.7|notification|-|-|-
+smtpMonServerDomainWatch|1.2.1.50|-R--|String|SnmpAdminString|Size: 0..28
+smtpMonServerMxHost|1.2.1.51|-R--|String|DisplayString|Size: 0..255
+smtpMonServerMxPreference|1.2.1.52|-R--|Integer32|-|Range: -1..65535
+smtpMonDomainWatchName|1.5.1.1|----|String|SnmpAdminString|Size: 1..28
+smtpMonDomainName|1.5.1.2|-R--|String|DisplayString|Size: 1..255
+smtpMonDomainFamily|1.5.1.3|-R--|EnumVal|-|Values: any(1), ipv4(2), ipv6(3), both(4)
+smtpMonDomainStatus|1.5.1.4|-R--|EnumVal|-|Values: unknown(1), up(2), degraded(3), down(4), noMail(5)
+smtpMonDomainStatusReason|1.5.1.5|-R--|String|DisplayString|Size: 0..255
+smtpMonDomainMxCount|1.5.1.6|-R--|Gauge|-|-
+smtpMonDomainAddressCount|1.5.1.7|-R--|Gauge|-|-
+smtpMonDomainAddressesUp|1.5.1.8|-R--|Gauge|-|-
+smtpMonDomainMxSet|1.5.1.9|-R--|String|DisplayString|Size: 0..255
+smtpMonDomainLastLookup|1.5.1.10|-R--|String|DateAndTime|Size: 8 | 11
+smtpMonDomainLastMxChange|1.5.1.11|-R--|String|DateAndTime|Size: 8 | 11
+smtpMonDomainMxChange|1.5.1.12|-R--|String|DisplayString|Size: 0..255
+smtpMonDomainLastDnsError|1.5.1.13|-R--|String|DisplayString|Size: 0..255
+smtpMonDomainDnsInterval|1.5.1.14|-R--|Unsigned|-|Range: 5..86400
+smtpMonDomainDisplayName|1.5.1.15|-R--|String|SnmpAdminString|Size: 1..28
+smtpMonDomainDown|0.8|notification|-|-|-
+smtpMonDomainDegraded|0.9|notification|-|-|-
+smtpMonDomainUp|0.10|notification|-|-|-
+smtpMonDomainMxChanged|0.11|notification|-|-|-
 EOF
 
 # What the MIB has, in the same form: OIDs from -Tz, the rest from the -Tp tree.
@@ -338,5 +360,11 @@ check_objects smtpMonRoundTripFailed \
     "smtpMonRoundTripServer, smtpMonRoundTripLastResult, smtpMonRoundTripLastError, smtpMonRoundTripDisplayName"
 check_objects smtpMonRoundTripRecovered \
     "smtpMonRoundTripServer, smtpMonRoundTripDeliveryTime, smtpMonRoundTripDisplayName"
+d=smtpMonDomain
+check_objects smtpMonDomainDown "${d}Name, ${d}StatusReason, ${d}MxSet, ${d}AddressCount, ${d}DisplayName"
+check_objects smtpMonDomainDegraded \
+    "${d}Name, ${d}StatusReason, ${d}AddressCount, ${d}AddressesUp, ${d}DisplayName"
+check_objects smtpMonDomainUp "${d}Name, ${d}AddressCount, ${d}DisplayName"
+check_objects smtpMonDomainMxChanged "${d}Name, ${d}MxSet, ${d}MxChange, ${d}DisplayName"
 
 finish
