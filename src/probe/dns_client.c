@@ -110,12 +110,30 @@ static int finalize(struct ub_ctx *ctx)
 	return rc == 0 ? ub_ctx_zone_remove(ctx, "home.arpa.") : rc;
 }
 
+/* The options, the forwarders, then the context finalized. With trust
+ * anchors, a failure is most likely theirs (a file unread, a bad record). */
+static int set_up(struct ub_ctx *ctx, const struct smtpmon_settings *settings,
+		  const char *trust_anchor_file, char *err, size_t errlen)
+{
+	int rc = set_options(ctx, trust_anchor_file);
+
+	if (rc == 0 && set_forwarders(ctx, settings, err, errlen) != 0)
+		return -1;
+	if (rc == 0)
+		rc = finalize(ctx);
+	if (rc != 0 && trust_anchor_file)
+		snprintf(err, errlen, "DNS client: trust anchors %s: %s", trust_anchor_file,
+			 ub_strerror(rc));
+	else if (rc != 0)
+		snprintf(err, errlen, "DNS client: %s", ub_strerror(rc));
+	return rc;
+}
+
 struct dns_client *dns_client_new(struct event_base *base,
 				  const struct smtpmon_settings *settings,
 				  const char *trust_anchor_file, char *err, size_t errlen)
 {
 	struct dns_client *c = calloc(1, sizeof(*c));
-	int rc;
 
 	if (!c || !(c->ctx = ub_ctx_create_event(base))) {
 		snprintf(err, errlen, "cannot make a DNS client (out of memory)");
@@ -123,15 +141,7 @@ struct dns_client *dns_client_new(struct event_base *base,
 		return NULL;
 	}
 	c->base = base;
-	rc = set_options(c->ctx, trust_anchor_file);
-	if (rc != 0)
-		snprintf(err, errlen, "DNS client: %s%s%s", trust_anchor_file ? trust_anchor_file : "",
-			 trust_anchor_file ? ": " : "", ub_strerror(rc));
-	else if (set_forwarders(c->ctx, settings, err, errlen) != 0)
-		rc = -1;
-	else if ((rc = finalize(c->ctx)) != 0)
-		snprintf(err, errlen, "DNS client: %s", ub_strerror(rc));
-	if (rc != 0) {
+	if (set_up(c->ctx, settings, trust_anchor_file, err, errlen) != 0) {
 		dns_client_free(c);
 		return NULL;
 	}

@@ -177,7 +177,7 @@ class Behaviour(unittest.TestCase):
             while p.stdout.readline().strip() != "+":
                 pass
             dns.restart(extra=[l.replace("old.change.test", "new.change.test") for l in SERVED])
-            time.sleep(1.5)
+            time.sleep(2.5)     # unbound counts in whole seconds: TTL 1 lasts up to 2 s
             out, err = p.communicate("\n", timeout=20)
         finally:
             if p.poll() is None:
@@ -216,6 +216,23 @@ class Behaviour(unittest.TestCase):
         answers, _ = run_dnsq(["-r", "127.0.0.1:%d" % dns.port, "-t", "4000",
                                "A", "h2.mail.test"], resolver="127.0.0.2")
         self.assertEqual(answers[0]["records"], ["a 127.0.1.2"])
+
+
+@only_for("subagent", "the DNS client is the same under either front end")
+class Setup(unittest.TestCase):
+    def test_a_trust_anchor_file_that_cannot_be_read_fails_the_client_at_once(self):
+        missing = os.path.join(stack.dir, "no-such-anchor")
+        p = subprocess.run([dnsq_path(), "-a", missing, "A", "h1.mail.test"],
+                           capture_output=True, text=True, timeout=10)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("dnsq: DNS client: trust anchors %s: " % missing, p.stderr)
+        self.assertNotIn("= h1.mail.test", p.stdout)
+
+    def test_a_resolver_unbound_refuses_fails_the_client(self):
+        p = subprocess.run([dnsq_path(), "-r", "mail.test:53", "A", "h1.mail.test"],
+                           capture_output=True, text=True, timeout=10)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("smtpMonResolver mail.test:53: cannot use it", p.stderr)
 
 
 def _count(path, text):
