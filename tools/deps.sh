@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
 	build-essential autoconf automake libtool pkg-config
-	libsnmp-dev libevent-dev libssl-dev libcurl4-openssl-dev libcmocka-dev
+	libsnmp-dev libevent-dev libssl-dev libcurl4-openssl-dev libunbound-dev libcmocka-dev
 	snmp snmpd snmptrapd smitools
 	exim4-daemon-light openssl python3 valgrind procps groff-base dnsmasq-base
 	clang libclang-rt-14-dev
@@ -16,7 +16,7 @@ packages=(
 )
 if [ "${1:-}" = "--demo" ] || [ "${2:-}" = "--demo" ]; then
 	packages=(build-essential autoconf automake libtool pkg-config
-		libsnmp-dev libevent-dev libssl-dev libcurl4-openssl-dev snmp snmpd snmptrapd smitools
+		libsnmp-dev libevent-dev libssl-dev libcurl4-openssl-dev libunbound-dev snmp snmpd snmptrapd smitools
 		exim4-daemon-light python3 procps)
 fi
 

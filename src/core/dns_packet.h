@@ -47,7 +47,9 @@ struct dns_record {
 		struct dns_mx mx;
 		struct dns_addr addr;
 		struct dns_tlsa tlsa;
-		char txt[DNS_TXT_MAX + 1];      /* character-strings joined, NUL-free */
+		char txt[DNS_TXT_MAX + 1];      /* character-strings joined, NUL-free
+						 * (bytes outside printable ASCII
+						 * become '?'), cut at DNS_TXT_MAX */
 	} u;
 };
 
@@ -59,7 +61,8 @@ struct dns_answer {
 					 * 2308), else 0 */
 	int secure;                     /* the resolver validated it (DNSSEC) */
 	int bogus;                      /* validation failed */
-	char error[128];                /* DNS_FAILED and bogus: why, in words */
+	char error[128];                /* DNS_FAILED and bogus: why, in words;
+					 * NODATA: "no MX record" */
 	unsigned count;                 /* records in REC */
 	unsigned dropped;               /* records of the type beyond DNS_RECORDS_MAX */
 	struct dns_record rec[DNS_RECORDS_MAX];
