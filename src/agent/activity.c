@@ -22,6 +22,9 @@ struct activity {
 	struct history_table *history;
 	void (*on_helo)(const char *asked, const char *name, void *arg);
 	void *on_helo_arg;
+	void (*looked_up)(const char *watch, void *arg);
+	void (*row_changed)(const char *row, void *arg);
+	void *domain_arg;
 };
 
 static void log_failure(const struct notify_event *e)
@@ -89,6 +92,13 @@ static void take(struct activity *a, const struct notify_event *e)
 	}
 	if (e->type == EVENT_STATUS) {
 		log_status(e);
+		if (a->row_changed)
+			a->row_changed(e->cfg.name, a->domain_arg);
+		return;
+	}
+	if (e->type == EVENT_DOMAIN) {
+		if (a->looked_up)
+			a->looked_up(e->cfg.name, a->domain_arg);
 		return;
 	}
 	t = store_find(a->store, e->cfg.name);
@@ -168,6 +178,14 @@ void activity_on_helo(struct activity *a,
 {
 	a->on_helo = fn;
 	a->on_helo_arg = arg;
+}
+
+void activity_on_domain(struct activity *a, void (*looked_up)(const char *watch, void *arg),
+			void (*row_changed)(const char *row, void *arg), void *arg)
+{
+	a->looked_up = looked_up;
+	a->row_changed = row_changed;
+	a->domain_arg = arg;
 }
 
 void activity_stop(struct activity *a)

@@ -23,6 +23,12 @@ struct activity *activity_start(struct notify_queue *q, struct store *store,
 void activity_on_helo(struct activity *a,
 		      void (*fn)(const char *asked, const char *name, void *arg), void *arg);
 
+/* A domain watch looked up its MX set (EVENT_DOMAIN), or a row changed
+ * Status (EVENT_STATUS): FN is told the watch's or the row's name, on the
+ * agent thread, after the change was logged. */
+void activity_on_domain(struct activity *a, void (*looked_up)(const char *watch, void *arg),
+			void (*row_changed)(const char *row, void *arg), void *arg);
+
 /* After the probe thread stopped: what it left is recorded and logged. */
 void activity_flush(struct activity *a);
 void activity_stop(struct activity *a);

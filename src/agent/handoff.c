@@ -10,6 +10,7 @@
 #include "agent/mib_history_table.h"
 #include "core/monotime.h"
 #include "agent/rows.h"
+#include "agent/domain_module.h"
 #include "agent/roundtrip_module.h"
 #include "core/server_status.h"
 #include "core/state.h"
@@ -29,6 +30,7 @@ struct handoff {
 	unsigned count;
 	struct store_totals totals;
 	struct roundtrip_carry *roundtrips;    /* issue 12 */
+	struct domain_carry *domains;
 };
 
 struct handoff *handoff_save(struct store *store, struct history_table *history)
@@ -140,6 +142,7 @@ void handoff_free(struct handoff *h)
 	for (unsigned i = 0; i < h->count; i++)
 		history_saved_free(h->rows[i].history);
 	roundtrip_carry_free(h->roundtrips);
+	domain_carry_free(h->domains);
 	free(h->rows);
 	free(h);
 }
@@ -159,4 +162,21 @@ struct roundtrip_carry *handoff_detach_roundtrips(struct handoff *h)
 	if (h)
 		h->roundtrips = NULL;
 	return rt;
+}
+
+void handoff_attach_domains(struct handoff *h, struct domain_carry *d)
+{
+	if (h)
+		h->domains = d;
+	else
+		domain_carry_free(d);
+}
+
+struct domain_carry *handoff_detach_domains(struct handoff *h)
+{
+	struct domain_carry *d = h ? h->domains : NULL;
+
+	if (h)
+		h->domains = NULL;
+	return d;
 }

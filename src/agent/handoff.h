@@ -40,4 +40,9 @@ struct roundtrip_carry;
 void handoff_attach_roundtrips(struct handoff *h, struct roundtrip_carry *rt);
 struct roundtrip_carry *handoff_detach_roundtrips(struct handoff *h);
 
+/* The same for the domain watches (domain_module.h). */
+struct domain_carry;
+void handoff_attach_domains(struct handoff *h, struct domain_carry *d);
+struct domain_carry *handoff_detach_domains(struct handoff *h);
+
 #endif

@@ -6,6 +6,7 @@
 
 #include "agent/mib_registration.h"
 #include "core/mib_encode.h"
+#include "core/oid.h"
 #include "core/monotime.h"
 
 static netsnmp_table_registration_info *table_info(unsigned min, unsigned max,
@@ -93,6 +94,23 @@ netsnmp_tdata_row *named_row_add(netsnmp_tdata *table, const char *name, void *d
 		return NULL;
 	}
 	return row;
+}
+
+size_t named_column_oid(oid *buf, size_t max, unsigned table, unsigned col, const char *name)
+{
+	static const oid objects[] = { SMTPMON_OID, 1 };
+	size_t len = strlen(name), n = OID_LENGTH(objects);
+
+	if (n + 4 + len > max)
+		return 0;
+	memcpy(buf, objects, sizeof(objects));
+	buf[n++] = table;
+	buf[n++] = 1;
+	buf[n++] = col;
+	buf[n++] = len;
+	for (size_t i = 0; i < len; i++)
+		buf[n++] = (unsigned char)name[i];
+	return n;
 }
 
 void named_row_remove(netsnmp_tdata *table, void **row)

@@ -39,6 +39,10 @@ void named_table_free(struct named_table *nt);
 /* A row indexed by NAME holding DATA, added to TABLE; NULL if it cannot be. */
 netsnmp_tdata_row *named_row_add(netsnmp_tdata *table, const char *name, void *data);
 
+/* The instance OID of column COL of row NAME in table TABLE (its number
+ * under smtpMonObjects), for notifications; 0 when MAX is too small. */
+size_t named_column_oid(oid *buf, size_t max, unsigned table, unsigned col, const char *name);
+
 /* Removes the row *ROW (a netsnmp_tdata_row, or NULL) and forgets it. */
 void named_row_remove(netsnmp_tdata *table, void **row);
 

@@ -114,25 +114,10 @@ void roundtrip_table_unregister(struct roundtrip_table *t)
 
 /* --- notifications ------------------------------------------------------- */
 
-static size_t column_oid(oid *buf, size_t max, unsigned col, const char *name)
-{
-	static const oid entry[] = { SMTPMON_OID, 1, 4, 1 };
-	size_t len = strlen(name), n = OID_LENGTH(entry);
-
-	if (n + 2 + len > max)
-		return 0;
-	memcpy(buf, entry, sizeof(entry));
-	buf[n++] = col;
-	buf[n++] = len;
-	for (size_t i = 0; i < len; i++)
-		buf[n++] = (unsigned char)name[i];
-	return n;
-}
-
 static int add_column(netsnmp_variable_list **vars, unsigned col, const struct roundtrip_note *n)
 {
 	oid name[MAX_OID_LEN];
-	size_t len = column_oid(name, MAX_OID_LEN, col, n->name);
+	size_t len = named_column_oid(name, MAX_OID_LEN, 4, col, n->name);
 	netsnmp_variable_list *vb = len ? snmp_varlist_add_variable(vars, name, len, ASN_NULL,
 								    NULL, 0) : NULL;
 

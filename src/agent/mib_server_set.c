@@ -62,7 +62,7 @@ static void set_txn_free(void *arg)
 static void new_spec(struct target_config *spec, const char *name)
 {
 	memset(spec, 0, sizeof(*spec));
-	snprintf(spec->name, sizeof(spec->name), "%s", name);
+	snprintf(spec->name, sizeof(spec->name), "%.*s", TARGET_NAME_MAX, name);
 	spec->port = 25;
 }
 
@@ -77,7 +77,7 @@ static struct pending *pending_for(struct set_txn *txn, const char *name, struct
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
-	snprintf(p->name, sizeof(p->name), "%s", name);
+	snprintf(p->name, sizeof(p->name), "%.*s", TARGET_NAME_MAX, name);
 	p->t = t;
 	p->anchor = req;
 	if (t) {

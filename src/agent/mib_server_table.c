@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "agent/mib_named_table.h"
+#include "core/domain_config.h"
 #include "core/oid.h"
 #include "core/mib_encode.h"
 #include "core/state.h"
@@ -27,6 +28,7 @@ static unsigned int served_columns[] = {
 	COL_TLS_VERSION, COL_CERT_NOT_AFTER, COL_CERT_DAYS_LEFT, COL_DNSBL_LISTINGS,
 	COL_DNSBL_ZONES, COL_CERT_SUBJECT, COL_CERT_ISSUER, COL_DISPLAY_NAME,
 	COL_DISCONTINUITY_TIME, COL_LAST_WARNING, COL_STATUS_REASON, COL_LAST_ENHANCED_CODE,
+	COL_DOMAIN_WATCH, COL_MX_HOST, COL_MX_PREFERENCE,
 };
 
 struct server_table {
@@ -143,17 +145,21 @@ int server_column_value(netsnmp_variable_list *vb, unsigned col,
 
 size_t server_column_oid(oid *buf, size_t max, unsigned col, const char *name)
 {
-	static const oid entry[] = { SMTPMON_OID, 1, 2, 1 };
-	size_t len = strlen(name), n = OID_LENGTH(entry);
+	return named_column_oid(buf, max, 2, col, name);
+}
 
-	if (n + 2 + len > max)
-		return 0;
-	memcpy(buf, entry, sizeof(entry));
-	buf[n++] = col;
-	buf[n++] = len;
-	for (size_t i = 0; i < len; i++)
-		buf[n++] = (unsigned char)name[i];
-	return n;
+/* Rows made by a domain watch say which, and for which MX host. */
+static int set_origin_column(netsnmp_variable_list *vb, unsigned col, const struct target *t)
+{
+	const struct domain_origin *o = t->origin;
+
+	switch (col) {
+	case COL_DOMAIN_WATCH: named_set_string(vb, o ? o->watch : ""); break;
+	case COL_MX_HOST: named_set_string(vb, o ? o->mx : ""); break;
+	case COL_MX_PREFERENCE: named_set_int(vb, ASN_INTEGER, o ? (long)o->pref : -1); break;
+	default: return 0;
+	}
+	return 1;
 }
 
 static void answer(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *req,
@@ -172,7 +178,8 @@ static void answer(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *re
 			ti->colnum == COL_STORAGE_TYPE ? t->storage : t->row_status);
 		return;
 	}
-	if (set_config_column(req->requestvb, ti->colnum, &t->cfg))
+	if (set_config_column(req->requestvb, ti->colnum, &t->cfg) ||
+	    set_origin_column(req->requestvb, ti->colnum, t))
 		return;
 	store_snapshot(store, t, &snap);
 	if (!set_state_column(req->requestvb, ti->colnum, &snap) &&
@@ -223,7 +230,7 @@ struct server_table *server_table_register(struct store *store)
 	st->store = store;
 	if (named_table_create(&st->nt, "smtpMonServerTable", table_oid, OID_LENGTH(table_oid),
 			       handle_server_table, HANDLER_CAN_RWRITE, st, COL_HOST,
-			       COL_LAST_ENHANCED_CODE, served_columns,
+			       COL_MX_PREFERENCE, served_columns,
 			       sizeof(served_columns) / sizeof(served_columns[0])) != 0)
 		goto fail;
 	for (unsigned i = 0; i < store->count; i++)

@@ -6,6 +6,7 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 #include <net-snmp/agent/agent_callbacks.h>
 
+#include "agent/mib_domain_table.h"
 #include "agent/mib_roundtrip_table.h"
 #include "agent/mib_server_table.h"
 #include "shared/notify_queue.h"
@@ -50,6 +51,8 @@ static const unsigned *objects_of(enum status_notification kind)
 	case NOTIFY_CERT_EXPIRING: return cert_objects;
 	case NOTIFY_SERVER_LISTED: return listed_objects;
 	case NOTIFY_ROUNDTRIP_FAILED: case NOTIFY_ROUNDTRIP_RECOVERED: return NULL;
+	case NOTIFY_DOMAIN_DOWN: case NOTIFY_DOMAIN_DEGRADED: case NOTIFY_DOMAIN_UP:
+	case NOTIFY_DOMAIN_MX_CHANGED: return NULL;
 	}
 	return NULL;
 }
@@ -63,6 +66,12 @@ static int is_roundtrip(enum status_notification kind)
 
 /* --- end of round trips -------------------------------------------------------- */
 
+/* A domain watch's notification: the watch's row, not a server's. */
+static int is_domain(enum status_notification kind)
+{
+	return kind >= NOTIFY_DOMAIN_DOWN && kind <= NOTIFY_DOMAIN_MX_CHANGED;
+}
+
 /* One line that tells the story without an NMS. */
 static void log_event(const struct notify_event *e)
 {
@@ -71,6 +80,8 @@ static void log_event(const struct notify_event *e)
 
 	if (is_roundtrip(e->kind)) {
 		log_line_roundtrip_notification(line, sizeof(line), e->kind, &e->rt);
+	} else if (is_domain(e->kind)) {
+		log_line_domain_notification(line, sizeof(line), e->kind, &e->dn);
 	} else {
 		target_state_log(&e->st, &s);
 		log_line_server_notification(line, sizeof(line), e->kind, &e->cfg, &s);
@@ -88,7 +99,8 @@ static netsnmp_variable_list *build_varbinds(const struct notify_event *e)
 
 	snmp_varlist_add_variable(&vars, snmptrap_oid, OID_LENGTH(snmptrap_oid),
 				  ASN_OBJECT_ID, trap_oid, sizeof(trap_oid));
-	if (is_roundtrip(e->kind) && roundtrip_note_varbinds(&vars, e->kind, &e->rt) != 0) {
+	if ((is_roundtrip(e->kind) && roundtrip_note_varbinds(&vars, e->kind, &e->rt) != 0) ||
+	    (is_domain(e->kind) && domain_note_varbinds(&vars, e->kind, &e->dn) != 0)) {
 		snmp_free_varbind(vars);
 		return NULL;
 	}

@@ -13,6 +13,7 @@
 #include "agent/activity.h"
 #include "agent/host_name.h"
 #include "agent/directives.h"
+#include "agent/domain_module.h"
 #include "agent/handoff.h"
 #include "agent/mib_history_table.h"
 #include "agent/mib_scalars.h"
@@ -24,6 +25,7 @@
 #include "agent/process_limits.h"
 #include "agent/roundtrip_module.h"
 #include "agent/rows.h"
+#include "probe/probe_thread.h"
 #include "probe/scheduler.h"
 #include "shared/store.h"
 #include "core/limits.h"
@@ -46,6 +48,7 @@ static struct smtpmon_module {
 	struct activity *activity;
 	struct history_table *history;
 	struct roundtrip_module roundtrips;   /* smtpMonRoundTrip (issue 12) */
+	struct domain_module domains;         /* smtpMonDomain */
 } mod;
 
 void smtpmon_init(void)
@@ -55,6 +58,7 @@ void smtpmon_init(void)
 	memset(&mod, 0, sizeof(mod));
 	directives_register(&mod.config);
 	roundtrip_module_init(&mod.roundtrips);
+	domain_module_init(&mod.domains);
 	mod.notifier = notifier_new(subagent);
 }
 
@@ -182,6 +186,30 @@ static void add_configured_rows(const struct handoff *carried)
 	}
 }
 
+static void on_looked_up(const char *watch, void *arg)
+{
+	(void)arg;
+	domain_module_looked_up(&mod.domains, watch);
+}
+
+static void on_row_changed(const char *row, void *arg)
+{
+	(void)arg;
+	domain_module_row_changed(&mod.domains, row);
+}
+
+/* The domain watches start with the rows they had before the plugin's
+ * reload (CARRIED), so that those rows take their state with the others. */
+static int start_domains(struct domain_carry *carried)
+{
+	struct loop_parts loop;
+
+	scheduler_loop_parts(mod.sched, &loop);
+	activity_on_domain(mod.activity, on_looked_up, on_row_changed, NULL);
+	return domain_module_start(&mod.domains, &mod.rows, &loop, mod.notes, mod.activity_queue,
+				   carried);
+}
+
 /* The plugin's reload: the rows just read take the state of the rows of
  * the same name before. */
 static void adopt_carried(struct handoff *carried)
@@ -197,6 +225,7 @@ int smtpmon_start(struct handoff *carried)
 {
 	struct smtpmon_settings *set = &mod.config.settings;
 	struct roundtrip_carry *rt_carried = handoff_detach_roundtrips(carried);
+	struct domain_carry *dom_carried = handoff_detach_domains(carried);
 	char err[PATH_MAX + 64] = "";
 	uint64_t nofile;
 	unsigned conns = smtpmon_connection_budget(&nofile);
@@ -232,6 +261,10 @@ int smtpmon_start(struct handoff *carried)
 		goto fail;
 	add_configured_rows(carried);
 	add_stored_rows(carried);
+	rc = start_domains(dom_carried);
+	dom_carried = NULL;   /* taken */
+	if (rc != 0)
+		goto fail;
 	if (carried)
 		adopt_carried(carried);
 	carried = NULL;
@@ -244,13 +277,16 @@ int smtpmon_start(struct handoff *carried)
 	rt_carried = NULL;   /* taken */
 	if (rc != 0 || scheduler_start(mod.sched) != 0)
 		goto fail;
-	snmp_log(LOG_INFO, "smtpmon: monitoring %u server%s, EHLO name %s, %u connections at "
-		 "most (file limit %llu)\n", mod.store->count, mod.store->count == 1 ? "" : "s",
-		 set->helo, conns, (unsigned long long)nofile);
+	snmp_log(LOG_INFO, "smtpmon: monitoring %u server%s and %u domain%s, EHLO name %s, %u "
+		 "connections at most (file limit %llu)\n", mod.store->count,
+		 mod.store->count == 1 ? "" : "s", domain_module_count(&mod.domains),
+		 domain_module_count(&mod.domains) == 1 ? "" : "s", set->helo, conns,
+		 (unsigned long long)nofile);
 	return 0;
 fail:
 	snmp_log(LOG_ERR, "smtpmon: cannot start the MIB module or the probe thread\n");
 	roundtrip_carry_free(rt_carried);
+	domain_carry_free(dom_carried);
 	handoff_free(carried);
 	smtpmon_shutdown();
 	return -1;
@@ -298,7 +334,7 @@ static void drop_removed(const struct config_set *fresh, struct reload_counts *n
 	for (unsigned i = mod.store->count; i-- > 0;) {
 		struct target *t = mod.store->targets[i];
 
-		if (t->storage == STORAGE_READONLY && !listed(fresh, t->cfg.name)) {
+		if (t->storage == STORAGE_READONLY && !t->origin && !listed(fresh, t->cfg.name)) {
 			rows_drop(&mod.rows, t);
 			n->removed++;
 		}
@@ -314,6 +350,10 @@ static void apply_server(const struct target_config *spec, struct reload_counts 
 	if (!t) {
 		rows_add(&mod.rows, spec, STORAGE_READONLY, ROW_ACTIVE, 0);
 		n->added++;
+	} else if (t->origin) {
+		snmp_log(LOG_WARNING, "smtpmon: server %s in the configuration clashes with a row "
+			 "of domain watch %s; the configuration line is ignored\n", spec->name,
+			 t->origin->watch);
 	} else if (t->storage != STORAGE_READONLY) {
 		snmp_log(LOG_WARNING, "smtpmon: server %s in the configuration clashes with a "
 			 "row created by SNMP; the configuration line is ignored\n", spec->name);
@@ -369,6 +409,7 @@ void smtpmon_reload(void)
 	fresh.reloading = 1;
 	fresh.live_set_rows = rows_count_set(&mod.rows);
 	roundtrip_module_reload_begin(&mod.roundtrips);
+	domain_module_reload_begin(&mod.domains);
 	reread_files();
 	directives_collect_into(&mod.config);
 	apply_stored_globals(&fresh.settings, &fresh.globals);
@@ -382,6 +423,7 @@ void smtpmon_reload(void)
 	rows_apply_defaults(&mod.rows);  /* SET rows follow new defaults too */
 	config_set_release_rows(&mod.config);
 	roundtrip_module_reload_end(&mod.roundtrips, mod.store);
+	domain_module_reload_end(&mod.domains);
 	snmp_log(LOG_INFO, "smtpmon: configuration reloaded: %u added, %u removed, %u changed, "
 		 "%u unchanged\n", n.added, n.removed, n.changed, n.kept);
 }
@@ -404,6 +446,7 @@ static void stop_probing(void)
 static void free_module(void)
 {
 	roundtrip_module_free(&mod.roundtrips);   /* on the scheduler's loop */
+	domain_module_free(&mod.domains);
 	scheduler_free(mod.sched);
 	server_table_unregister(mod.table);
 	scalars_unregister(mod.scalars);
@@ -433,6 +476,7 @@ struct handoff *smtpmon_unload(int reloading)
 	if (reloading && mod.store) {
 		h = handoff_save(mod.store, mod.history);
 		handoff_attach_roundtrips(h, roundtrip_module_save(&mod.roundtrips));
+		handoff_attach_domains(h, domain_module_save(&mod.domains));
 	}
 	persist_unregister(mod.persist);
 	free_module();

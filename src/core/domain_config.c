@@ -3,6 +3,7 @@
 #include "core/hostport.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,9 +12,16 @@
 
 static const char *const family_words[] = { "any", "ipv4", "ipv6", "both" };
 
-static int fail(char *err, size_t errlen, const char *what, const char *text)
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
-	snprintf(err, errlen, what, text);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -115,7 +123,7 @@ int domain_parse(const char *args, struct domain_config *d, char *err, size_t er
 		if (take_key(tok, d, keys, err, errlen) != 0)
 			return -1;
 	if (r < 0)
-		return fail(err, errlen, "a value is longer than %s characters", "511");
+		return fail(err, errlen, "a value is longer than %d characters", TOKEN_MAX - 1);
 	if (keys[0] && target_parse_defaults(keys, &d->opt, err, errlen) != 0)
 		return -1;
 	return 0;

@@ -34,6 +34,13 @@ struct domain_config {
 	struct target_options opt;              /* the server keys given, for every row */
 };
 
+/* What ties a row of smtpMonServerTable to the watch that made it. */
+struct domain_origin {
+	char watch[DOMAIN_WATCH_NAME_MAX + 1];
+	char mx[TARGET_HOST_MAX + 1];
+	uint16_t pref;
+};
+
 /* "NAME DOMAIN[:PORT] [key=value ...]": every smtpMonServer key but sni=
  * and family=, plus family=any|ipv4|ipv6|both and dnsInterval=SECONDS.
  * Returns 0, or -1 with ERR filled. */

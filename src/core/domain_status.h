@@ -39,6 +39,18 @@ enum domain_status domain_status_of(const struct domain_view *v, char *reason, s
 
 const char *domain_status_name(enum domain_status s);
 
+/* What a domain notification carries, from the agent thread's watch to the
+ * notifier (and its log line). */
+struct domain_note {
+	char watch[DOMAIN_WATCH_NAME_MAX + 1];
+	char domain[TARGET_HOST_MAX + 1];
+	enum domain_status status;
+	char reason[256];
+	char mx_set[256];
+	char change[256];
+	unsigned addresses, up;
+};
+
 /* As a row's Status, for the notification rules (server_status.h): noMail
  * is neither up nor down. */
 enum server_status domain_status_as_server(enum domain_status s);

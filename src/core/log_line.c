@@ -55,6 +55,10 @@ const char *log_notification_name(enum status_notification kind)
 	case NOTIFY_SERVER_LISTED: return "smtpMonServerListed";
 	case NOTIFY_ROUNDTRIP_FAILED: return "smtpMonRoundTripFailed";
 	case NOTIFY_ROUNDTRIP_RECOVERED: return "smtpMonRoundTripRecovered";
+	case NOTIFY_DOMAIN_DOWN: return "smtpMonDomainDown";
+	case NOTIFY_DOMAIN_DEGRADED: return "smtpMonDomainDegraded";
+	case NOTIFY_DOMAIN_UP: return "smtpMonDomainUp";
+	case NOTIFY_DOMAIN_MX_CHANGED: return "smtpMonDomainMxChanged";
 	}
 	return "?";
 }
@@ -146,6 +150,18 @@ size_t log_line_roundtrip_notification(char *buf, size_t size, enum status_notif
 		    "is up: delivered in %.1f ms", n->name, n->server, n->delivery_us / 1000.0);
 }
 
+size_t log_line_domain_notification(char *buf, size_t size, enum status_notification kind,
+				    const struct domain_note *n)
+{
+	const char *name = log_notification_name(kind);
+
+	if (kind == NOTIFY_DOMAIN_MX_CHANGED)
+		return line(buf, size, "smtpmon: %s: the MX set of %s (watch %s) changed: %s; now %s",
+			    name, n->domain, n->watch, n->change, n->mx_set);
+	return line(buf, size, "smtpmon: %s: domain %s (watch %s) is %s: %s", name, n->domain,
+		    n->watch, domain_status_name(n->status), n->reason);
+}
+
 static int worse(enum server_status s)
 {
 	return s == STATUS_DOWN || s == STATUS_DEGRADED;
@@ -163,8 +179,8 @@ int log_level_status_changed(enum server_status now)
 
 int log_level_notification(enum status_notification kind)
 {
-	return kind == NOTIFY_SERVER_UP || kind == NOTIFY_ROUNDTRIP_RECOVERED ? LOG_NOTICE
-									       : LOG_WARNING;
+	return kind == NOTIFY_SERVER_UP || kind == NOTIFY_ROUNDTRIP_RECOVERED ||
+	       kind == NOTIFY_DOMAIN_UP ? LOG_NOTICE : LOG_WARNING;
 }
 
 int log_level_roundtrip_failed(enum server_status before)

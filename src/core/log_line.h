@@ -18,6 +18,7 @@
 
 #include "core/probe_result.h"
 #include "core/roundtrip_status.h"
+#include "core/domain_status.h"
 #include "core/server_status.h"
 #include "core/target_config.h"
 
@@ -77,6 +78,10 @@ size_t log_line_roundtrip_changed(char *buf, size_t size, const struct roundtrip
  * smtpMonRoundTripRecovered (any other KIND). */
 size_t log_line_roundtrip_notification(char *buf, size_t size, enum status_notification kind,
 				       const struct roundtrip_note *n);
+
+/* The line for a domain notification (NOTIFY_DOMAIN_*). */
+size_t log_line_domain_notification(char *buf, size_t size, enum status_notification kind,
+				    const struct domain_note *n);
 
 /* The syslog level of each kind of line, so that a log kept at warning
  * and worse (Debian runs snmpd with -LOw) still tells every outage: a

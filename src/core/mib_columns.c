@@ -10,6 +10,7 @@
 
 #define S(name, col) { "smtpMonServer" name, 2, col }
 #define R(name, col) { "smtpMonRoundTrip" name, 4, col }
+#define D(name, col) { "smtpMonDomain" name, 5, col }
 static const struct mib_column columns[] = {
 	S("Host", 2), S("Port", 3), S("TlsMode", 4), S("Interval", 5), S("Timeout", 6),
 	S("HeloName", 7), S("FailThreshold", 8), S("LatencyThreshold", 9),
@@ -23,15 +24,20 @@ static const struct mib_column columns[] = {
 	S("CertDaysLeft", 40), S("DnsblListings", 41), S("DnsblZones", 42),
 	S("CertSubject", 43), S("CertIssuer", 44), S("DisplayName", 45),
 	S("DiscontinuityTime", 46), S("LastWarning", 47), S("StatusReason", 48),
-	S("LastEnhancedCode", 49),
+	S("LastEnhancedCode", 49), S("DomainWatch", 50), S("MxHost", 51), S("MxPreference", 52),
 	R("Server", 2), R("Mailbox", 3), R("Status", 4), R("LastResult", 5),
 	R("LastError", 6), R("SendTime", 7), R("DeliveryTime", 8), R("LastSuccess", 9),
 	R("Probes", 10), R("Failures", 11), R("DisplayName", 12),
 	R("DiscontinuityTime", 13),
+	D("Name", 2), D("Family", 3), D("Status", 4), D("StatusReason", 5), D("MxCount", 6),
+	D("AddressCount", 7), D("AddressesUp", 8), D("MxSet", 9), D("LastLookup", 10),
+	D("LastMxChange", 11), D("MxChange", 12), D("LastDnsError", 13), D("DnsInterval", 14),
+	D("DisplayName", 15),
 	{ NULL, 0, 0 },
 };
 #undef S
 #undef R
+#undef D
 
 const struct mib_column *mib_columns(void)
 {

@@ -31,7 +31,7 @@ struct mx_host {
 	int looked_up;                  /* its address lookups are done */
 	unsigned naddr;
 	struct dns_addr addr[MX_ADDRS_MAX];
-	char error[96];                 /* "" or why it has no address: "NXDOMAIN" */
+	char error[128];                /* "" or why it has no address: "NXDOMAIN" */
 };
 
 struct mx_set {

@@ -75,6 +75,10 @@ enum status_notification {
 	NOTIFY_SERVER_LISTED = 5,
 	NOTIFY_ROUNDTRIP_FAILED = 6,       /* sent by roundtrip.c, not by status rules */
 	NOTIFY_ROUNDTRIP_RECOVERED = 7,
+	NOTIFY_DOMAIN_DOWN = 8,            /* sent by the domain watches (agent/domain_module.c) */
+	NOTIFY_DOMAIN_DEGRADED = 9,
+	NOTIFY_DOMAIN_UP = 10,
+	NOTIFY_DOMAIN_MX_CHANGED = 11,
 };
 
 /* The notifications a change of Status calls for, in the order to send

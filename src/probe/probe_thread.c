@@ -14,6 +14,7 @@
 
 #include "core/settings.h"
 #include "probe/conn_gate.h"
+#include "probe/dns_client.h"
 #include "probe/tls.h"
 
 struct probe_thread {
@@ -21,6 +22,7 @@ struct probe_thread {
 	struct evdns_base *dns;
 	SSL_CTX *tls;
 	struct conn_gate *gate;
+	struct dns_client *resolver;            /* NULL when it could not be made */
 	pthread_t thread;
 	int running;
 };
@@ -50,6 +52,18 @@ static struct evdns_base *make_resolver(struct event_base *base,
 	return dns;
 }
 
+/* The domain watches' resolver: without it the probes still run, and only
+ * the watches cannot (a warning in ERR, unless one is there already). */
+static void make_dns_client(struct probe_thread *t, const struct smtpmon_settings *settings,
+			    char *err, size_t errlen)
+{
+	char why[256] = "";
+
+	t->resolver = dns_client_new(t->base, settings, NULL, why, sizeof(why));
+	if (!t->resolver && !err[0])
+		snprintf(err, errlen, "no DNS client for the domain watches: %s", why);
+}
+
 struct probe_thread *probe_thread_new(const struct smtpmon_settings *settings,
 				      unsigned max_connections, char *err, size_t errlen)
 {
@@ -71,6 +85,7 @@ struct probe_thread *probe_thread_new(const struct smtpmon_settings *settings,
 		probe_thread_free(t);
 		return NULL;
 	}
+	make_dns_client(t, settings, err, errlen);
 	return t;
 }
 
@@ -112,6 +127,7 @@ void probe_thread_free(struct probe_thread *t)
 		return;
 	probe_thread_stop(t);
 	conn_gate_free(t->gate);
+	dns_client_free(t->resolver);
 	if (t->dns)
 		evdns_base_free(t->dns, 0);
 	if (t->base)
@@ -123,6 +139,11 @@ void probe_thread_free(struct probe_thread *t)
 struct event_base *probe_thread_base(const struct probe_thread *t)
 {
 	return t->base;
+}
+
+struct dns_client *probe_thread_resolver(const struct probe_thread *t)
+{
+	return t->resolver;
 }
 
 struct evdns_base *probe_thread_dns(const struct probe_thread *t)

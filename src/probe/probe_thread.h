@@ -14,6 +14,7 @@
 
 struct event_base;
 struct conn_gate;
+struct dns_client;
 struct evdns_base;
 struct probe_thread;
 struct smtpmon_settings;
@@ -29,6 +30,7 @@ struct loop_parts {
 	struct evdns_base *dns;
 	SSL_CTX *tls;
 	struct conn_gate *gate;
+	struct dns_client *resolver;    /* any record type (dns_client.h), or NULL */
 };
 
 struct probe_thread *probe_thread_new(const struct smtpmon_settings *settings,
@@ -47,5 +49,6 @@ struct event_base *probe_thread_base(const struct probe_thread *t);
 struct evdns_base *probe_thread_dns(const struct probe_thread *t);
 SSL_CTX *probe_thread_tls(const struct probe_thread *t);
 struct conn_gate *probe_thread_gate(const struct probe_thread *t);
+struct dns_client *probe_thread_resolver(const struct probe_thread *t);
 
 #endif

@@ -634,4 +634,5 @@ void scheduler_loop_parts(const struct scheduler *s, struct loop_parts *out)
 	out->dns = probe_thread_dns(s->thread);
 	out->tls = probe_thread_tls(s->thread);
 	out->gate = probe_thread_gate(s->thread);
+	out->resolver = probe_thread_resolver(s->thread);
 }

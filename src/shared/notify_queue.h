@@ -5,6 +5,7 @@
 #ifndef SMTPMON_NOTIFY_QUEUE_H
 #define SMTPMON_NOTIFY_QUEUE_H
 
+#include "core/domain_status.h"
 #include "core/roundtrip_status.h"
 #include "core/state.h"
 #include "core/target_config.h"
@@ -14,7 +15,8 @@
 enum event_type { EVENT_NOTIFICATION, EVENT_PROBE, EVENT_STATUS, EVENT_DNSBL,
 		  EVENT_ROUNDTRIP /* a finished round trip, for the log (rt, before) */,
 		  EVENT_HELO /* the host's fully qualified name (detail) found for the
-			      * EHLO name cfg.opt.helo, now the probes' */ };
+			      * EHLO name cfg.opt.helo, now the probes' */,
+		  EVENT_DOMAIN /* a domain watch (cfg.name) looked up its MX set */ };
 
 struct notify_event {
 	enum event_type type;
@@ -24,6 +26,7 @@ struct notify_event {
 	struct target_state st;
 	char detail[STATE_TEXT_MAX + 1]; /* EVENT_DNSBL: what the lists said */
 	struct roundtrip_note rt;       /* NOTIFY_ROUNDTRIP_*: the check, not a server row */
+	struct domain_note dn;          /* NOTIFY_DOMAIN_*: the watch, not a server row */
 };
 
 struct notify_queue;

@@ -45,6 +45,7 @@ void store_target_free(struct target *t)
 {
 	free(t->st);
 	free(t->spec);
+	free(t->origin);
 	free(t);
 }
 

@@ -10,6 +10,7 @@
 
 #include "core/server_status.h"
 #include "core/target_config.h"
+struct domain_origin;
 struct probe_outcome;
 struct target_state;
 
@@ -28,6 +29,7 @@ struct target {
 	void *mib_row;                         /* agent thread only */
 	void *history;                         /* agent thread only: its history rows */
 	void *probe_slot;                      /* probe thread only */
+	struct domain_origin *origin;          /* agent: the domain watch that made it, or NULL */
 };
 
 struct store_totals {

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /* libFuzzer target: a configuration line's arguments, as smtpMonServer,
- * smtpMonDefaults and the persistent store's smtpMonStoredServer give them
- * to the directive parser. A line is accepted or refused with a message;
+ * smtpMonDefaults, smtpMonDomain and the persistent store's
+ * smtpMonStoredServer give them to the directive parser. A line is accepted or refused with a message;
  * what is accepted is within its limits and reads back as written. */
 #include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/domain_config.h"
 #include "core/target_config.h"
 
 static void check_accepted(const struct target_config *c)
@@ -25,6 +26,25 @@ static void check_accepted(const struct target_config *c)
 		return;
 	assert(target_parse_stored(line, &back, err, sizeof(err)) == 0);
 	assert(target_config_equal(c, &back));
+}
+
+/* A watch's name leaves room for ".N", its domain is a name. */
+static void check_domain(const char *line)
+{
+	struct domain_config d;
+	char err[256] = "";
+
+	if (domain_parse(line, &d, err, sizeof(err)) != 0) {
+		assert(err[0] != '\0');
+		return;
+	}
+	assert(strlen(d.name) <= DOMAIN_WATCH_NAME_MAX && target_name_valid(d.name));
+	assert(target_domain_valid(d.domain));
+	assert(d.dns_interval_s >= DOMAIN_DNS_INTERVAL_MIN &&
+	       d.dns_interval_s <= DOMAIN_DNS_INTERVAL_MAX);
+	assert(d.family >= DOMAIN_FAMILY_ANY && d.family <= DOMAIN_FAMILY_BOTH);
+	assert(!(d.opt.set & OPT_SNI));
+	assert(domain_port(&d) >= 1);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -48,6 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(err[0] != '\0');
 	memset(&c, 0, sizeof(c));
 	(void)target_parse_stored(line, &c, err, sizeof(err));
+	check_domain(line);
 	free(line);
 	return 0;
 }
