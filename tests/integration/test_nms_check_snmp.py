@@ -405,9 +405,11 @@ class OidHelper(unittest.TestCase):
     def test_every_readable_column_oid_is_the_one_net_snmp_translates(self):
         build = os.environ["SMTPMON_BUILD"]
         columns = (self.readable_columns("smtpMonServerEntry") +
-                   self.readable_columns("smtpMonRoundTripEntry"))
+                   self.readable_columns("smtpMonRoundTripEntry") +
+                   self.readable_columns("smtpMonDomainEntry"))
         self.assertIn("smtpMonServerStatus", columns)
         self.assertIn("smtpMonRoundTripDisplayName", columns)
+        self.assertIn("smtpMonDomainStatus", columns)
         self.assertNotIn("smtpMonServerName", columns)
         for name in ("mx1", "relay-2.example_net"):
             want = self.translate("-On", *['SMTP-MONITOR-MIB::%s."%s"' % (c, name)

@@ -41,6 +41,8 @@ SEVERITY = {
     "smtpMonServerDegraded": "Warning", "smtpMonCertExpiring": "Warning",
     "smtpMonServerListed": "Warning",
     "smtpMonServerUp": "Normal", "smtpMonRoundTripRecovered": "Normal",
+    "smtpMonDomainDown": "Critical", "smtpMonDomainDegraded": "Warning",
+    "smtpMonDomainUp": "Normal", "smtpMonDomainMxChanged": "Warning",
 }
 
 # snmptt's log line: date time, OID, severity, "category", agent - text.
@@ -166,7 +168,7 @@ class ConfigurationMatchesTheMib(unittest.TestCase):
         cls.mib = mib_notifications()
         cls.events = conf_events()
 
-    def test_the_mib_defines_the_seven_notifications(self):
+    def test_the_mib_defines_the_eleven_notifications(self):
         self.assertEqual(set(self.mib), set(SEVERITY))
 
     def test_every_notification_has_exactly_one_event_with_its_numeric_oid(self):
