@@ -51,12 +51,15 @@ static void list_faults(const struct domain_view *v, char *buf, size_t size, siz
 	for (unsigned i = 0; i < v->nrows; i++) {
 		const struct domain_row_view *r = &v->rows[i];
 		const char *sep = len > start ? "; " : "";
+		/* A row probed by name is the MX host alone. */
+		const char *at = strcmp(r->where, r->mx) == 0 ? "" : " ";
+		const char *where = at[0] ? r->where : "";
 
 		if (r->status == STATUS_DOWN)
-			len = put(buf, size, len, "%s%s %s is down (%s)", sep, r->mx, r->where,
+			len = put(buf, size, len, "%s%s%s%s is down (%s)", sep, r->mx, at, where,
 				  r->result);
 		else if (r->status == STATUS_DEGRADED)
-			len = put(buf, size, len, "%s%s %s is degraded", sep, r->mx, r->where);
+			len = put(buf, size, len, "%s%s%s%s is degraded", sep, r->mx, at, where);
 	}
 	for (unsigned i = 0; i < v->set->nhosts; i++) {
 		const struct mx_host *h = &v->set->host[i];

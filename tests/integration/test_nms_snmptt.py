@@ -311,8 +311,11 @@ class LiveNotificationsInSnmpttsLog(StackCase):
         cls.ini, cls.log, cls.unknown = write_ini(os.path.join(stack.dir, "snmptt"))
         stack.start_trapd(extra_conf="traphandle default %s --ini=%s" % (SNMPTT, cls.ini))
         stack.start_snmpd()
+        # A watched domain whose one MX is the flapping server.
+        shop = ["mx-host=shop.test,mx1.shop.test,10", "host-record=mx1.shop.test,127.0.0.1",
+                "local-ttl=1"]
         dns = dnsmasq.start(os.path.join(stack.dir, "dns"),
-                            {"45.0.0.127.zone-a.test": ["127.0.0.2"]}, stack.group)
+                            {"45.0.0.127.zone-a.test": ["127.0.0.2"]}, stack.group, extra=shop)
         ca = certs.CA(os.path.join(stack.dir, "ca"))
         soon = ca.issue("soon", "soon.smtpmon.test", days=5)
         old = ca.issue("old", "old.smtpmon.test", start=-40, days=-10)
@@ -342,12 +345,14 @@ class LiveNotificationsInSnmpttsLog(StackCase):
             "smtpMonServer old 127.0.0.1:%d tls=starttls" % p["old"],
             "smtpMonServer listed 127.0.0.45:%d dnsbl=yes" % p["listed"],
             "smtpMonServer mta 127.0.0.1:%d interval=600" % cls.mail.port("smtp"),
+            "smtpMonDomain shop shop.test:%d failThreshold=2 dnsInterval=5" % p["flap"],
             "smtpMonRoundTrip inbox mta imaps://127.0.0.1:%d from=monitor@smtpmon.test "
             "to=box@smtpmon.test user=box password=%s interval=1 timeout=5 failThreshold=1"
             % (cls.mail.port("imaps"), RIGHT),
         ])
         # Down first, then the cure; each notification waits for snmptt's line.
         cls.wait_logged("smtpMonServerDown", "flap")
+        cls.wait_logged("smtpMonDomainDown", "(watch shop)")
         with open(cls.behaviour + ".tmp", "w") as f:
             f.write("ok\n")
         os.rename(cls.behaviour + ".tmp", cls.behaviour)
@@ -357,8 +362,14 @@ class LiveNotificationsInSnmpttsLog(StackCase):
                           ("smtpMonServerDegraded", "slow"), ("smtpMonCertExpiring", "soon"),
                           ("smtpMonCertExpiring", "old"),
                           ("smtpMonServerListed", "listed"),
-                          ("smtpMonRoundTripRecovered", "inbox")):
+                          ("smtpMonRoundTripRecovered", "inbox"),
+                          ("smtpMonDomainUp", "(watch shop)")):
             cls.wait_logged(name, row)
+        # A second MX where nothing listens: the set changed, the domain degraded.
+        dns.restart(extra=shop + ["mx-host=shop.test,mx2.shop.test,20",
+                                  "host-record=mx2.shop.test,127.0.0.46"])
+        cls.wait_logged("smtpMonDomainMxChanged", "(watch shop)")
+        cls.wait_logged("smtpMonDomainDegraded", "(watch shop)")
         # What snmptrapd received and what snmptt logged, once every
         # notification has had its snmptt run (in snmptrapd's order).
         cls.pairs = stack.wait_for(cls.paired, 20,
@@ -423,7 +434,7 @@ class LiveNotificationsInSnmpttsLog(StackCase):
 
     def test_server_lines_name_the_server_and_its_host_and_port(self):
         for name, values, m in self.pairs:
-            if name.startswith("smtpMonRoundTrip"):
+            if name.startswith("smtpMonRoundTrip") or name.startswith("smtpMonDomain"):
                 continue
             with self.subTest(name=name, row=values[-1]):
                 self.assertIn(" SMTP server %s (%s:%d)" % (values[-1], values[0], values[1]),

@@ -308,6 +308,12 @@ static void an_mx_that_does_not_resolve_degrades_and_none_resolving_is_down(void
 	no_address(&s.host[1], DNS_NXDOMAIN);
 	assert_int_equal(judge(&s, &up, 1, reason), DOMAIN_DEGRADED);
 	assert_string_equal(reason, "gone.example.org does not resolve (NXDOMAIN)");
+	up.status = STATUS_DOWN;            /* a row probed by name is named once */
+	up.result = "bannerRejected";
+	assert_int_equal(judge(&s, &up, 1, reason), DOMAIN_DOWN);
+	assert_true(strncmp(reason, "no address takes mail: mx1.example.org is down "
+			    "(bannerRejected); gone.example.org", 70) == 0);
+	up.status = STATUS_UP;
 	s.host[0].naddr = 0;
 	assert_int_equal(judge(&s, NULL, 0, reason), DOMAIN_DOWN);
 	assert_true(strncmp(reason, "no MX host resolves: ", 21) == 0);
