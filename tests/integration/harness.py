@@ -73,9 +73,17 @@ SANITIZER_REPORT = re.compile(
     r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|WARNING: ThreadSanitizer|"
     r"runtime error:|ThreadSanitizer: reported")
 
+DOMAIN_TABLE = ROOT + ".1.5.1"
+DOMAIN_COLUMNS = {2: "Name", 3: "Family", 4: "Status", 5: "StatusReason", 6: "MxCount",
+                  7: "AddressCount", 8: "AddressesUp", 9: "MxSet", 10: "LastLookup",
+                  11: "LastMxChange", 12: "MxChange", 13: "LastDnsError", 14: "DnsInterval",
+                  15: "DisplayName"}
+
 NOTIFICATIONS = {ROOT + ".0.%d" % i: name for i, name in enumerate(
     ["smtpMonServerDown", "smtpMonServerUp", "smtpMonServerDegraded", "smtpMonCertExpiring",
-     "smtpMonServerListed", "smtpMonRoundTripFailed", "smtpMonRoundTripRecovered"], 1)}
+     "smtpMonServerListed", "smtpMonRoundTripFailed", "smtpMonRoundTripRecovered",
+     "smtpMonDomainDown", "smtpMonDomainDegraded", "smtpMonDomainUp",
+     "smtpMonDomainMxChanged"], 1)}
 
 _VALUE = re.compile(r'^(\.[0-9.]+) = (?:([A-Za-z0-9-]+): )?(.*)$')
 
@@ -154,11 +162,14 @@ def parse_trap(line):
         value = parse_value(kind or None, value)
         if oid == "1.3.6.1.6.3.1.1.4.1.0":
             trap["name"] = NOTIFICATIONS.get(str(value).lstrip("."))
-        elif oid.startswith(TABLE + "."):
-            parts = [int(x) for x in oid[len(TABLE) + 1:].split(".")]
-            trap["row"] = bytes(parts[2:]).decode()
-            trap["objects"][COLUMN_NAMES[parts[0]]] = value
-            trap.setdefault("order", []).append(COLUMN_NAMES[parts[0]])
+        else:
+            # A server's row, or a domain watch's (its name in "row" too).
+            for table, names in ((TABLE, COLUMN_NAMES), (DOMAIN_TABLE, DOMAIN_COLUMNS)):
+                if oid.startswith(table + "."):
+                    parts = [int(x) for x in oid[len(table) + 1:].split(".")]
+                    trap["row"] = bytes(parts[2:]).decode()
+                    trap["objects"][names[parts[0]]] = value
+                    trap.setdefault("order", []).append(names[parts[0]])
     return trap if trap.get("name") else None
 
 

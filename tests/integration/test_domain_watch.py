@@ -19,23 +19,16 @@ import sys
 import time
 import unittest
 
-from harness import (COLUMNS, RESULT, ROOT, STATUS, TABLE, TOP, name_index, new_stack,
-                     parse_value)
+from harness import (COLUMNS, DOMAIN_COLUMNS, DOMAIN_TABLE, RESULT, ROOT, STATUS, TABLE, TOP,
+                     name_index, new_stack, parse_trap)
 
 import mailzone  # noqa: E402 (tests/fixtures, on the path through harness)
 import procs  # noqa: E402
 
-DOMAIN_TABLE = ROOT + ".1.5.1"
-DOMAIN_COLUMNS = {2: "Name", 3: "Family", 4: "Status", 5: "StatusReason", 6: "MxCount",
-                  7: "AddressCount", 8: "AddressesUp", 9: "MxSet", 10: "LastLookup",
-                  11: "LastMxChange", 12: "MxChange", 13: "LastDnsError", 14: "DnsInterval",
-                  15: "DisplayName"}
 DOMAIN_STATUS = {"unknown": 1, "up": 2, "degraded": 3, "down": 4, "noMail": 5}
 FAMILY = {"any": 1, "ipv4": 2, "ipv6": 3, "both": 4}
 # The server table's columns that tie a row to its watch (harness knows up to 49).
 WATCH_COLUMNS = {50: "DomainWatch", 51: "MxHost", 52: "MxPreference"}
-DOMAIN_NOTIFICATIONS = {ROOT + ".0.8": "smtpMonDomainDown", ROOT + ".0.9": "smtpMonDomainDegraded",
-                        ROOT + ".0.10": "smtpMonDomainUp", ROOT + ".0.11": "smtpMonDomainMxChanged"}
 SET_REFUSED = ("notWritable", "inconsistentValue")
 
 ADDR = {"dom1": "127.0.24.1", "dom2": "127.0.24.2", "dom6": "::1",
@@ -162,28 +155,14 @@ def domains(stack):
 
 
 def domain_traps(stack, watch=None):
-    """The domain notifications received so far, as {"name", "watch",
-    "objects", "order", "t"}."""
+    """The domain notifications received so far, as parse_trap gives them
+    ("row" is the watch) with "t", when the line came."""
     out = []
     for t, line in list(stack.trap_watch.lines):
-        fields = line.split("\t")
-        if not fields[0].startswith(procs.TRAP_LINE_PREFIX + " "):
-            continue
-        trap = {"objects": {}, "order": [], "t": t, "name": None}
-        for vb in fields[2:]:
-            oid, kind, value = procs._parse_varbind(vb)
-            oid = oid.lstrip(".")
-            value = parse_value(kind or None, value)
-            if oid == "1.3.6.1.6.3.1.1.4.1.0":
-                trap["name"] = DOMAIN_NOTIFICATIONS.get(str(value).lstrip("."))
-            elif oid.startswith(DOMAIN_TABLE + "."):
-                parts = [int(x) for x in oid[len(DOMAIN_TABLE) + 1:].split(".")]
-                trap["watch"] = bytes(parts[2:]).decode()
-                column = DOMAIN_COLUMNS.get(parts[0], parts[0])
-                trap["objects"][column] = value
-                trap["order"].append(column)
-        if trap["name"] and (watch is None or trap.get("watch") == watch):
-            out.append(trap)
+        trap = parse_trap(line)
+        if trap and trap["name"].startswith("smtpMonDomain") and \
+                (watch is None or trap.get("row") == watch):
+            out.append(dict(trap, t=t, watch=trap.get("row")))
     return out
 
 
