@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 #include "core/domain_config.h"
+#include "core/text.h"
 #include "core/hostport.h"
 
 #include <ctype.h>
@@ -11,19 +12,6 @@
 #define KEYS_MAX 4096
 
 static const char *const family_words[] = { "any", "ipv4", "ipv6", "both" };
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* The next word of *P into TOK; 0 at the end, -1 when it is too long. */
 static int word(const char **p, char tok[TOKEN_MAX])
@@ -48,7 +36,7 @@ static int parse_family(const char *v, struct domain_config *d, char *err, size_
 			d->family = (enum domain_family)(i + 1);
 			return 0;
 		}
-	return fail(err, errlen, "family=%.40s: expected any, ipv4, ipv6 or both", v);
+	return text_error(err, errlen, "family=%.40s: expected any, ipv4, ipv6 or both", v);
 }
 
 static int parse_interval(const char *v, struct domain_config *d, char *err, size_t errlen)
@@ -56,7 +44,7 @@ static int parse_interval(const char *v, struct domain_config *d, char *err, siz
 	if (target_parse_u32(v, DOMAIN_DNS_INTERVAL_MIN, DOMAIN_DNS_INTERVAL_MAX,
 			     &d->dns_interval_s) == 0)
 		return 0;
-	return fail(err, errlen, "dnsInterval=%.40s: expected 5 to 86400 seconds", v);
+	return text_error(err, errlen, "dnsInterval=%.40s: expected 5 to 86400 seconds", v);
 }
 
 /* family= and dnsInterval= are the watch's; sni= is each MX host's own
@@ -69,10 +57,10 @@ static int take_key(const char *tok, struct domain_config *d, char *keys, char *
 	if (strncmp(tok, "dnsInterval=", 12) == 0)
 		return parse_interval(tok + 12, d, err, errlen);
 	if (strncmp(tok, "sni=", 4) == 0)
-		return fail(err, errlen, "%.40s: a domain's rows verify each MX host's own name",
+		return text_error(err, errlen, "%.40s: a domain's rows verify each MX host's own name",
 			    tok);
 	if (strlen(keys) + strlen(tok) + 2 > KEYS_MAX)
-		return fail(err, errlen, "%s", "too many settings");
+		return text_error(err, errlen, "%s", "too many settings");
 	strcat(strcat(keys, " "), tok);
 	return 0;
 }
@@ -86,7 +74,7 @@ static int parse_domain(const char *tok, struct domain_config *d, char *err, siz
 			   err, errlen) != HOSTPORT_OK)
 		return -1;
 	if (!target_domain_valid(host))
-		return fail(err, errlen, "'%.60s' is not a domain name", host);
+		return text_error(err, errlen, "'%.60s' is not a domain name", host);
 	for (char *c = host; *c; c++)
 		*c = (char)tolower((unsigned char)*c);
 	strcpy(d->domain, host);
@@ -98,13 +86,13 @@ static int parse_head(const char **p, struct domain_config *d, char *err, size_t
 	char tok[TOKEN_MAX];
 
 	if (word(p, tok) <= 0)
-		return fail(err, errlen, "%s", "expected: smtpMonDomain NAME DOMAIN[:PORT] [key=value ...]");
+		return text_error(err, errlen, "%s", "expected: smtpMonDomain NAME DOMAIN[:PORT] [key=value ...]");
 	if (strlen(tok) > DOMAIN_WATCH_NAME_MAX || !target_name_valid(tok))
-		return fail(err, errlen, "'%.40s' is not a valid watch name (1-28 letters, digits, "
+		return text_error(err, errlen, "'%.40s' is not a valid watch name (1-28 letters, digits, "
 			    "'-', '_', '.')", tok);
 	strcpy(d->name, tok);
 	if (word(p, tok) <= 0)
-		return fail(err, errlen, "domain watch '%s': missing DOMAIN", d->name);
+		return text_error(err, errlen, "domain watch '%s': missing DOMAIN", d->name);
 	return parse_domain(tok, d, err, errlen);
 }
 
@@ -123,7 +111,7 @@ int domain_parse(const char *args, struct domain_config *d, char *err, size_t er
 		if (take_key(tok, d, keys, err, errlen) != 0)
 			return -1;
 	if (r < 0)
-		return fail(err, errlen, "a value is longer than %d characters", TOKEN_MAX - 1);
+		return text_error(err, errlen, "a value is longer than %d characters", TOKEN_MAX - 1);
 	if (keys[0] && target_parse_defaults(keys, &d->opt, err, errlen) != 0)
 		return -1;
 	return 0;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 #include "core/limits.h"
+#include "core/text.h"
 #include "core/target_config.h"
 
 #include <arpa/inet.h>
@@ -9,21 +10,6 @@
 #include <string.h>
 
 #define WORD_MAX 512
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* The next whitespace-separated word of *P into WORD; 0 at the end, -1 if
  * longer than WORD_MAX - 1. */
@@ -84,20 +70,20 @@ int limits_parse(const char *args, struct smtpmon_limits *l, char *err, size_t e
 		for (k = 0; k < NKEYS && strcmp(word, limit_keys[k].name) != 0; k++)
 			;
 		if (!eq || k == NKEYS)
-			return fail(err, errlen, "'%.60s%s': expected rows=N, setRows=N, "
+			return text_error(err, errlen, "'%.60s%s': expected rows=N, setRows=N, "
 				    "setMinInterval=SECONDS or historyMemory=MIB", word, eq ? "=" : "");
 		if (given & (1u << k))
-			return fail(err, errlen, "'%s' is given twice", word);
+			return text_error(err, errlen, "'%s' is given twice", word);
 		given |= 1u << k;
 		if (target_parse_u32(eq + 1, limit_keys[k].min, limit_keys[k].max,
 				     (uint32_t *)((char *)&fresh + limit_keys[k].offset)) != 0)
-			return fail(err, errlen, "%s=%.40s: expected a whole number from %u to %u",
+			return text_error(err, errlen, "%s=%.40s: expected a whole number from %u to %u",
 				    word, eq + 1, limit_keys[k].min, limit_keys[k].max);
 	}
 	if (rc < 0)
-		return fail(err, errlen, "a word is longer than %d characters", WORD_MAX - 1);
+		return text_error(err, errlen, "a word is longer than %d characters", WORD_MAX - 1);
 	if (!given)
-		return fail(err, errlen, "expected key=value settings, as smtpMonLimits rows=100000 "
+		return text_error(err, errlen, "expected key=value settings, as smtpMonLimits rows=100000 "
 			    "setRows=1000 setMinInterval=60 historyMemory=320");
 	*l = fresh;
 	return 0;
@@ -115,7 +101,7 @@ static int parse_prefix(const char *text, struct allow_rule *r, char *err, size_
 	unsigned max;
 
 	if (len == 0 || len >= sizeof(addr))
-		return fail(err, errlen, "'%.60s' is not an IPv4 or IPv6 prefix", text);
+		return text_error(err, errlen, "'%.60s' is not an IPv4 or IPv6 prefix", text);
 	memcpy(addr, text, len);
 	addr[len] = '\0';
 	memset(r->addr, 0, sizeof(r->addr));
@@ -124,15 +110,15 @@ static int parse_prefix(const char *text, struct allow_rule *r, char *err, size_
 	else if (inet_pton(AF_INET6, addr, r->addr) == 1)
 		r->v6 = 1;
 	else
-		return fail(err, errlen, "'%.60s' is not an IPv4 or IPv6 address", addr);
+		return text_error(err, errlen, "'%.60s' is not an IPv4 or IPv6 address", addr);
 	max = r->v6 ? 128 : 32;
 	if (!slash)
 		bits = max;
 	else if (target_parse_u32(slash + 1, 0, max, &bits) != 0)
-		return fail(err, errlen, "'%.60s': expected a prefix length from 0 to %u", text, max);
+		return text_error(err, errlen, "'%.60s': expected a prefix length from 0 to %u", text, max);
 	for (unsigned b = bits; b < max; b++)
 		if (r->addr[b / 8] & (0x80u >> (b % 8)))
-			return fail(err, errlen, "'%.60s' has address bits set past /%u", text,
+			return text_error(err, errlen, "'%.60s' has address bits set past /%u", text,
 				    (unsigned)bits);
 	r->bits = (unsigned char)bits;
 	return 0;
@@ -147,15 +133,15 @@ static int parse_ports(const char *list, uint16_t *ports, unsigned char *n, char
 
 	snprintf(copy, sizeof(copy), "%s", list);
 	if (!copy[0] || copy[0] == ',' || copy[strlen(copy) - 1] == ',' || strstr(copy, ",,"))
-		return fail(err, errlen, "ports=%.60s: expected ports from 1 to 65535, separated "
+		return text_error(err, errlen, "ports=%.60s: expected ports from 1 to 65535, separated "
 			    "by commas", list);
 	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
 		uint32_t v;
 
 		if (target_parse_u32(w, 1, 65535, &v) != 0)
-			return fail(err, errlen, "ports=: '%.20s' is not a port from 1 to 65535", w);
+			return text_error(err, errlen, "ports=: '%.20s' is not a port from 1 to 65535", w);
 		if (count == LIMITS_PORTS_MAX)
-			return fail(err, errlen, "ports=: more than %d ports", LIMITS_PORTS_MAX);
+			return text_error(err, errlen, "ports=: more than %d ports", LIMITS_PORTS_MAX);
 		ports[count++] = (uint16_t)v;
 	}
 	*n = (unsigned char)count;
@@ -178,27 +164,27 @@ int limits_allow_parse(const char *args, struct limits_allow *a, char *err, size
 
 		if (strncmp(word, "ports=", 6) == 0) {
 			if (has_ports)
-				return fail(err, errlen, "'ports' is given twice");
+				return text_error(err, errlen, "'ports' is given twice");
 			has_ports = 1;
 			if (parse_ports(word + 6, ports, &nports, err, errlen) != 0)
 				return -1;
 			continue;
 		}
 		if (word[0] == ',' || word[strlen(word) - 1] == ',' || strstr(word, ",,"))
-			return fail(err, errlen, "'%.60s': expected prefixes separated by commas",
+			return text_error(err, errlen, "'%.60s': expected prefixes separated by commas",
 				    word);
 		for (char *w = strtok_r(word, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
 			if (a->n + n == LIMITS_ALLOW_MAX)
-				return fail(err, errlen, "more than %d prefixes", LIMITS_ALLOW_MAX);
+				return text_error(err, errlen, "more than %d prefixes", LIMITS_ALLOW_MAX);
 			if (parse_prefix(w, &fresh[n], err, errlen) != 0)
 				return -1;
 			n++;
 		}
 	}
 	if (rc < 0)
-		return fail(err, errlen, "a word is longer than %d characters", WORD_MAX - 1);
+		return text_error(err, errlen, "a word is longer than %d characters", WORD_MAX - 1);
 	if (!n)
-		return fail(err, errlen, "expected PREFIX[,PREFIX...] [ports=PORT[,PORT...]], as "
+		return text_error(err, errlen, "expected PREFIX[,PREFIX...] [ports=PORT[,PORT...]], as "
 			    "smtpMonSetAllow 192.0.2.0/24,2001:db8::/32 ports=25,587");
 	for (unsigned i = 0; i < n; i++) {
 		fresh[i].nports = nports;

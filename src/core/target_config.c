@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 #include "core/target_config.h"
+#include "core/text.h"
 #include "core/hostport.h"
 #include "core/packed.h"
 
@@ -23,19 +24,6 @@ const struct pack_layout target_config_layout = {
 };
 
 #define TOKEN_MAX 512
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 void target_options_builtin(struct target_options *o)
 {
@@ -175,9 +163,9 @@ int target_check_host(const char *host, char *err, size_t errlen)
 	unsigned char addr[4];
 
 	if (looks_numeric(host) && inet_pton(AF_INET, host, addr) != 1)
-		return fail(err, errlen, "'%s' is not a valid IPv4 address", host);
+		return text_error(err, errlen, "'%s' is not a valid IPv4 address", host);
 	if (!looks_numeric(host) && !target_domain_valid(host))
-		return fail(err, errlen, "'%s' is not a valid host name", host);
+		return text_error(err, errlen, "'%s' is not a valid host name", host);
 	return 0;
 }
 
@@ -200,7 +188,7 @@ int target_set_host(struct target_config *cfg, const char *host, char *err, size
 			   err, errlen) != HOSTPORT_OK)
 		return -1;
 	if (has_port)
-		return fail(err, errlen, "'%s': the port goes in smtpMonServerPort", host);
+		return text_error(err, errlen, "'%s': the port goes in smtpMonServerPort", host);
 	strcpy(cfg->host, buf);
 	return 0;
 }
@@ -231,7 +219,7 @@ static int parse_yes_no(const char *key, const char *value, int *out,
 			char *err, size_t errlen)
 {
 	if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
-		return fail(err, errlen, "%s=%s: expected yes or no", key, value);
+		return text_error(err, errlen, "%s=%s: expected yes or no", key, value);
 	*out = strcmp(value, "yes") == 0;
 	return 0;
 }
@@ -254,7 +242,7 @@ static int parse_numeric(const struct numeric_key *k, const char *value,
 	uint32_t v;
 
 	if (target_parse_u32(value, k->min, k->max, &v) != 0)
-		return fail(err, errlen, "%s=%s: expected a whole number from %u to %u",
+		return text_error(err, errlen, "%s=%s: expected a whole number from %u to %u",
 			    k->name, value, k->min, k->max);
 	memcpy((char *)o + k->offset, &v, sizeof(v));
 	o->set |= k->bit;
@@ -269,14 +257,14 @@ static int parse_source(const char *value, char *out, char *err, size_t errlen)
 	size_t len = strlen(value);
 
 	if (len >= sizeof(buf))
-		return fail(err, errlen, "source=%.50s: not an IP address", value);
+		return text_error(err, errlen, "source=%.50s: not an IP address", value);
 	strcpy(buf, value);
 	if (buf[0] == '[' && len > 2 && buf[len - 1] == ']') {
 		buf[len - 1] = '\0';
 		memmove(buf, buf + 1, len - 1);
 	}
 	if (inet_pton(AF_INET, buf, addr) != 1 && inet_pton(AF_INET6, buf, addr) != 1)
-		return fail(err, errlen, "source=%s: not an IPv4 or IPv6 address", value);
+		return text_error(err, errlen, "source=%s: not an IPv4 or IPv6 address", value);
 	strcpy(out, buf);
 	return 0;
 }
@@ -288,12 +276,12 @@ static int parse_word_key(const char *key, const char *value,
 
 	if (strcmp(key, "helo") == 0) {
 		if (strlen(value) > TARGET_HELO_MAX || !target_domain_valid(value))
-			return fail(err, errlen, "helo=%s: not a valid domain name", value);
+			return text_error(err, errlen, "helo=%s: not a valid domain name", value);
 		strcpy(o->helo, value);
 		o->set |= OPT_HELO;
 	} else if (strcmp(key, "sni") == 0) {
 		if (strlen(value) > TARGET_HOST_MAX || !target_domain_valid(value))
-			return fail(err, errlen, "sni=%s: not a valid host name", value);
+			return text_error(err, errlen, "sni=%s: not a valid host name", value);
 		strcpy(o->sni, value);
 		o->set |= OPT_SNI;
 	} else if (strcmp(key, "enabled") == 0) {
@@ -306,7 +294,7 @@ static int parse_word_key(const char *key, const char *value,
 		o->set |= OPT_VERIFY_CERT;
 	} else if (strcmp(key, "tls") == 0) {
 		if ((i = word_index(tls_names, 4, value)) < 0)
-			return fail(err, errlen, "tls=%s: expected none, starttls or implicit", value);
+			return text_error(err, errlen, "tls=%s: expected none, starttls or implicit", value);
 		o->tls = (enum tls_mode)i;
 		o->set |= OPT_TLS;
 	} else if (strcmp(key, "dnsbl") == 0) {
@@ -319,7 +307,7 @@ static int parse_word_key(const char *key, const char *value,
 		o->set |= OPT_SOURCE;
 	} else if (strcmp(key, "family") == 0) {
 		if ((i = word_index(family_names, 3, value)) < 0)
-			return fail(err, errlen, "family=%s: expected any, ipv4 or ipv6", value);
+			return text_error(err, errlen, "family=%s: expected any, ipv4 or ipv6", value);
 		o->family = (enum addr_family)i;
 		o->set |= OPT_FAMILY;
 	} else {
@@ -358,18 +346,18 @@ static int parse_option(const char *token, struct target_options *o, char *err, 
 	int rc;
 
 	if (!eq || keylen == 0 || keylen >= sizeof(key))
-		return fail(err, errlen, "'%s': expected key=value", token);
+		return text_error(err, errlen, "'%s': expected key=value", token);
 	memcpy(key, token, keylen);
 	key[keylen] = '\0';
 	if (o->set & key_bit(key))
-		return fail(err, errlen, "'%s' is given twice", key);
+		return text_error(err, errlen, "'%s' is given twice", key);
 	for (size_t i = 0; i < sizeof(numeric_keys) / sizeof(numeric_keys[0]); i++)
 		if (strcmp(key, numeric_keys[i].name) == 0)
 			return parse_numeric(&numeric_keys[i], eq + 1, o, err, errlen);
 	rc = parse_word_key(key, eq + 1, o, err, errlen);
 	if (rc <= 0)
 		return rc;
-	return fail(err, errlen, "unknown key '%s'", key);
+	return text_error(err, errlen, "unknown key '%s'", key);
 }
 
 /* Splits ARGS into whitespace-separated tokens; refuses overlong ones. */
@@ -400,7 +388,7 @@ static int parse_options(const char *p, struct target_options *o, char *err, siz
 
 	while ((p = next_token(p, tok, &toolong)) != NULL) {
 		if (toolong)
-			return fail(err, errlen, "a value is longer than %d characters", TOKEN_MAX - 1);
+			return text_error(err, errlen, "a value is longer than %d characters", TOKEN_MAX - 1);
 		if (parse_option(tok, o, err, errlen) != 0)
 			return -1;
 	}
@@ -415,7 +403,7 @@ int target_parse_defaults(const char *args, struct target_options *o, char *err,
 	if (parse_options(args ? args : "", &parsed, err, errlen) != 0)
 		return -1;
 	if (parsed.set == 0)
-		return fail(err, errlen, "expected key=value settings");
+		return text_error(err, errlen, "expected key=value settings");
 	*o = parsed;
 	return 0;
 }
@@ -429,16 +417,16 @@ int target_parse_server(const char *args, struct target_config *cfg, char *err, 
 	memset(cfg, 0, sizeof(*cfg));
 	p = next_token(p, tok, &toolong);
 	if (!p)
-		return fail(err, errlen, "expected: smtpMonServer NAME HOST[:PORT] [key=value ...]");
+		return text_error(err, errlen, "expected: smtpMonServer NAME HOST[:PORT] [key=value ...]");
 	if (toolong || !target_name_valid(tok))
-		return fail(err, errlen, "'%.40s' is not a valid name (1-32 letters, digits, '-', '_', '.')", tok);
+		return text_error(err, errlen, "'%.40s' is not a valid name (1-32 letters, digits, '-', '_', '.')", tok);
 	strcpy(cfg->name, tok);
 	p = next_token(p, tok, &toolong);
 	if (!p)
-		return fail(err, errlen, "server '%s': missing HOST[:PORT]", cfg->name);
+		return text_error(err, errlen, "server '%s': missing HOST[:PORT]", cfg->name);
 	if (toolong || parse_host(tok, cfg, err, errlen) != 0) {
 		if (toolong)
-			fail(err, errlen, "host is longer than %d characters", TARGET_HOST_MAX);
+			text_error(err, errlen, "host is longer than %d characters", TARGET_HOST_MAX);
 		return -1;
 	}
 	return parse_options(p, &cfg->opt, err, errlen);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 #include "core/text.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 size_t text_clean(char *dst, size_t dstsize, const char *src, size_t srclen)
@@ -33,4 +35,16 @@ int text_append_word(char *dst, size_t dstsize, const char *word, size_t wordlen
 		dst[len++] = ' ';
 	text_clean(dst + len, dstsize - len, word, wordlen);
 	return 1;
+}
+
+int text_error(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
 }

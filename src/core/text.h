@@ -14,4 +14,9 @@ size_t text_clean(char *dst, size_t dstsize, const char *src, size_t srclen);
  * it did not fit, so a list is cut between words, never inside one. */
 int text_append_word(char *dst, size_t dstsize, const char *word, size_t wordlen);
 
+/* How a parser says no: the message into ERR (when there is one and room)
+ * and -1 to return. */
+int text_error(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #endif

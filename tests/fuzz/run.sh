@@ -39,7 +39,7 @@ target() {   # NAME SOURCES...
 
 target smtp_reply "$top/src/core/smtp_reply.c"
 target directives "$top/src/core/target_config.c" "$top/src/core/hostport.c" \
-	"$top/src/core/domain_config.c"
+	"$top/src/core/domain_config.c" "$top/src/core/text.c"
 target mailbox_proto "$top/src/core/mailbox_proto.c"
 target dns_packet "$top/src/core/dns_packet.c" "$top/src/core/text.c" -lresolv
 echo "1..$n"
