@@ -382,13 +382,14 @@ class TemplateFormat(unittest.TestCase):
 class TemplateAgainstMib(unittest.TestCase):
     """Each item as SMTP-MONITOR-MIB defines the object it reads."""
 
-    def test_discovery_rules_cover_the_server_and_round_trip_tables_by_display_name(self):
+    def test_discovery_rules_cover_the_server_round_trip_and_domain_tables_by_display_name(self):
         names = {}
         for rule in rules():
             columns = [mib_object(o)["name"] for _, o in discovery_columns(rule)]
             names[rule["key"]] = columns[0]
         self.assertEqual(sorted(names.values()),
-                         ["smtpMonRoundTripDisplayName", "smtpMonServerDisplayName"])
+                         ["smtpMonDomainDisplayName", "smtpMonRoundTripDisplayName",
+                          "smtpMonServerDisplayName"])
 
     def test_every_enumeration_has_a_value_map_with_every_value_and_its_name(self):
         maps = {v["name"]: v for v in tpl()["valuemaps"]}
@@ -457,6 +458,8 @@ class TemplateAgainstMib(unittest.TestCase):
             self.assertIn("smtpMonServer" + name, read)
         for name in ("Status", "LastResult", "LastError", "SendTime", "DeliveryTime"):
             self.assertIn("smtpMonRoundTrip" + name, read)
+        for name in ("Status", "StatusReason", "MxSet", "AddressesUp"):
+            self.assertIn("smtpMonDomain" + name, read)
         for name in ("smtpMonVersion", "smtpMonServerCount", "smtpMonServersDown"):
             self.assertIn(name, read)
 
@@ -475,6 +478,8 @@ class TemplateAgainstMib(unittest.TestCase):
         self.assertEqual(severities("smtpMonServerStatus", "down"), ["HIGH"])
         self.assertEqual(severities("smtpMonServerStatus", "degraded"), ["WARNING"])
         self.assertEqual(severities("smtpMonRoundTripStatus", "down"), ["HIGH"])
+        self.assertEqual(severities("smtpMonDomainStatus", "down"), ["HIGH"])
+        self.assertEqual(severities("smtpMonDomainStatus", "degraded"), ["WARNING"])
         cert = [t["priority"] for t, item, _ in all_triggers() if item and item.get("snmp_oid")
                 and mib_object(column_oid(item))["name"] == "smtpMonServerCertDaysLeft"]
         self.assertEqual(cert, ["WARNING"])
