@@ -11,8 +11,8 @@
 #include <stdint.h>
 
 /* Kept for the rest of the process (the agent's sockets, the log, snmpd's
- * own when it runs the plugin): this many, or a tenth of the limit when
- * that is more. */
+ * own when it runs the plugin, the domain watches' DNS client with at most
+ * 36): this many, or a tenth of the limit when that is more. */
 #define FD_BUDGET_RESERVE 64
 #define FD_BUDGET_MAX 1000000u     /* a larger limit counts as this */
 

@@ -78,7 +78,9 @@ static int set_forwarders(struct ub_ctx *ctx, const struct smtpmon_settings *s,
 /* A forwarding stub for a monitor: the servers given may be on loopback
  * (unbound refuses those by default); the full name goes to them, as any
  * stub resolver sends it; a server that stopped answering is tried again
- * soon, so that its return is seen. The cache honours the TTLs given. */
+ * soon, so that its return is seen. The cache honours the TTLs given. Its
+ * sockets (32 UDP, 4 TCP; further questions wait their turn) stay within
+ * the descriptors fd_budget.h reserves beside the probes' connections. */
 static int set_options(struct ub_ctx *ctx, const char *trust_anchor_file)
 {
 	static const char *const opts[][2] = {
@@ -86,6 +88,8 @@ static int set_options(struct ub_ctx *ctx, const char *trust_anchor_file)
 		{ "qname-minimisation:", "no" },
 		{ "infra-keep-probing:", "yes" },
 		{ "infra-host-ttl:", "60" },
+		{ "outgoing-range:", "32" },
+		{ "outgoing-num-tcp:", "4" },
 	};
 	int rc = 0;
 
