@@ -132,7 +132,7 @@ static const struct mx_row *numbered(const struct mx_row *rows, unsigned n, unsi
  * (and its counters); a preference that changed is only shown. */
 static void follow_rows(struct domain_module *m, struct domain_entry *e)
 {
-	struct mx_row next[DOMAIN_ROWS_MAX];
+	struct mx_row next[DOMAIN_ROWS_MAX], *kept;
 	unsigned n = mx_rows(e->set, e->cfg.family, next, DOMAIN_ROWS_MAX, &e->cut);
 
 	mx_rows_number(e->rows, e->nrows, next, n);
@@ -147,7 +147,14 @@ static void follow_rows(struct domain_module *m, struct domain_entry *e)
 		else if (t)
 			t->origin->pref = next[i].pref;
 	}
-	memcpy(e->rows, next, n * sizeof(next[0]));
+	kept = realloc(e->rows, (n ? n : 1) * sizeof(next[0]));
+	if (!kept) {                    /* the rows are made; only their list is short */
+		snmp_log(LOG_ERR, "smtpmon: out of memory: domain watch %s loses track of its "
+			 "rows\n", e->cfg.name);
+		return;
+	}
+	memcpy(kept, next, n * sizeof(next[0]));
+	e->rows = kept;
 	e->nrows = n;
 }
 
@@ -297,10 +304,9 @@ void domain_module_looked_up(struct domain_module *m, const char *name)
 	struct mx_set *s;
 	uint64_t wall_us;
 
-	if (!e || !e->watch || !(s = malloc(sizeof(*s))))
+	if (!e || !e->watch || !(s = domain_watches_take(m->watches, e->watch, &wall_us)))
 		return;
-	if (domain_watches_take(m->watches, e->watch, s, &wall_us))
-		apply_lookup(m, e, s, wall_us);
+	apply_lookup(m, e, s, wall_us);
 	free(s);
 }
 
@@ -335,11 +341,19 @@ static void adopt(struct domain_module *m, struct domain_entry *e, const struct 
 	memcpy(e->dns_error, c->dns_error, sizeof(e->dns_error));
 	e->looked_wall_us = c->looked_wall_us;
 	e->changed_wall_us = c->changed_wall_us;
-	follow_rows(m, e);
+	e->cut = c->cut;
+	/* The same names as before, whatever numbers they had come to. */
+	if (!c->nrows || !(e->rows = malloc(c->nrows * sizeof(*e->rows))))
+		return;
+	memcpy(e->rows, c->rows, c->nrows * sizeof(*e->rows));
+	e->nrows = c->nrows;
+	for (unsigned i = 0; i < e->nrows; i++)
+		add_row(m, e, &e->rows[i]);
 }
 
 static void free_entry(struct domain_entry *e)
 {
+	free(e->rows);
 	free(e->set);
 	free(e);
 }
@@ -494,11 +508,14 @@ struct domain_carry *domain_module_save(struct domain_module *m)
 		if (!copy)
 			break;
 		*copy = *e;
-		if (!(copy->set = malloc(sizeof(*copy->set)))) {
-			free(copy);
+		copy->set = malloc(sizeof(*copy->set));
+		copy->rows = malloc((e->nrows ? e->nrows : 1) * sizeof(*copy->rows));
+		if (!copy->set || !copy->rows) {
+			free_entry(copy);
 			break;
 		}
 		*copy->set = *e->set;
+		memcpy(copy->rows, e->rows, e->nrows * sizeof(*copy->rows));
 		copy->next = NULL;
 		*at = copy;
 		at = &copy->next;

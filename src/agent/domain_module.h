@@ -27,7 +27,7 @@ struct domain_entry {
 	struct domain_config cfg;
 	struct domain_watch *watch;             /* its DNS side */
 	struct mx_set *set;                     /* the last answer (MX_UNKNOWN before) */
-	struct mx_row rows[DOMAIN_ROWS_MAX];    /* the rows it made */
+	struct mx_row *rows;                    /* the rows it made (NROWS of them) */
 	unsigned nrows, cut;
 	enum domain_status status;
 	unsigned mx_count, addresses, up;

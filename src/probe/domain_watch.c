@@ -33,7 +33,7 @@ struct dw_run {
 	uint32_t ttl;                           /* lowest TTL seen in this lookup */
 	unsigned hosts_pending[MX_HOSTS_MAX];   /* per host: questions in flight */
 	struct dw_ask ask[MX_HOSTS_MAX * 2];
-	struct mx_set work;
+	struct mx_set *work;                    /* the lookup under way, NULL between */
 };
 
 struct domain_watches {
@@ -88,13 +88,17 @@ static void publish(struct dw_run *r)
 	struct domain_watch *w = r->w;
 	struct notify_event *e = calloc(1, sizeof(*e));
 
+	struct mx_set *old;
+	uint32_t next_s = domain_next_lookup_s(&w->cfg, r->work, r->ttl);
+
+	/* The agent thread takes it; one it has not taken yet is out of date. */
 	pthread_mutex_lock(&r->set->lock);
-	if (w->latest) {
-		*w->latest = r->work;
-		w->looked_wall_us = walltime_us();
-		w->fresh = 1;
-	}
+	old = w->latest;
+	w->latest = r->work;
+	w->looked_wall_us = walltime_us();
 	pthread_mutex_unlock(&r->set->lock);
+	free(old);
+	r->work = NULL;
 	if (e) {
 		e->type = EVENT_DOMAIN;
 		strcpy(e->cfg.name, w->cfg.name);
@@ -102,14 +106,14 @@ static void publish(struct dw_run *r)
 		notify_queue_wakeup(r->set->activity);
 		free(e);
 	}
-	arm(r, (uint64_t)domain_next_lookup_s(&w->cfg, &r->work, r->ttl) * 1000000u);
+	arm(r, (uint64_t)next_s * 1000000u);
 }
 
 static void on_address(const struct dns_answer *a, void *arg)
 {
 	struct dw_ask *ask = arg;
 	struct dw_run *r = ask->run;
-	struct mx_host *h = &r->work.host[ask->host];
+	struct mx_host *h = &r->work->host[ask->host];
 
 	ask->q = NULL;
 	note_ttl(r, a);
@@ -128,12 +132,12 @@ static void ask_address(struct dw_run *r, unsigned host, int qtype)
 	ask->host = host;
 	r->pending++;
 	r->hosts_pending[host]++;
-	ask->q = dns_query(r->set->dns, r->work.host[host].name, qtype, QUERY_TIMEOUT_MS,
+	ask->q = dns_query(r->set->dns, r->work->host[host].name, qtype, QUERY_TIMEOUT_MS,
 			   on_address, ask);
 	if (!ask->q) {                  /* out of memory: this host is not asked */
 		r->pending--;
-		strcpy(r->work.host[host].error, "out of memory");
-		r->work.host[host].looked_up = --r->hosts_pending[host] == 0;
+		strcpy(r->work->host[host].error, "out of memory");
+		r->work->host[host].looked_up = --r->hosts_pending[host] == 0;
 	}
 }
 
@@ -141,7 +145,7 @@ static void ask_addresses(struct dw_run *r)
 {
 	enum domain_family f = r->w->cfg.family;
 
-	for (unsigned i = 0; i < r->work.nhosts; i++) {
+	for (unsigned i = 0; i < r->work->nhosts; i++) {
 		if (f != DOMAIN_FAMILY_IPV6)
 			ask_address(r, i, DNS_TYPE_A);
 		if (f != DOMAIN_FAMILY_IPV4)
@@ -157,8 +161,8 @@ static void on_mx(const struct dns_answer *a, void *arg)
 
 	r->mx_q = NULL;
 	note_ttl(r, a);
-	mx_set_from_answer(&r->work, r->w->cfg.domain, a);
-	if (r->work.kind == MX_LISTED || r->work.kind == MX_IMPLICIT)
+	mx_set_from_answer(r->work, r->w->cfg.domain, a);
+	if (r->work->kind == MX_LISTED || r->work->kind == MX_IMPLICIT)
 		ask_addresses(r);
 	else
 		publish(r);
@@ -170,12 +174,19 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	memset(&r->work, 0, sizeof(r->work));
+	/* Held only while a lookup runs: thousands of watches wait far more
+	 * than they look up. */
+	r->work = calloc(1, sizeof(*r->work));
 	memset(r->hosts_pending, 0, sizeof(r->hosts_pending));
 	r->ttl = UINT32_MAX;
-	r->mx_q = dns_query(r->set->dns, r->w->cfg.domain, DNS_TYPE_MX, QUERY_TIMEOUT_MS, on_mx, r);
-	if (!r->mx_q)
+	if (r->work)
+		r->mx_q = dns_query(r->set->dns, r->w->cfg.domain, DNS_TYPE_MX, QUERY_TIMEOUT_MS,
+				    on_mx, r);
+	if (!r->mx_q) {
+		free(r->work);
+		r->work = NULL;
 		arm(r, (uint64_t)DOMAIN_DNS_INTERVAL_MIN * 1000000u);
+	}
 }
 
 /* --- probe thread: the watches' life ------------------------------------------ */
@@ -231,6 +242,7 @@ static void free_watch(struct domain_watches *set, struct domain_watch *w)
 
 	if (r) {
 		cancel_lookup(r);
+		free(r->work);
 		event_free(r->timer);
 		unlist(set, r);
 		free(r);
@@ -293,8 +305,7 @@ struct domain_watch *domain_watches_add(struct domain_watches *set, const struct
 	if (!w)
 		return NULL;
 	w->cfg = *cfg;          /* before the probe thread can see it */
-	if (!(w->latest = calloc(1, sizeof(*w->latest))) || post(set, DW_ADD, w, delay_us) != 0) {
-		free(w->latest);
+	if (post(set, DW_ADD, w, delay_us) != 0) {
 		free(w);
 		return NULL;
 	}
@@ -309,20 +320,17 @@ void domain_watches_remove(struct domain_watches *set, struct domain_watch *w)
 		w->agent = NULL;
 }
 
-int domain_watches_take(struct domain_watches *set, struct domain_watch *w, struct mx_set *out,
-			uint64_t *wall_us)
+struct mx_set *domain_watches_take(struct domain_watches *set, struct domain_watch *w,
+				  uint64_t *wall_us)
 {
-	int fresh;
+	struct mx_set *s;
 
 	pthread_mutex_lock(&set->lock);
-	fresh = w->fresh;
-	if (fresh) {
-		*out = *w->latest;
-		*wall_us = w->looked_wall_us;
-		w->fresh = 0;
-	}
+	s = w->latest;
+	w->latest = NULL;
+	*wall_us = w->looked_wall_us;
 	pthread_mutex_unlock(&set->lock);
-	return fresh;
+	return s;
 }
 
 void domain_watches_free(struct domain_watches *set)

@@ -21,9 +21,8 @@ struct dw_run;
 
 struct domain_watch {
 	struct domain_config cfg;               /* fixed while the watch lives */
-	struct mx_set *latest;                  /* guarded: the last lookup, NULL before */
+	struct mx_set *latest;                  /* guarded: a lookup not taken yet, or NULL */
 	uint64_t looked_wall_us;                /* guarded: when it finished */
-	int fresh;                              /* guarded: not taken yet */
 	void *agent;                            /* agent thread only */
 	struct dw_run *run;                     /* probe thread only */
 };
@@ -44,10 +43,10 @@ struct domain_watch *domain_watches_add(struct domain_watches *set, const struct
 /* Agent thread: the probe thread stops W and frees it. */
 void domain_watches_remove(struct domain_watches *set, struct domain_watch *w);
 
-/* Agent thread: 1 with OUT and *WALL_US filled when a lookup finished since
- * the last call, else 0. */
-int domain_watches_take(struct domain_watches *set, struct domain_watch *w, struct mx_set *out,
-			uint64_t *wall_us);
+/* Agent thread: the lookup that finished since the last call (the caller's
+ * to free), with *WALL_US when; NULL when none did. */
+struct mx_set *domain_watches_take(struct domain_watches *set, struct domain_watch *w,
+				  uint64_t *wall_us);
 
 /* After the probe thread stopped: stops every watch and frees it all. */
 void domain_watches_free(struct domain_watches *set);
