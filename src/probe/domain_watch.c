@@ -76,10 +76,23 @@ static void arm(struct dw_run *r, uint64_t delay_us)
 	evtimer_add(r->timer, &tv);
 }
 
+uint32_t domain_answer_ttl(const struct dns_answer *a)
+{
+	if (a->outcome == DNS_FAILED)
+		return UINT32_MAX;
+	/* A negative answer without an SOA has no TTL (0): it says nothing of
+	 * when to ask again, and would have every watch ask every 5 s. */
+	if (a->outcome != DNS_ANSWER && a->ttl == 0)
+		return UINT32_MAX;
+	return a->ttl;
+}
+
 static void note_ttl(struct dw_run *r, const struct dns_answer *a)
 {
-	if (a->outcome != DNS_FAILED && a->ttl < r->ttl)
-		r->ttl = a->ttl;
+	uint32_t ttl = domain_answer_ttl(a);
+
+	if (ttl < r->ttl)
+		r->ttl = ttl;
 }
 
 /* The lookup is done: the agent thread gets it, and the next is armed. */

@@ -58,4 +58,9 @@ void domain_watches_free(struct domain_watches *set);
 uint32_t domain_next_lookup_s(const struct domain_config *cfg, const struct mx_set *s,
 			      uint32_t ttl);
 
+struct dns_answer;
+/* The TTL an answer sets on the next lookup; UINT32_MAX when it sets none
+ * (a failure, or a negative answer without an SOA). Pure, for the tests. */
+uint32_t domain_answer_ttl(const struct dns_answer *a);
+
 #endif

@@ -356,6 +356,23 @@ static void lookups_follow_the_ttl_but_never_more_often_than_every_5_s(void **st
 	assert_int_equal(domain_next_lookup_s(&d, &s, UINT32_MAX), 60);
 }
 
+static void a_negative_answer_without_soa_sets_no_ttl(void **state)
+{
+	struct dns_answer a;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	a.outcome = DNS_ANSWER;
+	a.ttl = 0;                          /* a record with TTL 0 counts */
+	assert_int_equal(domain_answer_ttl(&a), 0);
+	a.outcome = DNS_NODATA;             /* no SOA: nothing to go by */
+	assert_int_equal(domain_answer_ttl(&a), UINT32_MAX);
+	a.ttl = 900;                        /* the SOA's negative TTL */
+	assert_int_equal(domain_answer_ttl(&a), 900);
+	a.outcome = DNS_FAILED;
+	assert_int_equal(domain_answer_ttl(&a), UINT32_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -372,6 +389,7 @@ int main(void)
 		cmocka_unit_test(an_mx_that_does_not_resolve_degrades_and_none_resolving_is_down),
 		cmocka_unit_test(null_mx_is_no_mail_nxdomain_down_and_unprobed_rows_unknown),
 		cmocka_unit_test(lookups_follow_the_ttl_but_never_more_often_than_every_5_s),
+		cmocka_unit_test(a_negative_answer_without_soa_sets_no_ttl),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
