@@ -280,7 +280,7 @@ static void lookup_failed(struct domain_entry *e, const struct mx_set *s)
 		*e->set = *s;
 }
 
-static void apply_lookup(struct domain_module *m, struct domain_entry *e, const struct mx_set *s,
+static void apply_lookup(struct domain_module *m, struct domain_entry *e, struct mx_set *s,
 			 uint64_t wall_us)
 {
 	e->looked_wall_us = wall_us;
@@ -288,6 +288,7 @@ static void apply_lookup(struct domain_module *m, struct domain_entry *e, const 
 		lookup_failed(e, s);
 	} else {
 		e->dns_error[0] = '\0';
+		mx_set_keep_addresses(s, e->set);
 		note_mx_change(m, e, s, wall_us);
 		*e->set = *s;
 		mx_set_describe(s, e->mx_text, sizeof(e->mx_text));

@@ -74,13 +74,40 @@ void mx_host_add_answer(struct mx_host *h, const struct dns_answer *a)
 	for (unsigned i = 0; i < a->count && h->naddr < MX_ADDRS_MAX; i++)
 		if (a->rec[i].type == DNS_TYPE_A || a->rec[i].type == DNS_TYPE_AAAA)
 			h->addr[h->naddr++] = a->rec[i].u.addr;
-	if (a->outcome == DNS_ANSWER || h->error[0])
+	h->failed |= a->outcome == DNS_FAILED;
+	if (a->outcome == DNS_ANSWER || a->outcome == DNS_NODATA || h->error[0])
 		return;
 	/* The first failure says why; NODATA for one family is no error. */
-	if (a->outcome == DNS_NXDOMAIN)
-		snprintf(h->error, sizeof(h->error), "NXDOMAIN");
-	else if (a->outcome == DNS_FAILED)
-		snprintf(h->error, sizeof(h->error), "%s", a->error[0] ? a->error : "failed");
+	snprintf(h->error, sizeof(h->error), "%s", a->outcome == DNS_NXDOMAIN ? "NXDOMAIN" :
+		 a->error[0] ? a->error : "failed");
+}
+
+static const struct mx_host *host_named(const struct mx_set *s, const char *name)
+{
+	for (unsigned i = 0; i < s->nhosts; i++)
+		if (strcmp(s->host[i].name, name) == 0)
+			return &s->host[i];
+	return NULL;
+}
+
+static int has_address(const struct mx_host *h, const struct dns_addr *a)
+{
+	for (unsigned i = 0; i < h->naddr; i++)
+		if (h->addr[i].family == a->family && memcmp(h->addr[i].addr, a->addr, 16) == 0)
+			return 1;
+	return 0;
+}
+
+void mx_set_keep_addresses(struct mx_set *now, const struct mx_set *before)
+{
+	for (unsigned i = 0; i < now->nhosts; i++) {
+		struct mx_host *h = &now->host[i];
+		const struct mx_host *old = h->failed ? host_named(before, h->name) : NULL;
+
+		for (unsigned j = 0; old && j < old->naddr && h->naddr < MX_ADDRS_MAX; j++)
+			if (!has_address(h, &old->addr[j]))
+				h->addr[h->naddr++] = old->addr[j];
+	}
 }
 
 static int family_wanted(enum domain_family f, int af)

@@ -29,6 +29,7 @@ struct mx_host {
 	uint16_t pref;
 	char name[DNS_NAME_MAX + 1];
 	int looked_up;                  /* its address lookups are done */
+	int failed;                     /* one of them failed (SERVFAIL, a timeout) */
 	unsigned naddr;
 	struct dns_addr addr[MX_ADDRS_MAX];
 	char error[128];                /* "" or why it has no address: "NXDOMAIN" */
@@ -48,6 +49,11 @@ void mx_set_from_answer(struct mx_set *s, const char *domain, const struct dns_a
 
 /* The addresses answer A (an A or AAAA question) for host H. */
 void mx_host_add_answer(struct mx_host *h, const struct dns_answer *a);
+
+/* A failed address question says nothing of the host's addresses: NOW's
+ * hosts whose question failed keep the addresses BEFORE had for them, so
+ * that a resolver's hiccup does not drop rows (and their counters). */
+void mx_set_keep_addresses(struct mx_set *now, const struct mx_set *before);
 
 /* One row: an MX host, probed by name (FAMILY 0, the watch's family) or at
  * one address (family=both). */

@@ -211,6 +211,30 @@ static void family_both_makes_a_row_per_address_and_the_others_one_per_host(void
 	assert_int_equal(mx_set_addresses(&s, DOMAIN_FAMILY_IPV6), 1);
 }
 
+static void a_failed_address_question_keeps_the_addresses_seen_before(void **state)
+{
+	struct mx_set before, now;
+	struct dns_answer fail;
+
+	(void)state;
+	two_mx(&before);
+	two_mx(&now);
+	memset(&now.host[1], 0, sizeof(now.host[1]));   /* mx2 asked again: */
+	strcpy(now.host[1].name, "mx2.example.org");
+	now.host[1].pref = 20;
+	add_address(&now.host[1], "192.0.2.2");         /* its A answered, */
+	memset(&fail, 0, sizeof(fail));                  /* its AAAA timed out */
+	fail.outcome = DNS_FAILED;
+	strcpy(fail.error, "timed out");
+	mx_host_add_answer(&now.host[1], &fail);
+	assert_true(now.host[1].failed);
+	assert_int_equal(now.host[1].naddr, 1);
+	mx_set_keep_addresses(&now, &before);
+	assert_int_equal(now.host[1].naddr, 2);          /* 2001:db8::2 stays */
+	assert_int_equal(now.host[0].naddr, 1);          /* an answered host is as it is */
+	assert_int_equal(mx_set_addresses(&now, DOMAIN_FAMILY_BOTH), 3);
+}
+
 static void rows_keep_their_numbers_and_new_ones_never_reuse_a_number_just_given_up(void **state)
 {
 	struct mx_row prev[3], next[3];
@@ -383,6 +407,7 @@ int main(void)
 		cmocka_unit_test(mx_hosts_by_preference_and_once_each),
 		cmocka_unit_test(no_mx_is_the_domain_itself_and_null_mx_takes_no_mail),
 		cmocka_unit_test(family_both_makes_a_row_per_address_and_the_others_one_per_host),
+		cmocka_unit_test(a_failed_address_question_keeps_the_addresses_seen_before),
 		cmocka_unit_test(rows_keep_their_numbers_and_new_ones_never_reuse_a_number_just_given_up),
 		cmocka_unit_test(the_mx_set_change_says_what_was_added_and_removed),
 		cmocka_unit_test(every_row_up_is_up_and_one_down_is_degraded_naming_it),
