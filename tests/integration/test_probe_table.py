@@ -242,7 +242,10 @@ class ProbeTable(unittest.TestCase):
         row = self.row("postscreen")
         self.assertResult(row, "ok", "up", 250)
         self.assertEqual(row["LastBanner"], "220-postscreen.fake.test ESMTP smtpmon-fake")
-        self.assertGreaterEqual(row["BannerTime"], 1000000)
+        # The fake waits 1 s between its lines from its accept(); smtpmond
+        # counts from when its loop saw the connect complete, which a loaded
+        # machine makes a little later (999.6 ms once, four runners at once).
+        self.assertGreaterEqual(row["BannerTime"], 950000)
         self.assertEqual(stack.fake_events("postscreen", "early"), [],
                          "smtpmond talked before the greeting was complete")
 
