@@ -7,7 +7,6 @@
 
 #include "agent/domain_module.h"
 #include "agent/mib_named_table.h"
-#include "core/oid.h"
 
 static unsigned int served_columns[] = {
 	DOM_COL_NAME, DOM_COL_FAMILY, DOM_COL_STATUS, DOM_COL_STATUS_REASON, DOM_COL_MX_COUNT,
@@ -88,17 +87,11 @@ void domain_table_remove(struct domain_table *t, struct domain_entry *e)
 
 struct domain_table *domain_table_register(void)
 {
-	static const oid table_oid[] = { SMTPMON_OID, 1, 5 };
 	struct domain_table *t = SNMP_MALLOC_TYPEDEF(struct domain_table);
 
-	if (!t)
-		return NULL;
-	if (named_table_create(&t->nt, "smtpMonDomainTable", table_oid, OID_LENGTH(table_oid),
-			       handle_table, HANDLER_CAN_RONLY, t, DOM_COL_NAME, DOM_COL_DISPLAY_NAME,
-			       served_columns,
-			       sizeof(served_columns) / sizeof(served_columns[0])) != 0 ||
-	    named_table_register(&t->nt) != 0) {
-		snmp_log(LOG_ERR, "smtpmon: cannot register smtpMonDomainTable\n");
+	if (t && named_table_open_readonly(&t->nt, "smtpMonDomainTable", 5, handle_table, t,
+					   DOM_COL_NAME, DOM_COL_DISPLAY_NAME, served_columns,
+					   sizeof(served_columns) / sizeof(served_columns[0])) != 0) {
 		domain_table_unregister(t);
 		return NULL;
 	}

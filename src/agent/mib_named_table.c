@@ -96,6 +96,19 @@ netsnmp_tdata_row *named_row_add(netsnmp_tdata *table, const char *name, void *d
 	return row;
 }
 
+int named_table_open_readonly(struct named_table *nt, const char *name, unsigned table,
+			      Netsnmp_Node_Handler *handler, void *myvoid, unsigned min,
+			      unsigned max, unsigned int *list, size_t n)
+{
+	const oid at[] = { SMTPMON_OID, 1, table };
+
+	if (named_table_create(nt, name, at, OID_LENGTH(at), handler, HANDLER_CAN_RONLY, myvoid,
+			       min, max, list, n) == 0 && named_table_register(nt) == 0)
+		return 0;
+	snmp_log(LOG_ERR, "smtpmon: cannot register %s\n", name);
+	return -1;
+}
+
 size_t named_column_oid(oid *buf, size_t max, unsigned table, unsigned col, const char *name)
 {
 	static const oid objects[] = { SMTPMON_OID, 1 };

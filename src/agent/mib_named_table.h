@@ -32,6 +32,12 @@ int named_table_create(struct named_table *nt, const char *name, const oid *at, 
 /* Registers it with the agent: 0, or -1 with the reason logged. */
 int named_table_register(struct named_table *nt);
 
+/* A read-only table, number TABLE under smtpMonObjects, made and
+ * registered: 0, or -1 with the reason logged (then named_table_free()). */
+int named_table_open_readonly(struct named_table *nt, const char *name, unsigned table,
+			      Netsnmp_Node_Handler *handler, void *myvoid, unsigned min,
+			      unsigned max, unsigned int *list, size_t n);
+
 /* Unregisters it (or frees the registration never made), and frees its
  * rows and info. */
 void named_table_free(struct named_table *nt);

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "agent/mib_named_table.h"
-#include "core/oid.h"
 #include "probe/roundtrip.h"
 
 static unsigned int served_columns[] = {
@@ -85,19 +84,14 @@ void roundtrip_table_remove(struct roundtrip_table *t, struct roundtrip_check *c
 
 struct roundtrip_table *roundtrip_table_register(struct roundtrips *set)
 {
-	static const oid table_oid[] = { SMTPMON_OID, 1, 4 };
 	struct roundtrip_table *t = SNMP_MALLOC_TYPEDEF(struct roundtrip_table);
 
 	if (!t)
 		return NULL;
 	t->set = set;
-	if (named_table_create(&t->nt, "smtpMonRoundTripTable", table_oid, OID_LENGTH(table_oid),
-			       handle_table, HANDLER_CAN_RONLY, t, RT_COL_SERVER,
-			       RT_COL_DISCONTINUITY_TIME,
-			       served_columns,
-			       sizeof(served_columns) / sizeof(served_columns[0])) != 0 ||
-	    named_table_register(&t->nt) != 0) {
-		snmp_log(LOG_ERR, "smtpmon: cannot register smtpMonRoundTripTable\n");
+	if (named_table_open_readonly(&t->nt, "smtpMonRoundTripTable", 4, handle_table, t,
+				      RT_COL_SERVER, RT_COL_DISCONTINUITY_TIME, served_columns,
+				      sizeof(served_columns) / sizeof(served_columns[0])) != 0) {
 		roundtrip_table_unregister(t);
 		return NULL;
 	}
