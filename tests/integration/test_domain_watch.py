@@ -224,7 +224,7 @@ def settled():
 
 
 def setUpModule():
-    global stack, dns, fakes
+    global stack, dns, fakes, conf
     stack = new_stack()
     try:
         stack.start_trapd()
@@ -235,10 +235,10 @@ def setUpModule():
             "dom6": {"dom6": ADDR["dom6"]},
             "rest": {n: ADDR[n] for n in ("four1", "four2", "chg1", "chg2", "chg1b", "chg3",
                                          "nomx", "ghost1", "plain")}})
-        stack.start_smtpmond(
-            ["smtpMonResolver 127.0.0.1:%d" % dns.port] + watch_lines(fakes.port) +
-            ["smtpMonServer plain %s:%d %s" % (ADDR["plain"], fakes.port, ROW_KEYS)] +
-            [line for line, _ in BAD_LINES])
+        conf = (["smtpMonResolver 127.0.0.1:%d" % dns.port] + watch_lines(fakes.port) +
+                ["smtpMonServer plain %s:%d %s" % (ADDR["plain"], fakes.port, ROW_KEYS)] +
+                [line for line, _ in BAD_LINES])
+        stack.start_smtpmond(conf)
         # Each test says what it found if this does not come: no failing here.
         try:
             stack.wait_for(settled, 15, "every watch looked up and its rows probed twice")
@@ -546,6 +546,17 @@ class MxSetChange(unittest.TestCase):
         # The removed row is probed no more.
         self.assertEqual([e for e in stack.fake_events("chg2", "accept") if e["t"] > gone + 1.5],
                          [])
+
+        # A reload keeps the rows under the numbers they came to (the plugin
+        # makes them again from what it carried), and their counters.
+        before = watch_rows(stack, "chg")
+        stack.reload_smtpmond(conf)
+        after = stack.wait_for(lambda: sorted(watch_rows(stack, "chg")) == sorted(before) and
+                               all("Probes" in r for r in watch_rows(stack, "chg").values())
+                               and watch_rows(stack, "chg"), 5, "chg's rows after the reload")
+        for name, row in before.items():
+            self.assertEqual(where(after[name]), where(row), name)
+            self.assertGreaterEqual(after[name]["Probes"], row["Probes"], name)
 
 
 class SetRefused(unittest.TestCase):
