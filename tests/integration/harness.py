@@ -574,6 +574,14 @@ def _read_text(path):
         return ""
 
 
+_CLOSED = []
+
+
 def closed_port():
-    """A loopback port nothing listens on (bound then released)."""
-    return procs.free_port(socket.AF_INET)
+    """A loopback port nothing listens on, kept bound (not listening) for the
+    runner's life: connecting is refused, and no test running beside this
+    one can be given the port for a listener of its own."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    _CLOSED.append(s)
+    return s.getsockname()[1]

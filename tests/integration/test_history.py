@@ -103,6 +103,12 @@ class History(StackCase):
                       HISTORY_RESULT + ".2",                 # a name's length alone
                       HISTORY_RESULT + ".1.104.4294967295.7"):
             got, value = self.getnext(start)
+            # h is probed on: an entry it gained since it was read comes first.
+            h_prefix = ("%s.%s." % (HISTORY_RESULT, name_index("h"))).lstrip(".")
+            for _ in range(3):
+                if not got.startswith(h_prefix) or int(got.rsplit(".", 1)[1]) <= h_last:
+                    break
+                got, value = self.getnext("." + got)
             prefix = "%s.%s." % (HISTORY_RESULT, name_index("zz"))
             self.assertTrue(got.startswith(prefix.lstrip(".")), (start, got))
             self.assertIn(int(got.rsplit(".", 1)[1]), zz | {max(zz) + 1, max(zz) + 2})
