@@ -5,6 +5,7 @@ reads past is ok with the deviation in LastWarning; the deciding line is the one
 quoted, with its enhanced status code; no probe outlives its timeout, QUIT
 grace included; and every Status says why it is what it is."""
 
+import os
 import subprocess
 import time
 import unittest
@@ -181,8 +182,10 @@ class OneShotReplyRules(StackCase):
     def test_a_held_221_never_keeps_the_check_past_its_timeout(self):
         rc, lines, wall = self.probe("held", "--timeout", "2")
         self.assertEqual(rc, 0, lines)
-        # the process's own start and exit included
-        self.assertLess(wall, 2.0 + 0.3, lines)
+        # The process's own start and exit included, which a sanitizer's
+        # runtime makes longer (2.34 s once under ThreadSanitizer).
+        plain = os.environ.get("SMTPMON_VARIANT", "plain") == "plain"
+        self.assertLess(wall, 2.0 + (0.3 if plain else 1.0), lines)
 
 
 if __name__ == "__main__":
