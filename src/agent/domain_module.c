@@ -89,17 +89,20 @@ static void add_row(struct domain_module *m, struct domain_entry *e, const struc
 {
 	struct target_config spec;
 	struct domain_origin *o = calloc(1, sizeof(*o));
-	struct target *t;
+	struct target *t = NULL;
+	const char *why = "out of memory";
 
 	row_spec(e, r, &spec);
-	if (!o || store_find(m->rows->store, spec.name) ||
-	    m->rows->store->count >= m->rows->settings->limits.rows ||
-	    !(t = rows_add(m->rows, &spec, STORAGE_READONLY, ROW_ACTIVE,
-			   first_delay(m->rows, &spec)))) {
+	if (o && store_find(m->rows->store, spec.name))
+		why = "the name is taken";
+	else if (o && m->rows->store->count >= m->rows->settings->limits.rows)
+		why = "smtpMonLimits rows= reached";
+	else if (o)
+		t = rows_add(m->rows, &spec, STORAGE_READONLY, ROW_ACTIVE,
+			     first_delay(m->rows, &spec));
+	if (!t) {
 		snmp_log(LOG_WARNING, "smtpmon: domain %s (watch %s): no row %s: %s\n",
-			 e->cfg.domain, e->cfg.name, spec.name, !o ? "out of memory" :
-			 store_find(m->rows->store, spec.name) ? "the name is taken" :
-			 "smtpMonLimits rows= reached");
+			 e->cfg.domain, e->cfg.name, spec.name, why);
 		free(o);
 		return;
 	}
@@ -263,7 +266,6 @@ static void note_mx_change(struct domain_module *m, struct domain_entry *e,
 		return;
 	snprintf(e->change, sizeof(e->change), "%s", change);
 	e->changed_wall_us = wall_us;
-	mx_set_describe(now, e->mx_text, sizeof(e->mx_text));
 	snmp_log(LOG_WARNING, "smtpmon: domain %s (watch %s): the MX set changed: %s\n",
 		 e->cfg.domain, e->cfg.name, change);
 	notify(m, e, NOTIFY_DOMAIN_MX_CHANGED);
@@ -289,9 +291,9 @@ static void apply_lookup(struct domain_module *m, struct domain_entry *e, struct
 	} else {
 		e->dns_error[0] = '\0';
 		mx_set_keep_addresses(s, e->set);
+		mx_set_describe(s, e->mx_text, sizeof(e->mx_text));   /* the notification's MxSet */
 		note_mx_change(m, e, s, wall_us);
 		*e->set = *s;
-		mx_set_describe(s, e->mx_text, sizeof(e->mx_text));
 		e->mx_count = s->kind == MX_LISTED || s->kind == MX_IMPLICIT ? s->nhosts : 0;
 		e->addresses = mx_set_addresses(s, e->cfg.family);
 		follow_rows(m, e);
