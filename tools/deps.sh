@@ -13,6 +13,7 @@ packages=(
 	systemd man-db dpkg-dev debhelper lintian
 	dovecot-imapd dovecot-pop3d
 	snmptt monitoring-plugins-standard python3-yaml
+	nsd bind9-utils
 )
 if [ "${1:-}" = "--demo" ] || [ "${2:-}" = "--demo" ]; then
 	packages=(build-essential autoconf automake libtool pkg-config
@@ -41,4 +42,13 @@ fi
 echo "deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >/dev/null
+# No service starts on install: nsd's would take port 53 on every address
+# (and fail the install where something holds it). A policy-rc.d of our own
+# for the install only, where the machine has none.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$policy"
+	chmod 755 "$policy"
+	trap 'rm -f "$policy"' EXIT
+fi
 apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
