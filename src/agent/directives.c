@@ -119,11 +119,13 @@ static void parse_notifications(const char *token, char *line)
 	target_set->settings.notifications = strcmp(word, "yes") == 0;
 }
 
-/* smtpMonCaFile / smtpMonCaPath: checked now, so a typo shows with its line. */
+/* smtpMonCaFile / smtpMonCaPath / smtpMonTrustAnchor: checked now, so a
+ * typo shows with its line. */
 static void parse_ca(const char *token, char *line)
 {
 	char path[PATH_MAX] = "";
-	int is_file = strcmp(token, "smtpMonCaFile") == 0;
+	int is_file = strcmp(token, "smtpMonCaPath") != 0;
+	int is_anchor = strcmp(token, "smtpMonTrustAnchor") == 0;
 	struct stat st;
 
 	if (!line || sscanf(line, "%4095s", path) != 1 || path[0] != '/') {
@@ -135,7 +137,8 @@ static void parse_ca(const char *token, char *line)
 		report(token, is_file ? "not a readable file" : "not a readable directory");
 		return;
 	}
-	strcpy(is_file ? target_set->settings.ca_file : target_set->settings.ca_path, path);
+	strcpy(is_anchor ? target_set->settings.trust_anchor : is_file ?
+	       target_set->settings.ca_file : target_set->settings.ca_path, path);
 }
 
 /* smtpMonDnsbl ZONE ...: lines add up; a line with a bad zone is skipped whole. */
@@ -368,6 +371,7 @@ void directives_register(struct config_set *set)
 	register_app_config_handler("smtpMonHeloName", parse_helo, NULL, "DOMAIN");
 	register_app_config_handler("smtpMonHistorySize", parse_history, NULL, "N");
 	register_app_config_handler("smtpMonCaFile", parse_ca, NULL, "PATH");
+	register_app_config_handler("smtpMonTrustAnchor", parse_ca, NULL, "PATH");
 	register_app_config_handler("smtpMonCaPath", parse_ca, NULL, "DIR");
 	register_app_config_handler("smtpMonDnsbl", parse_dnsbl, NULL, "ZONE [ZONE ...]");
 	register_app_config_handler("smtpMonResolver", parse_resolver, NULL, "ADDRESS[:PORT]");
@@ -387,6 +391,7 @@ void directives_unregister(void)
 	unregister_app_config_handler("smtpMonNotifications");
 	unregister_app_config_handler("smtpMonHistorySize");
 	unregister_app_config_handler("smtpMonCaFile");
+	unregister_app_config_handler("smtpMonTrustAnchor");
 	unregister_app_config_handler("smtpMonCaPath");
 	unregister_app_config_handler("smtpMonDnsbl");
 	unregister_app_config_handler("smtpMonResolver");

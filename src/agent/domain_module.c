@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/domain_tls.h"
 #include "agent/mib_domain_table.h"
 #include "agent/rows.h"
 #include "core/log_line.h"
@@ -50,8 +51,8 @@ static void row_spec(const struct domain_entry *e, const struct mx_row *r,
 }
 
 /* T is E's own row (a name may have been taken by a configured server). */
-static struct target *own_row(struct domain_module *m, const struct domain_entry *e,
-			      const struct mx_row *r)
+struct target *domain_module_row(struct domain_module *m, const struct domain_entry *e,
+				 const struct mx_row *r)
 {
 	char name[TARGET_NAME_MAX + 1];
 	struct target *t;
@@ -109,13 +110,16 @@ static void add_row(struct domain_module *m, struct domain_entry *e, const struc
 	snprintf(o->watch, sizeof(o->watch), "%s", e->cfg.name);
 	snprintf(o->mx, sizeof(o->mx), "%s", r->mx);
 	o->pref = r->pref;
+	o->dane_state = e->cfg.dane ? DANE_UNKNOWN : DANE_DISABLED;
+	snprintf(o->dane_reason, sizeof(o->dane_reason), "%s", e->cfg.dane ? "not checked yet"
+		 : "not checked (dane=no)");
 	t->origin = o;
 	log_row(e, r, "added");
 }
 
 static void drop_row(struct domain_module *m, struct domain_entry *e, const struct mx_row *r)
 {
-	struct target *t = own_row(m, e, r);
+	struct target *t = domain_module_row(m, e, r);
 
 	if (!t)
 		return;
@@ -143,7 +147,7 @@ static void follow_rows(struct domain_module *m, struct domain_entry *e)
 		if (!numbered(next, n, e->rows[i].number))
 			drop_row(m, e, &e->rows[i]);
 	for (unsigned i = 0; i < n; i++) {
-		struct target *t = own_row(m, e, &next[i]);
+		struct target *t = domain_module_row(m, e, &next[i]);
 
 		if (!numbered(e->rows, e->nrows, next[i].number))
 			add_row(m, e, &next[i]);
@@ -221,7 +225,7 @@ static void view_rows(struct domain_module *m, struct domain_entry *e, struct ro
 	rv->n = 0;
 	e->up = 0;
 	for (unsigned i = 0; st && i < e->nrows; i++) {
-		struct target *t = own_row(m, e, &e->rows[i]);
+		struct target *t = domain_module_row(m, e, &e->rows[i]);
 		struct domain_row_view *v = &rv->v[rv->n];
 
 		if (!t)
@@ -307,10 +311,17 @@ void domain_module_looked_up(struct domain_module *m, const char *name)
 	struct mx_set *s;
 	uint64_t wall_us;
 
-	if (!e || !e->watch || !(s = domain_watches_take(m->watches, e->watch, &wall_us)))
+	struct domain_policy_report *r;
+
+	if (!e || !e->watch)
 		return;
-	apply_lookup(m, e, s, wall_us);
+	if ((s = domain_watches_take(m->watches, e->watch, &wall_us)) != NULL)
+		apply_lookup(m, e, s, wall_us);
 	free(s);
+	/* After the rows the lookup made: the report's rows are among them. */
+	if ((r = domain_watches_take_report(m->watches, e->watch)) != NULL)
+		domain_tls_apply(m, e, r);
+	free(r);
 }
 
 void domain_module_row_changed(struct domain_module *m, const char *row)
@@ -345,6 +356,13 @@ static void adopt(struct domain_module *m, struct domain_entry *e, const struct 
 	e->looked_wall_us = c->looked_wall_us;
 	e->changed_wall_us = c->changed_wall_us;
 	e->cut = c->cut;
+	e->sts_state = c->sts_state;
+	e->sts_mode = c->sts_mode;
+	e->sts_max_age = c->sts_max_age;
+	e->sts_fetched_wall_us = c->sts_fetched_wall_us;
+	memcpy(e->sts_id, c->sts_id, sizeof(e->sts_id));
+	memcpy(e->sts_mx, c->sts_mx, sizeof(e->sts_mx));
+	memcpy(e->sts_reason, c->sts_reason, sizeof(e->sts_reason));
 	/* The same names as before, whatever numbers they had come to. */
 	if (!c->nrows || !(e->rows = malloc(c->nrows * sizeof(*e->rows))))
 		return;
@@ -365,7 +383,11 @@ static struct domain_entry *new_entry(struct domain_module *m, const struct doma
 				      const struct domain_entry *carried, uint64_t delay_us)
 {
 	struct domain_entry *e = calloc(1, sizeof(*e));
+	struct domain_config run = *cfg;
 
+	/* The probe thread's checks connect as the rows do: the keys given,
+	 * then smtpMonDefaults, then the built-ins. */
+	target_options_merge(&run.opt, &cfg->opt, &m->rows->settings->defaults);
 	if (!e || !(e->set = calloc(1, sizeof(*e->set)))) {
 		free(e);
 		return NULL;
@@ -374,9 +396,11 @@ static struct domain_entry *new_entry(struct domain_module *m, const struct doma
 	e->status = DOMAIN_UNKNOWN;
 	snprintf(e->reason, sizeof(e->reason), "the MX set was not looked up yet");
 	snprintf(e->mx_text, sizeof(e->mx_text), "not looked up yet");
+	e->cert_warn_days = run.opt.cert_warn_days;
+	domain_tls_init(e);
 	if (carried)
 		adopt(m, e, carried);
-	e->watch = domain_watches_add(m->watches, cfg, delay_us);
+	e->watch = domain_watches_add(m->watches, &run, delay_us);
 	if (!e->watch || domain_table_add(m->table, e) != 0)
 		snmp_log(LOG_ERR, "smtpmon: out of memory: domain watch %s is not %s\n", cfg->name,
 			 e->watch ? "in smtpMonDomainTable" : "looked up");
@@ -423,7 +447,7 @@ int domain_module_start(struct domain_module *m, struct rows *rows, const struct
 	m->rows = rows;
 	m->notes = notes;
 	m->table = domain_table_register();
-	m->watches = loop->resolver ? domain_watches_new(loop->base, loop->resolver, activity) : NULL;
+	m->watches = loop->resolver ? domain_watches_new(loop, activity) : NULL;
 	if (!m->table || (!m->watches && m->config.count)) {
 		snmp_log(LOG_ERR, "smtpmon: the domain watches cannot start%s\n",
 			 loop->resolver ? "" : ": no DNS client");

@@ -12,6 +12,7 @@
 #include "agent/domain_directive.h"
 #include "core/domain_config.h"
 #include "core/domain_status.h"
+#include "core/mta_sts.h"
 #include "core/mx_set.h"
 
 struct domain_watch;
@@ -33,6 +34,12 @@ struct domain_entry {
 	unsigned mx_count, addresses, up;
 	char reason[256], mx_text[256], change[256], dns_error[128];
 	uint64_t looked_wall_us, changed_wall_us;
+	/* MTA-STS: the state of the last checks, and the last policy fetched */
+	int sts_state, sts_mode;                /* enum mta_sts_state, mta_sts_mode */
+	char sts_id[MTA_STS_ID_MAX + 1], sts_mx[256], sts_reason[256];
+	uint32_t sts_max_age;
+	uint64_t sts_fetched_wall_us;
+	uint32_t cert_warn_days;                /* its rows' certWarnDays, for the checks */
 	void *mib_row;
 	struct domain_entry *next;
 };
@@ -60,6 +67,10 @@ struct domain_carry;
 int domain_module_start(struct domain_module *m, struct rows *rows, const struct loop_parts *loop,
 			struct notify_queue *notes, struct notify_queue *activity,
 			struct domain_carry *carried);
+
+/* E's own row R (NULL when its name was taken by another row). */
+struct target *domain_module_row(struct domain_module *m, const struct domain_entry *e,
+				 const struct mx_row *r);
 
 /* How many watches there are. */
 unsigned domain_module_count(const struct domain_module *m);

@@ -7,12 +7,14 @@
 
 #include "agent/domain_module.h"
 #include "agent/mib_named_table.h"
+#include "agent/mib_server_table.h"
 
 static unsigned int served_columns[] = {
 	DOM_COL_NAME, DOM_COL_FAMILY, DOM_COL_STATUS, DOM_COL_STATUS_REASON, DOM_COL_MX_COUNT,
 	DOM_COL_ADDRESS_COUNT, DOM_COL_ADDRESSES_UP, DOM_COL_MX_SET, DOM_COL_LAST_LOOKUP,
 	DOM_COL_LAST_MX_CHANGE, DOM_COL_MX_CHANGE, DOM_COL_LAST_DNS_ERROR, DOM_COL_DNS_INTERVAL,
-	DOM_COL_DISPLAY_NAME,
+	DOM_COL_DISPLAY_NAME, DOM_COL_MTA_STS_STATE, DOM_COL_MTA_STS_MODE, DOM_COL_MTA_STS_ID,
+	DOM_COL_MTA_STS_MAX_AGE, DOM_COL_MTA_STS_FETCHED, DOM_COL_MTA_STS_MX, DOM_COL_MTA_STS_REASON,
 };
 
 struct domain_table {
@@ -28,6 +30,9 @@ static int text_column(netsnmp_variable_list *vb, unsigned col, const struct dom
 	case DOM_COL_MX_CHANGE: named_set_string(vb, e->change); break;
 	case DOM_COL_LAST_DNS_ERROR: named_set_string(vb, e->dns_error); break;
 	case DOM_COL_DISPLAY_NAME: named_set_string(vb, e->cfg.name); break;
+	case DOM_COL_MTA_STS_ID: named_set_string(vb, e->sts_id); break;
+	case DOM_COL_MTA_STS_MX: named_set_string(vb, e->sts_mx); break;
+	case DOM_COL_MTA_STS_REASON: named_set_string(vb, e->sts_reason); break;
 	default: return 0;
 	}
 	return 1;
@@ -44,6 +49,10 @@ static int number_column(netsnmp_variable_list *vb, unsigned col, const struct d
 	case DOM_COL_LAST_LOOKUP: named_set_time(vb, e->looked_wall_us); break;
 	case DOM_COL_LAST_MX_CHANGE: named_set_time(vb, e->changed_wall_us); break;
 	case DOM_COL_DNS_INTERVAL: named_set_int(vb, ASN_UNSIGNED, e->cfg.dns_interval_s); break;
+	case DOM_COL_MTA_STS_STATE: named_set_int(vb, ASN_INTEGER, e->sts_state); break;
+	case DOM_COL_MTA_STS_MODE: named_set_int(vb, ASN_INTEGER, e->sts_mode); break;
+	case DOM_COL_MTA_STS_MAX_AGE: named_set_int(vb, ASN_UNSIGNED, e->sts_max_age); break;
+	case DOM_COL_MTA_STS_FETCHED: named_set_time(vb, e->sts_fetched_wall_us); break;
 	default: return 0;
 	}
 	return 1;
@@ -90,7 +99,7 @@ struct domain_table *domain_table_register(void)
 	struct domain_table *t = SNMP_MALLOC_TYPEDEF(struct domain_table);
 
 	if (t && named_table_open_readonly(&t->nt, "smtpMonDomainTable", 5, handle_table, t,
-					   DOM_COL_NAME, DOM_COL_DISPLAY_NAME, served_columns,
+					   DOM_COL_NAME, DOM_COL_MTA_STS_REASON, served_columns,
 					   sizeof(served_columns) / sizeof(served_columns[0])) != 0) {
 		domain_table_unregister(t);
 		return NULL;
@@ -117,6 +126,9 @@ static void note_value(netsnmp_variable_list *vb, unsigned col, const struct dom
 	case DOM_COL_MX_CHANGE: named_set_string(vb, n->change); break;
 	case DOM_COL_ADDRESS_COUNT: named_set_int(vb, ASN_GAUGE, n->addresses); break;
 	case DOM_COL_ADDRESSES_UP: named_set_int(vb, ASN_GAUGE, n->up); break;
+	case DOM_COL_MTA_STS_STATE: named_set_int(vb, ASN_INTEGER, n->sts_state); break;
+	case DOM_COL_MTA_STS_MODE: named_set_int(vb, ASN_INTEGER, n->sts_mode); break;
+	case DOM_COL_MTA_STS_REASON: named_set_string(vb, n->reason); break;
 	default: named_set_string(vb, n->watch); break;
 	}
 }
@@ -134,6 +146,10 @@ static const unsigned *objects_of(unsigned kind)
 	static const unsigned up[] = {
 		DOM_COL_NAME, DOM_COL_ADDRESS_COUNT, DOM_COL_DISPLAY_NAME, 0,
 	};
+	static const unsigned sts[] = {
+		DOM_COL_NAME, DOM_COL_MTA_STS_STATE, DOM_COL_MTA_STS_MODE, DOM_COL_MTA_STS_REASON,
+		DOM_COL_DISPLAY_NAME, 0,
+	};
 	static const unsigned changed[] = {
 		DOM_COL_NAME, DOM_COL_MX_SET, DOM_COL_MX_CHANGE, DOM_COL_DISPLAY_NAME, 0,
 	};
@@ -142,12 +158,15 @@ static const unsigned *objects_of(unsigned kind)
 	case NOTIFY_DOMAIN_DOWN: return down;
 	case NOTIFY_DOMAIN_DEGRADED: return degraded;
 	case NOTIFY_DOMAIN_UP: return up;
+	case NOTIFY_DOMAIN_MTA_STS_FAILED: case NOTIFY_DOMAIN_MTA_STS_OK: return sts;
 	default: return changed;
 	}
 }
 
 int domain_note_varbinds(netsnmp_variable_list **vars, unsigned kind, const struct domain_note *n)
 {
+	if (kind == NOTIFY_SERVER_DANE_FAILED || kind == NOTIFY_SERVER_DANE_OK)
+		return dane_note_varbinds(vars, n);
 	for (const unsigned *col = objects_of(kind); *col; col++) {
 		oid name[MAX_OID_LEN];
 		size_t len = named_column_oid(name, MAX_OID_LEN, 5, *col, n->watch);

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "agent/mib_named_table.h"
+#include "core/domain_policy.h"
+#include "core/domain_status.h"
 #include "core/domain_config.h"
 #include "core/oid.h"
 #include "core/mib_encode.h"
@@ -28,7 +30,8 @@ static unsigned int served_columns[] = {
 	COL_TLS_VERSION, COL_CERT_NOT_AFTER, COL_CERT_DAYS_LEFT, COL_DNSBL_LISTINGS,
 	COL_DNSBL_ZONES, COL_CERT_SUBJECT, COL_CERT_ISSUER, COL_DISPLAY_NAME,
 	COL_DISCONTINUITY_TIME, COL_LAST_WARNING, COL_STATUS_REASON, COL_LAST_ENHANCED_CODE,
-	COL_DOMAIN_WATCH, COL_MX_HOST, COL_MX_PREFERENCE,
+	COL_DOMAIN_WATCH, COL_MX_HOST, COL_MX_PREFERENCE, COL_DANE_STATE, COL_DANE_RECORD,
+	COL_DANE_REASON,
 };
 
 struct server_table {
@@ -148,6 +151,34 @@ size_t server_column_oid(oid *buf, size_t max, unsigned col, const char *name)
 	return named_column_oid(buf, max, 2, col, name);
 }
 
+/* A row's DANE notification: its own columns, from the note. */
+int dane_note_varbinds(netsnmp_variable_list **vars, const struct domain_note *n)
+{
+	static const unsigned cols[] = {
+		COL_HOST, COL_PORT, COL_MX_HOST, COL_DANE_STATE, COL_DANE_RECORD, COL_DANE_REASON,
+		COL_DISPLAY_NAME, 0,
+	};
+
+	for (const unsigned *col = cols; *col; col++) {
+		oid name[MAX_OID_LEN];
+		size_t len = server_column_oid(name, MAX_OID_LEN, *col, n->row);
+		netsnmp_variable_list *vb = len ? snmp_varlist_add_variable(vars, name, len, ASN_NULL,
+									    NULL, 0) : NULL;
+
+		if (!vb)
+			return -1;
+		if (*col == COL_PORT)
+			named_set_int(vb, ASN_UNSIGNED, n->port);
+		else if (*col == COL_DANE_STATE)
+			named_set_int(vb, ASN_INTEGER, n->dane_state);
+		else
+			named_set_string(vb, *col == COL_HOST ? n->host : *col == COL_MX_HOST ? n->mx :
+					 *col == COL_DANE_RECORD ? n->record : *col == COL_DANE_REASON ?
+					 n->reason : n->row);
+	}
+	return 0;
+}
+
 /* Rows made by a domain watch say which, and for which MX host. */
 static int set_origin_column(netsnmp_variable_list *vb, unsigned col, const struct target *t)
 {
@@ -157,6 +188,9 @@ static int set_origin_column(netsnmp_variable_list *vb, unsigned col, const stru
 	case COL_DOMAIN_WATCH: named_set_string(vb, o ? o->watch : ""); break;
 	case COL_MX_HOST: named_set_string(vb, o ? o->mx : ""); break;
 	case COL_MX_PREFERENCE: named_set_int(vb, ASN_INTEGER, o ? (long)o->pref : -1); break;
+	case COL_DANE_STATE: named_set_int(vb, ASN_INTEGER, o ? o->dane_state : DANE_DISABLED); break;
+	case COL_DANE_RECORD: named_set_string(vb, o ? o->dane_record : ""); break;
+	case COL_DANE_REASON: named_set_string(vb, o ? o->dane_reason : "not a domain watch's row"); break;
 	default: return 0;
 	}
 	return 1;
@@ -230,7 +264,7 @@ struct server_table *server_table_register(struct store *store)
 	st->store = store;
 	if (named_table_create(&st->nt, "smtpMonServerTable", table_oid, OID_LENGTH(table_oid),
 			       handle_server_table, HANDLER_CAN_RWRITE, st, COL_HOST,
-			       COL_MX_PREFERENCE, served_columns,
+			       COL_DANE_REASON, served_columns,
 			       sizeof(served_columns) / sizeof(served_columns[0])) != 0)
 		goto fail;
 	for (unsigned i = 0; i < store->count; i++)

@@ -24,6 +24,7 @@ enum {
 	COL_DNSBL_LISTINGS, COL_DNSBL_ZONES, COL_CERT_SUBJECT, COL_CERT_ISSUER,
 	COL_DISPLAY_NAME, COL_DISCONTINUITY_TIME, COL_LAST_WARNING, COL_STATUS_REASON,
 	COL_LAST_ENHANCED_CODE, COL_DOMAIN_WATCH, COL_MX_HOST, COL_MX_PREFERENCE,
+	COL_DANE_STATE, COL_DANE_RECORD, COL_DANE_REASON,
 };
 
 struct server_table;
@@ -55,5 +56,9 @@ int server_column_value(netsnmp_variable_list *vb, unsigned col,
 
 /* The instance OID of column COL in row NAME; returns its length (0: too long). */
 size_t server_column_oid(oid *buf, size_t max, unsigned col, const char *name);
+
+struct domain_note;
+/* A DANE notification (NOTIFY_SERVER_DANE_*) as the row's varbinds. */
+int dane_note_varbinds(netsnmp_variable_list **vars, const struct domain_note *n);
 
 #endif

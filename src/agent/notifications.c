@@ -52,7 +52,9 @@ static const unsigned *objects_of(enum status_notification kind)
 	case NOTIFY_SERVER_LISTED: return listed_objects;
 	case NOTIFY_ROUNDTRIP_FAILED: case NOTIFY_ROUNDTRIP_RECOVERED: return NULL;
 	case NOTIFY_DOMAIN_DOWN: case NOTIFY_DOMAIN_DEGRADED: case NOTIFY_DOMAIN_UP:
-	case NOTIFY_DOMAIN_MX_CHANGED: return NULL;
+	case NOTIFY_DOMAIN_MX_CHANGED: case NOTIFY_DOMAIN_MTA_STS_FAILED:
+	case NOTIFY_DOMAIN_MTA_STS_OK: case NOTIFY_SERVER_DANE_FAILED:
+	case NOTIFY_SERVER_DANE_OK: return NULL;
 	}
 	return NULL;
 }
@@ -66,10 +68,11 @@ static int is_roundtrip(enum status_notification kind)
 
 /* --- end of round trips -------------------------------------------------------- */
 
-/* A domain watch's notification: the watch's row, not a server's. */
+/* A domain watch's notification: the watch's row, or for DANE one of the
+ * rows it made, told by its note. */
 static int is_domain(enum status_notification kind)
 {
-	return kind >= NOTIFY_DOMAIN_DOWN && kind <= NOTIFY_DOMAIN_MX_CHANGED;
+	return kind >= NOTIFY_DOMAIN_DOWN && kind <= NOTIFY_SERVER_DANE_OK;
 }
 
 /* One line that tells the story without an NMS. */

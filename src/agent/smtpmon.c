@@ -391,6 +391,9 @@ static void apply_settings(struct smtpmon_settings *fresh)
 	if (strcmp(fresh->ca_file, cur->ca_file) != 0 || strcmp(fresh->ca_path, cur->ca_path) != 0)
 		snmp_log(LOG_WARNING, "smtpmon: new smtpMonCaFile/smtpMonCaPath take effect "
 			 "when smtpmond restarts\n");
+	if (strcmp(fresh->trust_anchor, cur->trust_anchor) != 0)
+		snmp_log(LOG_WARNING, "smtpmon: a new smtpMonTrustAnchor takes effect when smtpmond "
+			 "restarts\n");
 	if (fresh->nresolvers != cur->nresolvers ||
 	    memcmp(fresh->resolver, cur->resolver, sizeof(fresh->resolver)) != 0)
 		snmp_log(LOG_WARNING, "smtpmon: a new smtpMonResolver takes effect when smtpmond "

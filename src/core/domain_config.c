@@ -47,7 +47,16 @@ static int parse_interval(const char *v, struct domain_config *d, char *err, siz
 	return text_error(err, errlen, "dnsInterval=%.40s: expected 5 to 86400 seconds", v);
 }
 
-/* family= and dnsInterval= are the watch's; sni= is each MX host's own
+static int parse_switch(const char *tok, size_t klen, int *out, char *err, size_t errlen)
+{
+	if (strcmp(tok + klen, "yes") == 0 || strcmp(tok + klen, "no") == 0) {
+		*out = tok[klen] == 'y';
+		return 0;
+	}
+	return text_error(err, errlen, "%.40s: expected yes or no", tok);
+}
+
+/* family=, dnsInterval=, mtaSts= and dane= are the watch's; sni= is each MX host's own
  * name; the other keys are appended to KEYS for the servers' parser. */
 static int take_key(const char *tok, struct domain_config *d, char *keys, char *err,
 		    size_t errlen)
@@ -56,6 +65,10 @@ static int take_key(const char *tok, struct domain_config *d, char *keys, char *
 		return parse_family(tok + 7, d, err, errlen);
 	if (strncmp(tok, "dnsInterval=", 12) == 0)
 		return parse_interval(tok + 12, d, err, errlen);
+	if (strncmp(tok, "mtaSts=", 7) == 0)
+		return parse_switch(tok, 7, &d->mta_sts, err, errlen);
+	if (strncmp(tok, "dane=", 5) == 0)
+		return parse_switch(tok, 5, &d->dane, err, errlen);
 	if (strncmp(tok, "sni=", 4) == 0)
 		return text_error(err, errlen, "%.40s: a domain's rows verify each MX host's own name",
 			    tok);
@@ -105,6 +118,7 @@ int domain_parse(const char *args, struct domain_config *d, char *err, size_t er
 	memset(d, 0, sizeof(*d));
 	d->family = DOMAIN_FAMILY_ANY;
 	d->dns_interval_s = DOMAIN_DNS_INTERVAL_DEFAULT;
+	d->mta_sts = d->dane = 1;
 	if (parse_head(&p, d, err, errlen) != 0)
 		return -1;
 	while ((r = word(&p, tok)) > 0)
@@ -123,7 +137,8 @@ int domain_config_equal(const struct domain_config *a, const struct domain_confi
 
 	return strcmp(a->name, b->name) == 0 && strcmp(a->domain, b->domain) == 0 &&
 	       a->port == b->port && a->family == b->family &&
-	       a->dns_interval_s == b->dns_interval_s && a->opt.set == b->opt.set &&
+	       a->dns_interval_s == b->dns_interval_s && a->mta_sts == b->mta_sts &&
+	       a->dane == b->dane && a->opt.set == b->opt.set &&
 	       target_config_equal(&x, &y);
 }
 

@@ -31,6 +31,8 @@ struct domain_config {
 	uint16_t port;                          /* 0: 25, or 465 with tls=implicit */
 	enum domain_family family;
 	uint32_t dns_interval_s;
+	int mta_sts;                            /* mtaSts=yes|no: check its MTA-STS policy */
+	int dane;                               /* dane=yes|no: check its MX hosts' TLSA records */
 	struct target_options opt;              /* the server keys given, for every row */
 };
 
@@ -39,10 +41,14 @@ struct domain_origin {
 	char watch[DOMAIN_WATCH_NAME_MAX + 1];
 	char mx[TARGET_HOST_MAX + 1];
 	uint16_t pref;
+	int dane_state;                         /* enum dane_state (domain_policy.h) */
+	char dane_record[96];
+	char dane_reason[256];
 };
 
 /* "NAME DOMAIN[:PORT] [key=value ...]": every smtpMonServer key but sni=
- * and family=, plus family=any|ipv4|ipv6|both and dnsInterval=SECONDS.
+ * and family=, plus family=any|ipv4|ipv6|both, dnsInterval=SECONDS,
+ * mtaSts=yes|no and dane=yes|no (both yes by default).
  * Returns 0, or -1 with ERR filled. */
 int domain_parse(const char *args, struct domain_config *d, char *err, size_t errlen);
 

@@ -49,6 +49,15 @@ struct domain_note {
 	char mx_set[256];
 	char change[256];
 	unsigned addresses, up;
+	/* MTA-STS (NOTIFY_DOMAIN_MTA_STS_*): REASON says why */
+	int sts_state, sts_mode;
+	/* DANE (NOTIFY_SERVER_DANE_*): the row, REASON says why */
+	char row[TARGET_NAME_MAX + 1];
+	char host[TARGET_HOST_MAX + 1];
+	char mx[TARGET_HOST_MAX + 1];
+	unsigned port;
+	int dane_state;
+	char record[96];
 };
 
 /* As a row's Status, for the notification rules (server_status.h): noMail

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 #include "core/log_line.h"
+#include "core/domain_policy.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -59,6 +60,10 @@ const char *log_notification_name(enum status_notification kind)
 	case NOTIFY_DOMAIN_DEGRADED: return "smtpMonDomainDegraded";
 	case NOTIFY_DOMAIN_UP: return "smtpMonDomainUp";
 	case NOTIFY_DOMAIN_MX_CHANGED: return "smtpMonDomainMxChanged";
+	case NOTIFY_DOMAIN_MTA_STS_FAILED: return "smtpMonDomainMtaStsFailed";
+	case NOTIFY_DOMAIN_MTA_STS_OK: return "smtpMonDomainMtaStsOk";
+	case NOTIFY_SERVER_DANE_FAILED: return "smtpMonServerDaneFailed";
+	case NOTIFY_SERVER_DANE_OK: return "smtpMonServerDaneOk";
 	}
 	return "?";
 }
@@ -155,6 +160,13 @@ size_t log_line_domain_notification(char *buf, size_t size, enum status_notifica
 {
 	const char *name = log_notification_name(kind);
 
+	if (kind == NOTIFY_DOMAIN_MTA_STS_FAILED || kind == NOTIFY_DOMAIN_MTA_STS_OK)
+		return line(buf, size, "smtpmon: %s: MTA-STS of %s (watch %s) is %s, mode %s: %s",
+			    name, n->domain, n->watch, mta_sts_state_name(n->sts_state),
+			    mta_sts_mode_name(n->sts_mode), n->reason);
+	if (kind == NOTIFY_SERVER_DANE_FAILED || kind == NOTIFY_SERVER_DANE_OK)
+		return line(buf, size, "smtpmon: %s: DANE of server %s (MX %s of %s) is %s: %s",
+			    name, n->row, n->mx, n->domain, dane_state_name(n->dane_state), n->reason);
 	if (kind == NOTIFY_DOMAIN_MX_CHANGED)
 		return line(buf, size, "smtpmon: %s: the MX set of %s (watch %s) changed: %s; now %s",
 			    name, n->domain, n->watch, n->change, n->mx_set);
@@ -180,7 +192,8 @@ int log_level_status_changed(enum server_status now)
 int log_level_notification(enum status_notification kind)
 {
 	return kind == NOTIFY_SERVER_UP || kind == NOTIFY_ROUNDTRIP_RECOVERED ||
-	       kind == NOTIFY_DOMAIN_UP ? LOG_NOTICE : LOG_WARNING;
+	       kind == NOTIFY_DOMAIN_UP || kind == NOTIFY_DOMAIN_MTA_STS_OK ||
+	       kind == NOTIFY_SERVER_DANE_OK ? LOG_NOTICE : LOG_WARNING;
 }
 
 int log_level_roundtrip_failed(enum server_status before)

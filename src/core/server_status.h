@@ -79,6 +79,10 @@ enum status_notification {
 	NOTIFY_DOMAIN_DEGRADED = 9,
 	NOTIFY_DOMAIN_UP = 10,
 	NOTIFY_DOMAIN_MX_CHANGED = 11,
+	NOTIFY_DOMAIN_MTA_STS_FAILED = 12, /* sent by agent/domain_tls.c */
+	NOTIFY_DOMAIN_MTA_STS_OK = 13,
+	NOTIFY_SERVER_DANE_FAILED = 14,
+	NOTIFY_SERVER_DANE_OK = 15,
 };
 
 /* The notifications a change of Status calls for, in the order to send

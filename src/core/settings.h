@@ -24,6 +24,8 @@ struct smtpmon_settings {
 	int notifications;                     /* smtpMonNotifications: 1 yes, 0 no, -1 unset */
 	char ca_file[PATH_MAX];                /* smtpMonCaFile; empty: system store */
 	char ca_path[PATH_MAX];                /* smtpMonCaPath */
+	char trust_anchor[PATH_MAX];           /* smtpMonTrustAnchor: DNSSEC trust anchors
+						* (DANE); empty: TLSA records not validated */
 	int globals_by_snmp;                   /* a scalar was SET: persist them */
 	int history_size;                      /* smtpMonHistorySize; -1 unset (10) */
 	struct dnsbl_zones dnsbl;              /* smtpMonDnsbl */

@@ -55,6 +55,7 @@ void conn_gate_wait(struct conn_gate *g, struct fd_waiter *w, unsigned n,
 	w->ready = ready;
 	w->arg = arg;
 	fd_budget_wait(&g->budget, w, n);
+	event_active(g->serve, 0, 0);   /* there may be room now: served from the loop */
 }
 
 void conn_gate_cancel(struct conn_gate *g, struct fd_waiter *w)

@@ -95,6 +95,10 @@ static int set_options(struct ub_ctx *ctx, const char *trust_anchor_file)
 
 	for (size_t i = 0; rc == 0 && i < sizeof(opts) / sizeof(opts[0]); i++)
 		rc = ub_ctx_set_option(ctx, opts[i][0], opts[i][1]);
+	/* A monitor must see a repaired signature soon: unbound keeps a
+	 * bogus answer 60 s by default. */
+	if (rc == 0 && trust_anchor_file)
+		rc = ub_ctx_set_option(ctx, "val-bogus-ttl:", "5");
 	if (rc == 0 && trust_anchor_file)
 		rc = ub_ctx_add_ta_file(ctx, trust_anchor_file);
 	else if (rc == 0)

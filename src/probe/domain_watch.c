@@ -10,6 +10,9 @@
 
 #include "core/monotime.h"
 #include "probe/dns_client.h"
+#include "probe/domain_checks.h"
+#include "probe/probe.h"
+#include "probe/probe_thread.h"
 #include "shared/loop_commands.h"
 #include "shared/notify_queue.h"
 
@@ -34,12 +37,14 @@ struct dw_run {
 	unsigned hosts_pending[MX_HOSTS_MAX];   /* per host: questions in flight */
 	struct dw_ask ask[MX_HOSTS_MAX * 2];
 	struct mx_set *work;                    /* the lookup under way, NULL between */
+	struct domain_checks *checks;           /* the policy checks under way, or NULL */
 };
 
 struct domain_watches {
 	pthread_mutex_t lock;
 	struct event_base *base;
 	struct dns_client *dns;
+	struct domain_checks_parts parts;       /* the policy checks' */
 	struct notify_queue *activity;
 	struct loop_commands *commands;
 	struct dw_run **runs;                   /* probe thread: the live watches */
@@ -95,14 +100,50 @@ static void note_ttl(struct dw_run *r, const struct dns_answer *a)
 		r->ttl = ttl;
 }
 
-/* The lookup is done: the agent thread gets it, and the next is armed. */
+static void wake_agent(struct dw_run *r)
+{
+	struct notify_event *e = calloc(1, sizeof(*e));
+
+	if (e) {
+		e->type = EVENT_DOMAIN;
+		strcpy(e->cfg.name, r->w->cfg.name);
+		notify_queue_push(r->set->activity, e);
+		notify_queue_wakeup(r->set->activity);
+		free(e);
+	}
+}
+
+static void on_checked(struct domain_policy_report *report, void *arg)
+{
+	struct dw_run *r = arg;
+	struct domain_policy_report *old;
+
+	r->checks = NULL;
+	pthread_mutex_lock(&r->set->lock);
+	old = r->w->report;
+	r->w->report = report;
+	pthread_mutex_unlock(&r->set->lock);
+	free(old);
+	wake_agent(r);
+}
+
+/* A round still running when the next lookup ends goes on: its MX set
+ * differs little, and a slow MX must not keep every round from ending. */
+static void start_checks(struct dw_run *r)
+{
+	if (!r->checks)
+		r->checks = domain_checks_start(&r->set->parts, &r->w->cfg, r->work, on_checked, r);
+}
+
+/* The lookup is done: the agent thread gets it, the policy checks start,
+ * and the next lookup is armed. */
 static void publish(struct dw_run *r)
 {
 	struct domain_watch *w = r->w;
-	struct notify_event *e = calloc(1, sizeof(*e));
-
 	struct mx_set *old;
 	uint32_t next_s = domain_next_lookup_s(&w->cfg, r->work, r->ttl);
+
+	start_checks(r);
 
 	/* The agent thread takes it; one it has not taken yet is out of date. */
 	pthread_mutex_lock(&r->set->lock);
@@ -112,13 +153,7 @@ static void publish(struct dw_run *r)
 	pthread_mutex_unlock(&r->set->lock);
 	free(old);
 	r->work = NULL;
-	if (e) {
-		e->type = EVENT_DOMAIN;
-		strcpy(e->cfg.name, w->cfg.name);
-		notify_queue_push(r->set->activity, e);
-		notify_queue_wakeup(r->set->activity);
-		free(e);
-	}
+	wake_agent(r);
 	arm(r, (uint64_t)next_s * 1000000u);
 }
 
@@ -255,12 +290,14 @@ static void free_watch(struct domain_watches *set, struct domain_watch *w)
 
 	if (r) {
 		cancel_lookup(r);
+		domain_checks_cancel(r->checks);
 		free(r->work);
 		event_free(r->timer);
 		unlist(set, r);
 		free(r);
 	}
 	free(w->latest);
+	free(w->report);
 	free(w);
 }
 
@@ -291,7 +328,7 @@ static int post(struct domain_watches *set, enum dw_command_kind kind, struct do
 
 /* --- agent thread ------------------------------------------------------------- */
 
-struct domain_watches *domain_watches_new(struct event_base *base, struct dns_client *dns,
+struct domain_watches *domain_watches_new(const struct loop_parts *loop,
 					  struct notify_queue *activity)
 {
 	struct domain_watches *set = calloc(1, sizeof(*set));
@@ -299,11 +336,16 @@ struct domain_watches *domain_watches_new(struct event_base *base, struct dns_cl
 	if (!set)
 		return NULL;
 	pthread_mutex_init(&set->lock, NULL);
-	set->base = base;
-	set->dns = dns;
+	set->base = loop->base;
+	set->dns = loop->resolver;
 	set->activity = activity;
-	set->commands = loop_commands_new(base, on_command, set);
-	if (!set->commands) {
+	set->parts = (struct domain_checks_parts){
+		.base = loop->base, .dns = loop->resolver, .validator = loop->validator,
+		.engine = probe_engine_new(loop->base, loop->dns, loop->tls, loop->gate),
+		.gate = loop->gate, .trust = loop->tls, .helo = loop->helo,
+	};
+	set->commands = loop_commands_new(loop->base, on_command, set);
+	if (!set->commands || !set->parts.engine) {
 		domain_watches_free(set);
 		return NULL;
 	}
@@ -333,6 +375,18 @@ void domain_watches_remove(struct domain_watches *set, struct domain_watch *w)
 		w->agent = NULL;
 }
 
+struct domain_policy_report *domain_watches_take_report(struct domain_watches *set,
+							struct domain_watch *w)
+{
+	struct domain_policy_report *r;
+
+	pthread_mutex_lock(&set->lock);
+	r = w->report;
+	w->report = NULL;
+	pthread_mutex_unlock(&set->lock);
+	return r;
+}
+
 struct mx_set *domain_watches_take(struct domain_watches *set, struct domain_watch *w,
 				  uint64_t *wall_us)
 {
@@ -356,6 +410,8 @@ void domain_watches_free(struct domain_watches *set)
 	}
 	while (set->nruns)
 		free_watch(set, set->runs[set->nruns - 1]->w);
+	if (set->parts.engine)
+		probe_engine_free(set->parts.engine);
 	free(set->runs);
 	pthread_mutex_destroy(&set->lock);
 	free(set);

@@ -12,16 +12,17 @@
 #include <stdint.h>
 
 #include "core/domain_config.h"
+#include "core/domain_policy.h"
 #include "core/mx_set.h"
 
-struct dns_client;
-struct event_base;
+struct loop_parts;
 struct notify_queue;
 struct dw_run;
 
 struct domain_watch {
 	struct domain_config cfg;               /* fixed while the watch lives */
 	struct mx_set *latest;                  /* guarded: a lookup not taken yet, or NULL */
+	struct domain_policy_report *report;    /* guarded: checks not taken yet, or NULL */
 	uint64_t looked_wall_us;                /* guarded: when it finished */
 	void *agent;                            /* agent thread only */
 	struct dw_run *run;                     /* probe thread only */
@@ -29,10 +30,11 @@ struct domain_watch {
 
 struct domain_watches;
 
-/* Agent thread, before the probe thread starts: watches asking DNS through
- * DNS on BASE, waking the agent thread through ACTIVITY. NULL when out of
- * memory. */
-struct domain_watches *domain_watches_new(struct event_base *base, struct dns_client *dns,
+/* Agent thread, before the probe thread starts: watches on LOOP's loop
+ * asking its DNS clients, connecting within its budget, waking the agent
+ * thread through ACTIVITY. After each MX lookup a watch runs its TLS
+ * policy checks (domain_checks.h). NULL when out of memory. */
+struct domain_watches *domain_watches_new(const struct loop_parts *loop,
 					  struct notify_queue *activity);
 
 /* Agent thread: a new watch, first looked up after DELAY_US. NULL when out
@@ -47,6 +49,11 @@ void domain_watches_remove(struct domain_watches *set, struct domain_watch *w);
  * to free), with *WALL_US when; NULL when none did. */
 struct mx_set *domain_watches_take(struct domain_watches *set, struct domain_watch *w,
 				  uint64_t *wall_us);
+
+/* Agent thread: the policy checks that finished since the last call (the
+ * caller's to free), or NULL. */
+struct domain_policy_report *domain_watches_take_report(struct domain_watches *set,
+							struct domain_watch *w);
 
 /* After the probe thread stopped: stops every watch and frees it all. */
 void domain_watches_free(struct domain_watches *set);

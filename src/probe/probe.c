@@ -59,6 +59,7 @@ struct probe {
 	struct smtp_reply reply;
 	char detail[STATE_TEXT_MAX + 1];       /* LastError when not the generic one */
 
+	struct probe_tls_hook hook;            /* a domain watch's look at the handshake */
 	int starttls_offered;                  /* seen in the EHLO reply */
 	int tls_done;                          /* the handshake completed */
 	uint64_t t_start, t_deadline, t_first_connect, t_attempt, t_connected, t_command;
@@ -478,6 +479,8 @@ static void start_tls(struct probe *p)
 
 	p->stage = STAGE_TLS;
 	p->t_tls_start = monotime_us();
+	if (ssl && p->hook.before)
+		p->hook.before(ssl, p->hook.arg);
 	if (!ssl || probe_conn_start_tls(p->conn, ssl) != 0) {
 		if (ssl)
 			SSL_free(ssl);
@@ -493,6 +496,8 @@ static void tls_established(struct probe *p)
 	p->out.tls_us = elapsed_us(p->t_tls_start, monotime_us());
 	p->tls_done = 1;
 	tls_read_peer(ssl, &p->out.tls);
+	if (p->hook.after)
+		p->hook.after(ssl, p->hook.arg);
 	if (p->cfg.opt.verify_cert && tls_verify_result(ssl, why, sizeof(why)) != 0) {
 		decide_because(p, RESULT_CERT_INVALID, "TLS handshake: the server's certificate "
 			       "did not verify: %s", why);
@@ -758,6 +763,11 @@ int probe_start_within(struct probe_engine *e, const struct target_config *cfg,
 	else if (!p->decided)
 		*handle = p;
 	return 0;
+}
+
+void probe_set_tls_hook(struct probe *p, const struct probe_tls_hook *hook)
+{
+	p->hook = *hook;
 }
 
 void probe_abandon(struct probe *p)

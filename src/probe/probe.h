@@ -42,6 +42,18 @@ int probe_start_within(struct probe_engine *e, const struct target_config *cfg,
 		       uint64_t within_us, const char *helo, probe_done_fn done, void *arg,
 		       struct probe **handle);
 
+/* A look at a probe's TLS handshake, on the loop: BEFORE with the new SSL
+ * (to add DANE records, say), AFTER once it is established, before the
+ * probe judges it. */
+struct probe_tls_hook {
+	void (*before)(SSL *ssl, void *arg);
+	void (*after)(SSL *ssl, void *arg);
+	void *arg;
+};
+
+/* Sets P's hook; P is a running probe (probe_start's *HANDLE). */
+void probe_set_tls_hook(struct probe *p, const struct probe_tls_hook *hook);
+
 /* Forgets a running probe: DONE will not be called; it closes at once. */
 void probe_abandon(struct probe *p);
 

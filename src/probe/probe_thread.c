@@ -23,6 +23,7 @@ struct probe_thread {
 	SSL_CTX *tls;
 	struct conn_gate *gate;
 	struct dns_client *resolver;            /* NULL when it could not be made */
+	struct dns_client *validator;           /* DNSSEC-validating; NULL without anchors */
 	pthread_t thread;
 	int running;
 };
@@ -62,6 +63,11 @@ static void make_dns_client(struct probe_thread *t, const struct smtpmon_setting
 	t->resolver = dns_client_new(t->base, settings, NULL, why, sizeof(why));
 	if (!t->resolver && !err[0])
 		snprintf(err, errlen, "no DNS client for the domain watches: %s", why);
+	if (!t->resolver || !settings->trust_anchor[0])
+		return;
+	t->validator = dns_client_new(t->base, settings, settings->trust_anchor, why, sizeof(why));
+	if (!t->validator && !err[0])
+		snprintf(err, errlen, "TLSA records cannot be validated: %s", why);
 }
 
 struct probe_thread *probe_thread_new(const struct smtpmon_settings *settings,
@@ -127,6 +133,7 @@ void probe_thread_free(struct probe_thread *t)
 		return;
 	probe_thread_stop(t);
 	conn_gate_free(t->gate);
+	dns_client_free(t->validator);
 	dns_client_free(t->resolver);
 	if (t->dns)
 		evdns_base_free(t->dns, 0);
@@ -144,6 +151,11 @@ struct event_base *probe_thread_base(const struct probe_thread *t)
 struct dns_client *probe_thread_resolver(const struct probe_thread *t)
 {
 	return t->resolver;
+}
+
+struct dns_client *probe_thread_validator(const struct probe_thread *t)
+{
+	return t->validator;
 }
 
 struct evdns_base *probe_thread_dns(const struct probe_thread *t)

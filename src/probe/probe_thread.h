@@ -31,6 +31,9 @@ struct loop_parts {
 	SSL_CTX *tls;
 	struct conn_gate *gate;
 	struct dns_client *resolver;    /* any record type (dns_client.h), or NULL */
+	struct dns_client *validator;   /* the same, DNSSEC-validated (smtpMonTrustAnchor),
+					 * or NULL */
+	const char *helo;               /* the probes' EHLO name, read on the loop only */
 };
 
 struct probe_thread *probe_thread_new(const struct smtpmon_settings *settings,
@@ -50,5 +53,6 @@ struct evdns_base *probe_thread_dns(const struct probe_thread *t);
 SSL_CTX *probe_thread_tls(const struct probe_thread *t);
 struct conn_gate *probe_thread_gate(const struct probe_thread *t);
 struct dns_client *probe_thread_resolver(const struct probe_thread *t);
+struct dns_client *probe_thread_validator(const struct probe_thread *t);
 
 #endif

@@ -635,4 +635,6 @@ void scheduler_loop_parts(const struct scheduler *s, struct loop_parts *out)
 	out->tls = probe_thread_tls(s->thread);
 	out->gate = probe_thread_gate(s->thread);
 	out->resolver = probe_thread_resolver(s->thread);
+	out->validator = probe_thread_validator(s->thread);
+	out->helo = scheduler_helo(s);
 }

@@ -25,6 +25,13 @@ SSL_CTX *tls_context_new(const char *ca_file, const char *ca_path, char *err, si
 	 * show the certificate even when it does not verify. */
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
+	/* Lets a domain watch's check verify TLSA records on one of its SSLs
+	 * (probe/tls_check.c); the others are unaffected. */
+	if (SSL_CTX_dane_enable(ctx) <= 0) {
+		snprintf(err, errlen, "cannot enable DANE in the TLS context");
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
 	if ((ca_file && *ca_file) || (ca_path && *ca_path))
 		ok = SSL_CTX_load_verify_locations(ctx, (ca_file && *ca_file) ? ca_file : NULL,
 						   (ca_path && *ca_path) ? ca_path : NULL);

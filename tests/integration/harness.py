@@ -48,7 +48,8 @@ COLUMNS = {
     "Failures": 36, "EhloKeywords": 37, "TlsVersion": 38, "CertNotAfter": 39,
     "CertDaysLeft": 40, "DnsblListings": 41, "DnsblZones": 42, "CertSubject": 43,
     "CertIssuer": 44, "DisplayName": 45, "DiscontinuityTime": 46, "LastWarning": 47,
-    "StatusReason": 48, "LastEnhancedCode": 49,
+    "StatusReason": 48, "LastEnhancedCode": 49, "DomainWatch": 50, "MxHost": 51,
+    "MxPreference": 52, "DaneState": 53, "DaneRecord": 54, "DaneReason": 55,
 }
 COLUMN_NAMES = {v: k for k, v in COLUMNS.items()}
 
@@ -77,13 +78,15 @@ DOMAIN_TABLE = ROOT + ".1.5.1"
 DOMAIN_COLUMNS = {2: "Name", 3: "Family", 4: "Status", 5: "StatusReason", 6: "MxCount",
                   7: "AddressCount", 8: "AddressesUp", 9: "MxSet", 10: "LastLookup",
                   11: "LastMxChange", 12: "MxChange", 13: "LastDnsError", 14: "DnsInterval",
-                  15: "DisplayName"}
+                  15: "DisplayName", 16: "MtaStsState", 17: "MtaStsMode", 18: "MtaStsId",
+                  19: "MtaStsMaxAge", 20: "MtaStsFetched", 21: "MtaStsMx", 22: "MtaStsReason"}
 
 NOTIFICATIONS = {ROOT + ".0.%d" % i: name for i, name in enumerate(
     ["smtpMonServerDown", "smtpMonServerUp", "smtpMonServerDegraded", "smtpMonCertExpiring",
      "smtpMonServerListed", "smtpMonRoundTripFailed", "smtpMonRoundTripRecovered",
      "smtpMonDomainDown", "smtpMonDomainDegraded", "smtpMonDomainUp",
-     "smtpMonDomainMxChanged"], 1)}
+     "smtpMonDomainMxChanged", "smtpMonDomainMtaStsFailed", "smtpMonDomainMtaStsOk",
+     "smtpMonServerDaneFailed", "smtpMonServerDaneOk"], 1)}
 
 _VALUE = re.compile(r'^(\.[0-9.]+) = (?:([A-Za-z0-9-]+): )?(.*)$')
 

@@ -248,6 +248,20 @@ smtpMonDomainDown|0.8|notification|-|-|-
 smtpMonDomainDegraded|0.9|notification|-|-|-
 smtpMonDomainUp|0.10|notification|-|-|-
 smtpMonDomainMxChanged|0.11|notification|-|-|-
+smtpMonDomainMtaStsFailed|0.12|notification|-|-|-
+smtpMonDomainMtaStsFetched|1.5.1.20|-R--|String|DateAndTime|Size: 8 | 11
+smtpMonDomainMtaStsId|1.5.1.18|-R--|String|DisplayString|Size: 0..32
+smtpMonDomainMtaStsMaxAge|1.5.1.19|-R--|Unsigned|-|Range: 0..31557600
+smtpMonDomainMtaStsMode|1.5.1.17|-R--|EnumVal|-|Values: noPolicy(1), none(2), testing(3), enforce(4)
+smtpMonDomainMtaStsMx|1.5.1.21|-R--|String|DisplayString|Size: 0..255
+smtpMonDomainMtaStsOk|0.13|notification|-|-|-
+smtpMonDomainMtaStsReason|1.5.1.22|-R--|String|DisplayString|Size: 0..255
+smtpMonDomainMtaStsState|1.5.1.16|-R--|EnumVal|-|Values: unknown(1), disabled(2), none(3), ok(4), dnsError(5), invalidRecord(6), fetchFailed(7), redirected(8), tooLarge(9), invalidPolicy(10), mxNotCovered(11), certInvalid(12)
+smtpMonServerDaneFailed|0.14|notification|-|-|-
+smtpMonServerDaneOk|0.15|notification|-|-|-
+smtpMonServerDaneReason|1.2.1.55|-R--|String|DisplayString|Size: 0..255
+smtpMonServerDaneRecord|1.2.1.54|-R--|String|DisplayString|Size: 0..255
+smtpMonServerDaneState|1.2.1.53|-R--|EnumVal|-|Values: unknown(1), disabled(2), none(3), valid(4), expiring(5), mismatch(6), unsigned(7), bogus(8), dnsError(9), noTrustAnchor(10), noTls(11), unreachable(12)
 EOF
 
 # What the MIB has, in the same form: OIDs from -Tz, the rest from the -Tp tree.
@@ -366,5 +380,14 @@ check_objects smtpMonDomainDegraded \
     "${d}Name, ${d}StatusReason, ${d}AddressCount, ${d}AddressesUp, ${d}DisplayName"
 check_objects smtpMonDomainUp "${d}Name, ${d}AddressCount, ${d}DisplayName"
 check_objects smtpMonDomainMxChanged "${d}Name, ${d}MxSet, ${d}MxChange, ${d}DisplayName"
+check_objects smtpMonDomainMtaStsFailed \
+    "${d}Name, ${d}MtaStsState, ${d}MtaStsMode, ${d}MtaStsReason, ${d}DisplayName"
+check_objects smtpMonDomainMtaStsOk \
+    "${d}Name, ${d}MtaStsState, ${d}MtaStsMode, ${d}MtaStsReason, ${d}DisplayName"
+s=smtpMonServer
+check_objects smtpMonServerDaneFailed \
+    "${s}Host, ${s}Port, ${s}MxHost, ${s}DaneState, ${s}DaneRecord, ${s}DaneReason, ${s}DisplayName"
+check_objects smtpMonServerDaneOk \
+    "${s}Host, ${s}Port, ${s}MxHost, ${s}DaneState, ${s}DaneRecord, ${s}DaneReason, ${s}DisplayName"
 
 finish
