@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <libgen.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,6 +34,10 @@ struct options {
 	const char *user;
 };
 
+/* -x: the AgentX address of the command line, which wins over an
+ * agentxSocket line in the files (those are read after the options). */
+static const char *agentx_address;
+
 /* The daemon's entry point state: the signal self-pipe and its flags. */
 static volatile sig_atomic_t stopping;
 static volatile sig_atomic_t reload_requested;
@@ -44,18 +49,35 @@ static void usage(FILE *out)
 		"usage: " APP " [-f] [-c FILE] [-C] [-x AGENTX-ADDRESS] [-L LOGOPTS] [-D[TOKENS]]\n"
 		"               [-p PIDFILE] [-u USER] [-V] [-h]\n"
 		"       " APP " --probe HOST[:PORT] [--starttls|--tls] [--timeout S] [--helo NAME]\n"
-		"               [--verify] [--warning MS] [--critical MS] [--strict] [-v]\n"
+		"               [--verify] [--sni NAME] [--ca-file PATH] [--ca-path DIR]\n"
+		"               [--warning MS] [--critical MS] [--strict] [-v]\n"
 		"       " APP " --oid NAME [COLUMN]\n"
-		"  -f          stay in the foreground\n"
+		"  -f          stay in the foreground (default: detach, log to syslog)\n"
 		"  -c FILE     read FILE (as well as " APP ".conf on SNMPCONFPATH)\n"
 		"  -C          do not read the default configuration files\n"
-		"  -x ADDRESS  AgentX master address (default: net-snmp's, %s)\n"
+		"  -x ADDRESS  AgentX master address; wins over agentxSocket in the files\n"
+		"              (default: %s)\n"
 		"  -L LOGOPTS  logging, as snmpd -L (e.g. -Lf FILE, -Le, -Ls daemon)\n"
 		"  -D[TOKENS]  debug output for net-snmp TOKENS (comma separated)\n"
-		"  -p PIDFILE  write the process id to PIDFILE\n"
+		"  -p PIDFILE  write the process id to PIDFILE (removed at exit; with -u,\n"
+		"              its directory must be writable by USER)\n"
 		"  -u USER     run as USER after connecting to the master\n"
 		"  -V          print the version and exit\n"
-		"  -h          this help\n"
+		"  -h, --help  print this help and exit\n"
+		"  --probe HOST[:PORT]  one probe without SNMP, as a monitoring plugin:\n"
+		"    --starttls        STARTTLS after EHLO\n"
+		"    --tls             implicit TLS (default port: 465)\n"
+		"    --timeout S       deadline of the whole probe, 1-3600 (default: 10)\n"
+		"    --helo NAME       EHLO name (default: the host's fully qualified name)\n"
+		"    --verify          verify the certificate's chain and name (default: no)\n"
+		"    --sni NAME        name sent as SNI and verified (default: HOST)\n"
+		"    --ca-file PATH    trust anchors for --verify (default: the system store)\n"
+		"    --ca-path DIR     hashed directory of trust anchors (default: the system store)\n"
+		"    --warning MS      WARNING when slower, 0-3600000 (default: none)\n"
+		"    --critical MS     CRITICAL when slower, 0-3600000 (default: none)\n"
+		"    --strict          a tolerated RFC 5321 deviation is a WARNING (default: OK)\n"
+		"    -v, --verbose     print every stage with its time\n"
+		"    exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage or internal error)\n"
 		"  --oid NAME [COLUMN]  print the numeric OID of COLUMN (smtpMonServerStatus,\n"
 		"              Status, ...) in the row NAME, for tools without the MIB\n",
 		NETSNMP_AGENTX_SOCKET);
@@ -116,6 +138,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
 			break;
 		case 'x':
+			agentx_address = optarg;
 			netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, optarg);
 			break;
 		case 'L':
@@ -146,16 +169,49 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return -1;
 }
 
-static int write_pidfile(const char *path)
+static int write_pidfile(const char *path, const char *user)
 {
 	FILE *f = fopen(path, "w");
+	struct passwd *pw = user ? getpwnam(user) : NULL;
 
 	if (!f) {
 		snmp_log(LOG_ERR, APP ": cannot write pidfile %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	fprintf(f, "%ld\n", (long)getpid());
+	/* USER empties it at exit when it cannot remove it. */
+	if (pw && fchown(fileno(f), pw->pw_uid, pw->pw_gid) != 0)
+		snmp_log(LOG_WARNING, APP ": cannot give pidfile %s to %s: %s\n", path, user,
+			 strerror(errno));
 	return fclose(f) == 0 ? 0 : -1;
+}
+
+/* With -u, the pidfile is removed as USER: that needs its directory to be
+ * writable by USER. Said at start, when it can still be fixed. */
+static void check_pidfile_directory(const char *path, const char *user)
+{
+	char *copy = strdup(path);
+	const char *dir = copy ? dirname(copy) : ".";
+
+	if (access(dir, W_OK | X_OK) != 0)
+		snmp_log(LOG_WARNING, APP ": the pidfile %s cannot be removed at exit: its "
+			 "directory %s is not writable by the user %s (give smtpmond a directory "
+			 "that %s owns, such as /run/smtpmond); it will be emptied instead\n",
+			 path, dir, user, user);
+	free(copy);
+}
+
+static void remove_pidfile(const char *path)
+{
+	int fd;
+
+	if (unlink(path) == 0 || errno == ENOENT)
+		return;
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW);
+	snmp_log(LOG_WARNING, APP ": cannot remove pidfile %s (%s); %s\n", path, strerror(errno),
+		 fd >= 0 ? "emptied it" : "it stays as it is");
+	if (fd >= 0)
+		close(fd);
 }
 
 static int drop_privileges(const char *user)
@@ -174,19 +230,35 @@ static int drop_privileges(const char *user)
 	return 0;
 }
 
+/* The files were read (at start, or again at SIGHUP): -x wins over their
+ * agentxSocket, for this connection and every reconnection. */
+static int agentx_address_wins(int major, int minor, void *server, void *client)
+{
+	(void)major; (void)minor; (void)server; (void)client;
+	if (agentx_address)
+		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET,
+				      agentx_address);
+	return SNMP_ERR_NOERROR;
+}
+
 static int start(const struct options *o, struct agentx_watch **watch)
 {
 	init_agent(APP);
 	smtpmon_init();
 	*watch = agentx_watch_start();
+	/* Before the subagent's own callback, which connects to the master. */
+	netsnmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_POST_READ_CONFIG,
+				  agentx_address_wins, NULL, NETSNMP_CALLBACK_HIGHEST_PRIORITY);
 	init_snmp(APP);       /* reads the configuration, connects to the master */
 	agentx_watch_check(*watch);
 	if (!o->foreground && netsnmp_daemonize(1, !o->logging_set) != 0)
 		return -1;
-	if (o->pidfile && write_pidfile(o->pidfile) != 0)
+	if (o->pidfile && write_pidfile(o->pidfile, o->user) != 0)
 		return -1;
 	if (o->user && drop_privileges(o->user) != 0)
 		return -1;
+	if (o->user && o->pidfile)
+		check_pidfile_directory(o->pidfile, o->user);
 	if (setup_signals() != 0)
 		return -1;
 	return smtpmon_start(NULL);   /* threads start after the fork */
@@ -203,7 +275,7 @@ static void refused(const struct options *o)
 		 "smtpmon plugin (dlmod smtpmon in snmpd.conf); run either smtpmond or the plugin, "
 		 "not both. Exiting.\n");
 	if (o->pidfile)
-		unlink(o->pidfile);
+		remove_pidfile(o->pidfile);
 	fflush(NULL);
 	_exit(EXIT_REFUSED);
 }
@@ -226,6 +298,10 @@ int main(int argc, char **argv)
 		return oneshot_main(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "--oid") == 0)
 		return oid_tool_main(argc, argv);
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return 0;
+	}
 	rc = parse_args(argc, argv, &o);
 
 	if (rc >= 0)
@@ -237,6 +313,10 @@ int main(int argc, char **argv)
 			snmp_enable_syslog_ident(APP, LOG_DAEMON);
 	}
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
+	/* smtpmond needs no MIB module: without MIBS in its environment it
+	 * loads none (net-snmp's default list would print a "Cannot find
+	 * module" line for every module a host lacks). */
+	setenv("MIBS", "", 0);
 	/* The round trips' passwords never go into a core dump: smtpmond makes
 	 * none, whatever its configuration (a reload may add them). */
 	if (smtpmon_no_core_dumps() < 0)
@@ -258,6 +338,7 @@ int main(int argc, char **argv)
 			reload_requested = 0;
 			snmp_log(LOG_INFO, APP ": SIGHUP: re-reading the configuration\n");
 			smtpmon_reload();
+			agentx_address_wins(0, 0, NULL, NULL);
 		}
 	}
 	snmp_log(LOG_INFO, APP " stopping\n");
@@ -266,7 +347,7 @@ int main(int argc, char **argv)
 	snmp_shutdown(APP);      /* stores persistent data: rows created by SET */
 	SOCK_CLEANUP;
 	if (o.pidfile)
-		unlink(o.pidfile);
+		remove_pidfile(o.pidfile);
 	libevent_global_shutdown();
 	return rc == 0 ? 0 : 1;
 }

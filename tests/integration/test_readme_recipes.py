@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: ISC
-"""README.md's "Setting it up for real", steps 1 and 4, run as written: the
-snmpd.conf and snmptrapd.conf lines and the snmptable/snmpget commands are
-read from README.md's code blocks, so a recipe that stops working (or a
-README edit that breaks one) fails here.
+"""The README's and the administrator's guide's recipes, run as written:
+the snmpd.conf and snmptrapd.conf lines of the guide's "Setting it up" and
+"Notifications and trap sinks", the README's smtpmond.conf lines ("Add a
+server"), its trap sink ("Get an alert") and every command of its "Poll it"
+are read from the documents' code blocks, so a recipe that stops working (or
+an edit that breaks one) fails here.
 
 Only these changes are made to what the README says, each for a reason:
   - `localhost` (the agent) -> this test's snmpd, udp:127.0.0.1:PORT;
@@ -17,9 +19,12 @@ Only these changes are made to what the README says, each for a reason:
     with `mibdirs +DIR`, the other way the README documents;
   - the fixtures' snmpd.conf and snmptrapd.conf come first (ports, state,
     log format); snmptrapd's fixture turns authorization off, which is
-    turned on again so that the README's authCommunity/authUser lines decide.
-The servers are the test's own (a fake SMTP server and a closed port):
-probing the README's example hosts would leave loopback."""
+    turned on again so that the README's authCommunity/authUser lines decide;
+  - in the README's smtpmond.conf lines, each smtpMonServer's host is the
+    test's own (mx1: a fake SMTP server that answers, every other: a closed
+    port), and interval=60 is interval=1, so that the test need not wait
+    minutes; `smtpmond` in a command is this build's.
+Probing the documents' example hosts would leave loopback."""
 
 import grp
 import os
@@ -36,7 +41,8 @@ from harness import (FRONTEND, NOTIFICATIONS, STATUS, TABLE, TOP, closed_port, n
 import procs  # noqa: E402  (harness puts tests/fixtures on the path)
 
 README = os.path.join(TOP, "README.md")
-SECTION = "## Setting it up for real"
+GUIDE = os.path.join(TOP, "doc", "admin-guide.md")
+SMTPMOND = os.path.join(os.environ.get("SMTPMON_BUILD", "."), "subagent", "smtpmond")
 AGENTX_SOCKET = "/var/agentx/master"
 NMS = "nms.example.com"
 SINK_TOKENS = ("trap2sink", "informsink", "trapsess")
@@ -63,37 +69,49 @@ def code_blocks(text):
     return blocks
 
 
-def readme_section():
-    with open(README) as f:
+def section(path, heading):
+    """The text under HEADING (a "## " line) of PATH, up to the next "## "."""
+    with open(path) as f:
         text = f.read()
-    start = text.index(SECTION)
-    rest = text[start + len(SECTION):]
-    end = re.search(r"^#{2,3} ", rest, re.M)
+    start = text.index(heading + "\n")
+    rest = text[start + len(heading):]
+    end = re.search(r"^## ", rest, re.M)
     return rest[:end.start()] if end else rest
 
 
-def the_block(blocks, test, what):
+def the_block(blocks, test, what, where):
     found = [b for b in blocks if any(test(line) for line in b)]
     if len(found) != 1:
-        raise AssertionError("README.md's %r has %d code blocks with %s, expected one"
-                             % (SECTION, len(found), what))
+        raise AssertionError("%s has %d code blocks with %s, expected one" % (where, len(found), what))
     return found[0]
 
 
 class Recipe:
-    """The README's lines, found by what they contain rather than where."""
+    """The documents' lines, found by what they contain rather than where."""
 
     def __init__(self):
-        blocks = code_blocks(readme_section())
-        self.agentx = the_block(blocks, lambda l: l.startswith("agentXPerms"), "agentXPerms")
-        self.sinks_v2c = the_block(blocks, lambda l: l.startswith("trap2sink"), "trap2sink")
-        self.sinks_v3 = the_block(blocks, lambda l: l.startswith("trapsess -v 3"),
-                                  "trapsess -v 3")
-        self.trapd = the_block(blocks, lambda l: l.startswith("authUser"), "authUser")
-        commands = the_block(blocks, lambda l: l.startswith("snmptable"), "snmptable")
-        self.snmptable = [l for l in commands if l.startswith("snmptable")][0]
-        self.snmpget = [l for l in commands if l.startswith("snmpget")][0]
-        self.sink_lines = [l for l in self.sinks_v2c + self.sinks_v3
+        setup = code_blocks(section(GUIDE, "## Setting it up"))
+        sinks = code_blocks(section(GUIDE, "## Notifications and trap sinks"))
+        where = "doc/admin-guide.md's %r"
+        self.agentx = the_block(setup, lambda l: l.startswith("agentXPerms"), "agentXPerms",
+                                where % "Setting it up")
+        where %= "Notifications and trap sinks"
+        self.sinks_v2c = the_block(sinks, lambda l: l.startswith("trap2sink"), "trap2sink", where)
+        self.sinks_v3 = the_block(sinks, lambda l: l.startswith("trapsess -v 3"),
+                                  "trapsess -v 3", where)
+        self.trapd = the_block(sinks, lambda l: l.startswith("authUser"), "authUser", where)
+        self.readme_sink = the_block(code_blocks(section(README, "## Get an alert")),
+                                     lambda l: l.startswith("trap2sink"), "trap2sink",
+                                     "README.md's 'Get an alert'")
+        self.conf = the_block(code_blocks(section(README, "## Add a server")),
+                              lambda l: l.startswith("smtpMonServer"), "smtpMonServer",
+                              "README.md's 'Add a server'")
+        self.poll = [l for b in code_blocks(section(README, "## Poll it")) for l in b
+                     if l.strip() and not l.startswith("#")]
+        commands = [l for l in self.poll if l.startswith("snmptable")]
+        self.snmptable = commands[0] if commands else None
+        self.snmpget = [l for l in self.poll if l.startswith("snmpget")][0]
+        self.sink_lines = [l for l in self.sinks_v2c + self.sinks_v3 + self.readme_sink
                            if l.split()[:1] and l.split()[0] in SINK_TOKENS]
         self.perms = [l for l in self.agentx if l.startswith("agentXPerms")][0].split()
 
@@ -155,24 +173,31 @@ def _start(stack, recipe):
             line = " ".join(words)
         snmpd_conf.append(line)
     sinks = iter(trapd for _, trapd in stack.trapds)
-    for line in recipe.sinks_v2c + recipe.sinks_v3:
+    for line in recipe.sinks_v2c + recipe.sinks_v3 + recipe.readme_sink:
         if line.split()[:1] and line.split()[0] in SINK_TOKENS:
             line = line.replace(NMS, "127.0.0.1:%d" % next(sinks).port)
         snmpd_conf.append(line)
     stack.start_snmpd(agentx_socket=stack.agentx_socket, extra_conf="\n".join(snmpd_conf))
     ports = stack.start_fake({"mx1": ("ok", "127.0.0.1")})
     stack.mx2_port = closed_port()
-    stack.start_smtpmond([
-        "smtpMonDefaults interval=1 timeout=2",
-        "smtpMonServer mx1 127.0.0.1:%d" % ports["mx1"],
-        "smtpMonServer mx2 127.0.0.1:%d failThreshold=1" % stack.mx2_port,
-    ])
+    stack.start_smtpmond(readme_conf(recipe.conf, ports["mx1"], stack.mx2_port))
     stack.wait_probes("mx1", 1, 10)
     try:
         stack.wait_for(lambda: all(_downs(trapd) for _, trapd in stack.trapds), 15,
                        "smtpMonServerDown for mx2 at every snmptrapd")
     except AssertionError:
         pass    # the test of the notification lines names the ones that failed
+
+
+def readme_conf(lines, mx1_port, closed):
+    """The README's smtpmond.conf lines with the test's hosts and a short interval."""
+    conf = []
+    for line in lines:
+        words = line.split()
+        if words[:1] == ["smtpMonServer"]:
+            words[2] = "127.0.0.1:%d" % (mx1_port if words[1] == "mx1" else closed)
+        conf.append(" ".join(words).replace("interval=60", "interval=1"))
+    return conf
 
 
 def tearDownModule():
@@ -196,11 +221,14 @@ def run_readme_command(line):
     client = os.path.join(stack.dir, "client")
     os.makedirs(client, exist_ok=True)
     with open(os.path.join(client, "snmp.conf"), "w") as f:
-        f.write("mibdirs +%s\nmibdirs +%s\n" % (MIBDIR, os.path.join(TOP, "mibs")))
+        # "mibs :" as Debian's /etc/snmp/snmp.conf says it
+        f.write("mibs :\nmibdirs +%s\nmibdirs +%s\n" % (MIBDIR, os.path.join(TOP, "mibs")))
     env = procs.snmp_env(client)
     del env["MIBS"]
     argv = ["127.0.0.1:%d" % stack.snmpd.port if w == "localhost" else w
             for w in shlex.split(line)]
+    if argv[0] == "smtpmond":
+        argv[0] = SMTPMOND
     return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=30)
 
 
@@ -212,6 +240,28 @@ def table_cell(header, row, column):
 
 
 class ReadmeRecipes(unittest.TestCase):
+    def test_readme_configuration_loads_without_a_refused_line(self):
+        """Every line of "Add a server" is taken: no line refused, one row
+        per smtpMonServer line."""
+        log = stack.read_log()
+        self.assertNotRegex(log, r"line \d+", log)
+        names = [l.split()[1] for l in recipe.conf if l.startswith("smtpMonServer ")]
+        self.assertGreaterEqual(len(names), 2)
+        self.assertEqual(sorted(stack.table()), sorted(names))
+
+    def test_every_poll_command_of_the_readme_runs(self):
+        """Every command of "Poll it" exits 0 and prints something, without
+        an error from net-snmp."""
+        self.assertGreaterEqual(len(recipe.poll), 4, recipe.poll)
+        for line in recipe.poll:
+            with self.subTest(command=line):
+                r = run_readme_command(line)
+                self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+                self.assertTrue(r.stdout.strip(), r.stderr)
+                for bad in ("Unknown Object Identifier", "No Such", "Cannot find module",
+                            "Timeout: No Response"):
+                    self.assertNotIn(bad, r.stdout + r.stderr)
+
     def test_snmptable_line_prints_every_configured_server_with_its_host(self):
         """Step 4's snmptable finds the MIB where the README says it may be
         and prints one row per server, with its Host and Port."""
@@ -223,8 +273,9 @@ class ReadmeRecipes(unittest.TestCase):
         header = [l for l in lines if l.split()[:1] == ["index"]]
         self.assertEqual(len(header), 1, out)
         rows = {l.split()[0]: l for l in lines if l.split()[:1] and l.split()[0][:1] == '"'}
-        self.assertEqual(sorted(rows), ['"mx1"', '"mx2"'], out)
-        for name in ("mx1", "mx2"):
+        names = [l.split()[1] for l in recipe.conf if l.startswith("smtpMonServer ")]
+        self.assertEqual(sorted(rows), sorted('"%s"' % n for n in names), out)
+        for name in names:
             row = rows['"%s"' % name]
             self.assertEqual(table_cell(header[0], row, "Host"), "127.0.0.1", out)
             self.assertEqual(table_cell(header[0], row, "Port"),

@@ -118,8 +118,9 @@ check "smtpmon-mib holds the NMS kit" \
 	"-rw-r--r-- usr/share/smtpmon/nms/snmptt.conf" "-rw-r--r-- usr/share/smtpmon/nms/snmptt.ini" \
 	"-rw-r--r-- usr/share/smtpmon/nms/check_snmp.sh" \
 	"-rw-r--r-- usr/share/smtpmon/nms/icinga2-smtpmon.conf"
-check "smtpmon-alert holds the alert script and the snmptrapd.conf example" \
+check "smtpmon-alert holds the alert script, its manual page and the snmptrapd.conf example" \
 	holds smtpmon-alert all "-rwxr-xr-x usr/share/smtpmon/smtpmon-alert" \
+	"-rw-r--r-- usr/share/man/man1/smtpmon-alert.1.gz" \
 	"-rw-r--r-- usr/share/doc/smtpmon-alert/examples/snmptrapd.conf"
 check "lintian reports no error (warnings listed)" lintian_clean
 tap_done
