@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 #include "oneshot.h"
+#include "oneshot_domain.h"
 
 #include <arpa/inet.h>
 #include <getopt.h>
@@ -336,6 +337,8 @@ int oneshot_main(int argc, char **argv)
 	char why[1024];
 	int state;
 
+	if (oneshot_domain_wanted(argc, argv))
+		return oneshot_domain_main(argc, argv);
 	memset(&o, 0, sizeof(o));
 	memset(&none, 0, sizeof(none));
 	o.warning_ms = o.critical_ms = -1;

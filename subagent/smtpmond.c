@@ -51,6 +51,9 @@ static void usage(FILE *out)
 		"       " APP " --probe HOST[:PORT] [--starttls|--tls] [--timeout S] [--helo NAME]\n"
 		"               [--verify] [--sni NAME] [--ca-file PATH] [--ca-path DIR]\n"
 		"               [--warning MS] [--critical MS] [--strict] [-v]\n"
+		"       " APP " --probe DOMAIN[:PORT] --domain | MXHOST[:PORT] --dane\n"
+		"               [--trust-anchor FILE] [--resolver ADDR] [--family F]\n"
+		"               [--cert-warn-days N] [--timeout S] [--helo NAME] [--ca-file PATH]\n"
 		"       " APP " --oid NAME [COLUMN]\n"
 		"  -f          stay in the foreground (default: detach, log to syslog)\n"
 		"  -c FILE     read FILE (as well as " APP ".conf on SNMPCONFPATH)\n"
@@ -78,6 +81,13 @@ static void usage(FILE *out)
 		"    --strict          a tolerated RFC 5321 deviation is a WARNING (default: OK)\n"
 		"    -v, --verbose     print every stage with its time\n"
 		"    exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage or internal error)\n"
+		"  --probe HOST --domain|--dane  a domain watch's MTA-STS and DANE checks, once:\n"
+		"    --domain          HOST is a mail domain: its MX set, policy and records\n"
+		"    --dane            HOST is one MX host: its TLSA records only\n"
+		"    --trust-anchor FILE  DNSSEC trust anchors for TLSA (default: none)\n"
+		"    --resolver ADDR   DNS server, up to 3 (default: /etc/resolv.conf)\n"
+		"    --family F        any, ipv4, ipv6 or both (default: any)\n"
+		"    --cert-warn-days N  warn of a certificate with fewer days (default: 14)\n"
 		"  --oid NAME [COLUMN]  print the numeric OID of COLUMN (smtpMonServerStatus,\n"
 		"              Status, ...) in the row NAME, for tools without the MIB\n",
 		NETSNMP_AGENTX_SOCKET);

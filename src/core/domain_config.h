@@ -33,6 +33,8 @@ struct domain_config {
 	uint32_t dns_interval_s;
 	int mta_sts;                            /* mtaSts=yes|no: check its MTA-STS policy */
 	int dane;                               /* dane=yes|no: check its MX hosts' TLSA records */
+	int host_only;                          /* not a directive's: DOMAIN is one MX host
+						 * (smtpmond --probe HOST --dane) */
 	struct target_options opt;              /* the server keys given, for every row */
 };
 

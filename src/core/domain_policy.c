@@ -277,11 +277,11 @@ const char *mta_sts_state_name(enum mta_sts_state s)
 const char *dane_state_name(enum dane_state s)
 {
 	static const char *const names[] = {
-		"unknown", "disabled", "none", "valid", "expiring", "mismatch", "unsigned", "bogus",
-		"dnsError", "noTrustAnchor", "noTls", "unreachable",
+		"unknown", "disabled", "none", "valid", "unsigned", "noTrustAnchor", "unreachable",
+		"expiring", "mismatch", "bogus", "dnsError", "noTls",
 	};
 
-	return s >= DANE_UNKNOWN && s <= DANE_UNREACHABLE ? names[s - 1] : "?";
+	return s >= DANE_UNKNOWN && s <= DANE_NO_TLS ? names[s - 1] : "?";
 }
 
 int mta_sts_state_is_problem(enum mta_sts_state s)
@@ -291,8 +291,7 @@ int mta_sts_state_is_problem(enum mta_sts_state s)
 
 int dane_state_is_problem(enum dane_state s)
 {
-	return s == DANE_EXPIRING || s == DANE_MISMATCH || s == DANE_BOGUS ||
-	       s == DANE_DNS_ERROR || s == DANE_NO_TLS;
+	return s >= DANE_EXPIRING && s <= DANE_NO_TLS;
 }
 
 void tlsa_text(const struct dns_tlsa *t, char *buf, size_t size)

@@ -35,20 +35,21 @@ enum mta_sts_state {
 };
 
 /* Values are the MIB's smtpMonServerDaneState. */
+/* In order of gravity: from DANE_EXPIRING on, a notification is sent. */
 enum dane_state {
 	DANE_UNKNOWN = 1,               /* not checked yet */
 	DANE_DISABLED,                  /* dane=no, or not a domain watch's row */
 	DANE_NONE,                      /* no TLSA records: DANE does not apply */
 	DANE_VALID,                     /* a record matches what the MX presents */
+	DANE_UNSIGNED,                  /* records, but not DNSSEC-signed: senders ignore them */
+	DANE_NO_TRUST_ANCHOR,           /* records, but no smtpMonTrustAnchor to validate them */
+	DANE_UNREACHABLE,               /* the MX could not be reached to check it */
 	DANE_EXPIRING,                  /* valid, but the certificate expires soon and
 					 * no record for a next one is published */
 	DANE_MISMATCH,                  /* no record matches: DANE senders do not deliver */
-	DANE_UNSIGNED,                  /* records, but not DNSSEC-signed: senders ignore them */
 	DANE_BOGUS,                     /* DNSSEC validation failed: senders defer */
 	DANE_DNS_ERROR,                 /* the TLSA lookup failed: senders defer */
-	DANE_NO_TRUST_ANCHOR,           /* records, but no smtpMonTrustAnchor to validate them */
 	DANE_NO_TLS,                    /* records, and the MX offers no TLS: senders defer */
-	DANE_UNREACHABLE,               /* the MX could not be reached to check it */
 };
 
 /* How a policy fetch ended. */

@@ -11,6 +11,7 @@
 #include "core/monotime.h"
 #include "probe/dns_client.h"
 #include "probe/domain_checks.h"
+#include "probe/mail_session.h"
 #include "probe/probe.h"
 #include "probe/probe_thread.h"
 #include "shared/loop_commands.h"
@@ -49,6 +50,7 @@ struct domain_watches {
 	struct loop_commands *commands;
 	struct dw_run **runs;                   /* probe thread: the live watches */
 	unsigned nruns, cap;
+	int curl;                               /* mail_session_global_init() done */
 };
 
 enum dw_command_kind { DW_ADD, DW_REMOVE };
@@ -227,6 +229,14 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 	r->work = calloc(1, sizeof(*r->work));
 	memset(r->hosts_pending, 0, sizeof(r->hosts_pending));
 	r->ttl = UINT32_MAX;
+	if (r->work && r->w->cfg.host_only) {
+		/* As if it had no MX: the implicit MX is the host itself. */
+		struct dns_answer none = { .outcome = DNS_NODATA };
+
+		mx_set_from_answer(r->work, r->w->cfg.domain, &none);
+		ask_addresses(r);
+		return;
+	}
 	if (r->work)
 		r->mx_q = dns_query(r->set->dns, r->w->cfg.domain, DNS_TYPE_MX, QUERY_TIMEOUT_MS,
 				    on_mx, r);
@@ -335,6 +345,13 @@ struct domain_watches *domain_watches_new(const struct loop_parts *loop,
 
 	if (!set)
 		return NULL;
+	/* libcurl's global set-up (the policy fetches), here on the agent
+	 * thread, before the loop runs. */
+	if (mail_session_global_init() != 0) {
+		free(set);
+		return NULL;
+	}
+	set->curl = 1;
 	pthread_mutex_init(&set->lock, NULL);
 	set->base = loop->base;
 	set->dns = loop->resolver;
@@ -412,6 +429,8 @@ void domain_watches_free(struct domain_watches *set)
 		free_watch(set, set->runs[set->nruns - 1]->w);
 	if (set->parts.engine)
 		probe_engine_free(set->parts.engine);
+	if (set->curl)
+		mail_session_global_cleanup();
 	free(set->runs);
 	pthread_mutex_destroy(&set->lock);
 	free(set);

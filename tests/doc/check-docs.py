@@ -118,7 +118,7 @@ def man_options():
     s = man_sections(MAN8)
     synopsis = set(OPTION.findall(" ".join(roff_text(l) for l in s["SYNOPSIS"])))
     entries = []
-    for sec in ("OPTIONS", "ONE-SHOT PROBE", "NUMERIC OIDS"):
+    for sec in ("OPTIONS", "ONE-SHOT PROBE", "ONE-SHOT MTA-STS AND DANE CHECK", "NUMERIC OIDS"):
         entries += tp_entries(s.get(sec, []))
     tp = set()
     for header, _ in entries:

@@ -20,6 +20,7 @@ import time
 import unittest
 
 from harness import (COLUMNS, DOMAIN_COLUMNS, DOMAIN_TABLE, ROOT, TOP, name_index, new_stack,
+                     only_for,
                      parse_trap)
 
 import certs  # noqa: E402 (tests/fixtures, on the path through harness)
@@ -32,9 +33,8 @@ STS_STATE = {"unknown": 1, "disabled": 2, "none": 3, "ok": 4, "dnsError": 5,
              "invalidRecord": 6, "fetchFailed": 7, "redirected": 8, "tooLarge": 9,
              "invalidPolicy": 10, "mxNotCovered": 11, "certInvalid": 12}
 STS_MODE = {"noPolicy": 1, "none": 2, "testing": 3, "enforce": 4}
-DANE = {"unknown": 1, "disabled": 2, "none": 3, "valid": 4, "expiring": 5, "mismatch": 6,
-        "unsigned": 7, "bogus": 8, "dnsError": 9, "noTrustAnchor": 10, "noTls": 11,
-        "unreachable": 12}
+DANE = {"unknown": 1, "disabled": 2, "none": 3, "valid": 4, "unsigned": 5, "noTrustAnchor": 6,
+        "unreachable": 7, "expiring": 8, "mismatch": 9, "bogus": 10, "dnsError": 11, "noTls": 12}
 WEB = "127.0.25.80"
 ROW_KEYS = "interval=2 timeout=3 failThreshold=1"
 
@@ -120,6 +120,17 @@ cert_files = {}
 initial = {}
 
 
+def tamper():
+    """bogus.test's TLSA record altered after signing: its RRset is bogus."""
+    dns.tamper("bogus.test", "3 1 1 " + zone_certs["bogus"], "3 1 1 " + "ab" * 32)
+
+
+def set_zones(**kw):
+    """The zones changed, bogus.test's record tampered with again."""
+    dns.set_zones(zones(zone_certs, port, **kw))
+    tamper()
+
+
 def start_fake(mx, cert, key):
     """A fake MX offering STARTTLS with CERT on MX's address and PORT."""
     log = os.path.join(stack.dir, "fake-%s.jsonl" % mx)
@@ -198,7 +209,7 @@ def setUpModule():
                       "plain": signedzone.tlsa_3_1_1(cert_files["mx1.plain.test"][0])}
         dns = signedzone.start(os.path.join(stack.dir, "dns"), zones(zone_certs, port),
                                stack.group)
-        dns.tamper("bogus.test", "3 1 1 " + zone_certs["bogus"], "3 1 1 " + "ab" * 32)
+        tamper()
         web = policyweb.start(os.path.join(stack.dir, "web"), stack.group, addr=WEB,
                               cert=cert_files["web"][0], key=cert_files["web"][1], routes=ROUTES)
         for mx in MX:
@@ -342,7 +353,7 @@ class MtaSts(unittest.TestCase):
     def test_zz_an_mx_added_in_dns_but_not_in_the_policy_is_one_notification(self):
         """Runs last in its class: it changes sts.test's zone (and back)."""
         self.assertEqual(names(tls_traps("sts")), [])
-        dns.set_zones(zones(zone_certs, port, sts_changed=True))
+        set_zones(sts_changed=True)
         d = stack.wait_for(lambda: domains()["sts"]["MtaStsState"] == STS_STATE["mxNotCovered"]
                            and domains()["sts"], 20, "sts mxNotCovered")
         self.assertEqual(d["MtaStsReason"], "MX mx3.sts.test matches none of the policy's mx "
@@ -356,7 +367,7 @@ class MtaSts(unittest.TestCase):
             "MtaStsMode": STS_MODE["enforce"], "MtaStsReason": d["MtaStsReason"],
             "DisplayName": "sts"})
         self.assertIn("MTA-STS is now mxNotCovered, was ok", stack.read_log())
-        dns.set_zones(zones(zone_certs, port))
+        set_zones()
         stack.wait_for(lambda: domains()["sts"]["MtaStsState"] == STS_STATE["ok"], 20, "sts ok")
         self.assertEqual(names(stack.wait_for(lambda: len(tls_traps("sts")) == 2 and
                                               tls_traps("sts"), 5, "MtaStsOk")),
@@ -429,3 +440,58 @@ class Dane(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+# --- smtpmond --probe ------------------------------------------------------------------------
+
+@only_for("subagent", "a command of its own: once is enough")
+class OneShot(unittest.TestCase):
+    """smtpmond --probe DOMAIN --domain and --probe MXHOST --dane: the same
+    checks once, printed as a monitoring plugin prints."""
+
+    def probe(self, *args):
+        argv = [stack.smtpmond_path(), "--probe"] + list(args) + [
+            "--resolver", "127.0.0.1:%d" % dns.port, "--ca-file", ca.cert,
+            "--trust-anchor", dns.trust_anchor, "--timeout", "5", "--cert-warn-days", "10"]
+        p = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+        return p.returncode, p.stdout
+
+    def test_a_domain_whose_policy_and_records_hold_is_ok(self):
+        rc, out = self.probe("ta.test:%d" % port, "--domain")
+        lines = out.splitlines()
+        self.assertEqual(rc, 0, out)
+        self.assertEqual(lines[0], "SMTP OK - ta.test: 10 mx1.ta.test; MTA-STS none; "
+                         "DANE valid for 1 of 1")
+        self.assertTrue(lines[2].startswith("MX 10 mx1.ta.test: DANE valid: 2 0 1 "), out)
+
+    def test_an_enforced_policy_an_mx_fails_is_critical(self):
+        rc, out = self.probe("badcert.test:%d" % port, "--domain")
+        self.assertEqual(rc, 2, out)
+        self.assertTrue(out.startswith("SMTP CRITICAL - badcert.test: 10 mx1.badcert.test; "
+                                       "MTA-STS certInvalid; DANE valid for 0 of 1\n"), out)
+        self.assertIn("MTA-STS: MX mx1.badcert.test: the certificate is not valid", out)
+
+    def test_a_testing_policy_an_mx_fails_is_a_warning(self):
+        rc, out = self.probe("testing.test:%d" % port, "--domain")
+        self.assertEqual(rc, 1, out)
+        self.assertIn("MTA-STS mxNotCovered", out.splitlines()[0])
+
+    def test_dane_for_one_mx_host(self):
+        for host, rc_want, state in (("mx1.bogus.test", 2, "bogus"),
+                                     ("mx1.exp.test", 1, "expiring"),
+                                     ("mx1.plain.test", 0, "unsigned")):
+            with self.subTest(host=host):
+                rc, out = self.probe("%s:%d" % (host, port), "--dane")
+                self.assertEqual(rc, rc_want, out)
+                self.assertIn("MTA-STS not checked", out.splitlines()[0])
+                self.assertIn("MX 0 %s: DANE %s: " % (host, state), out)
+
+    def test_a_domain_that_does_not_exist_is_critical(self):
+        rc, out = self.probe("gone.sts.test", "--domain")
+        self.assertEqual((rc, out), (2, "SMTP CRITICAL - gone.sts.test: no such domain "
+                                        "(NXDOMAIN)\n"))
+
+    def test_usage_is_unknown(self):
+        rc, out = self.probe("--domain")
+        self.assertEqual(rc, 3, out)
+        self.assertIn("usage: smtpmond --probe DOMAIN[:PORT] --domain", out)

@@ -43,6 +43,15 @@ SEVERITY = {
     "smtpMonServerUp": "Normal", "smtpMonRoundTripRecovered": "Normal",
     "smtpMonDomainDown": "Critical", "smtpMonDomainDegraded": "Warning",
     "smtpMonDomainUp": "Normal", "smtpMonDomainMxChanged": "Warning",
+    "smtpMonDomainMtaStsOk": "Normal", "smtpMonServerDaneOk": "Normal",
+}
+# Notifications with an EVENT per severity, told apart by a MATCH on one
+# object: {name: {MATCH line: severity}}.
+SPLIT = {
+    "smtpMonDomainMtaStsFailed": {"$3: (^4$|enforce)": "Critical",
+                                  "$3: !(^4$|enforce)": "Warning"},
+    "smtpMonServerDaneFailed": {"$4: (^8$|expiring)": "Warning",
+                                "$4: !(^8$|expiring)": "Critical"},
 }
 
 # snmptt's log line: date time, OID, severity, "category", agent - text.
@@ -97,7 +106,10 @@ def mib_enum(name):
 
 # The enumerated objects of the notifications and their value labels.
 ENUMS = {"smtpMonServerLastResult": "SmtpMonProbeResult",
-         "smtpMonRoundTripLastResult": "smtpMonRoundTripLastResult"}
+         "smtpMonRoundTripLastResult": "smtpMonRoundTripLastResult",
+         "smtpMonDomainMtaStsState": "smtpMonDomainMtaStsState",
+         "smtpMonDomainMtaStsMode": "smtpMonDomainMtaStsMode",
+         "smtpMonServerDaneState": "smtpMonServerDaneState"}
 
 
 # --- the kit ------------------------------------------------------------------
@@ -114,10 +126,12 @@ def conf_events():
         m = re.match(r'^EVENT\s+(\S+)\s+(\S+)\s+"([^"]*)"\s+(\S+)\s*$', line)
         if m:
             current = dict(zip(("name", "oid", "category", "severity"), m.groups()),
-                           format=None, regex=[], exec=[])
+                           format=None, regex=[], exec=[], match=None)
             events.append(current)
         elif line.startswith("FORMAT "):
             current["format"] = line[len("FORMAT "):]
+        elif line.startswith("MATCH "):
+            current["match"] = line[len("MATCH "):].strip()
         elif line.startswith("REGEX "):
             current["regex"].append(line[len("REGEX "):].strip())
         elif line.startswith("EXEC ") or line.startswith("PREEXEC "):
@@ -168,16 +182,25 @@ class ConfigurationMatchesTheMib(unittest.TestCase):
         cls.mib = mib_notifications()
         cls.events = conf_events()
 
-    def test_the_mib_defines_the_eleven_notifications(self):
-        self.assertEqual(set(self.mib), set(SEVERITY))
+    def test_the_mib_defines_the_fifteen_notifications(self):
+        self.assertEqual(set(self.mib), set(SEVERITY) | set(SPLIT))
 
-    def test_every_notification_has_exactly_one_event_with_its_numeric_oid(self):
-        self.assertEqual(sorted(e["name"] for e in self.events), sorted(self.mib))
+    def test_every_notification_has_one_event_or_one_per_match_with_its_numeric_oid(self):
+        names = sorted(e["name"] for e in self.events)
+        self.assertEqual(sorted(set(names)), sorted(self.mib))
         for e in self.events:
             self.assertEqual(e["oid"], "." + self.mib[e["name"]]["oid"], e["name"])
+            self.assertEqual(names.count(e["name"]), len(SPLIT.get(e["name"], "1")), e["name"])
 
     def test_severity_follows_the_meaning(self):
-        self.assertEqual({e["name"]: e["severity"] for e in self.events}, SEVERITY)
+        got = {}
+        for e in self.events:
+            if e["name"] in SPLIT:
+                got.setdefault(e["name"], {})[e["match"]] = e["severity"]
+            else:
+                self.assertIsNone(e["match"], e["name"])
+                got[e["name"]] = e["severity"]
+        self.assertEqual(got, dict(SEVERITY, **SPLIT))
 
     def test_format_opens_with_the_event_sentence_of_the_description(self):
         for e in self.events:
@@ -208,20 +231,20 @@ class ConfigurationMatchesTheMib(unittest.TestCase):
         text before the enumerated object's $n in the FORMAT."""
         for e in self.events:
             objects = self.mib[e["name"]]["objects"]
-            enumerated = [o for o in objects if o in ENUMS]
+            enumerated = {objects.index(o) + 1: o for o in objects if o in ENUMS}
             if not enumerated:
                 continue
-            n = objects.index(enumerated[0]) + 1
-            labels = mib_enum(ENUMS[enumerated[0]])
             pairs = {}
             for regex in e["regex"]:
                 m = re.fullmatch(r"\((.*?)(\d+): \)\((.*?)(\w+): \)", regex)
                 self.assertTrue(m, regex)
                 mark, number, mark2, label = m.groups()
                 self.assertEqual(mark, mark2, regex)
-                self.assertIn(mark + "$%d: " % n, e["format"], regex)
-                pairs[int(number)] = label
-            self.assertEqual(pairs, labels, e["name"])
+                renamed = [o for n, o in enumerated.items() if mark + "$%d: " % n in e["format"]]
+                self.assertEqual(len(renamed), 1, regex)
+                pairs.setdefault(renamed[0], {})[int(number)] = label
+            self.assertEqual(pairs, {o: mib_enum(ENUMS[o]) for o in enumerated.values()},
+                             e["name"])
 
     def test_no_event_runs_a_command(self):
         for e in self.events:
@@ -273,6 +296,37 @@ class EveryEnumerationValueReadsAsItsLabel(unittest.TestCase):
                                           values)
                         self.assertEqual(len(texts), 1, texts)
                         self.assertIn(": %s: an error" % label, texts[0])
+
+    def severity_and_text(self, directory, name, values):
+        ini, log, _ = write_ini(directory)
+        self.feed(directory, name, values)
+        return [(m.group("severity"), m.group("text")) for m in log_lines(log)]
+
+    def test_an_mta_sts_failure_is_critical_when_enforced_and_a_warning_when_tested(self):
+        with tempfile.TemporaryDirectory(prefix="smtpmon-snmptt-") as d:
+            for mode, label, severity in ((4, "enforce", "Critical"), (3, "testing", "Warning"),
+                                          (1, "noPolicy", "Warning")):
+                with self.subTest(mode=mode):
+                    got = self.severity_and_text(
+                        os.path.join(d, str(mode)), "smtpMonDomainMtaStsFailed",
+                        ['"example.com"', "11", str(mode), '"MX mx3 matches none"', '"corp"'])
+                    self.assertEqual(got, [(severity, "A domain's MTA-STS policy would make "
+                                            "senders fail. Domain example.com (watch corp): "
+                                            "MTA-STS mxNotCovered: mode %s: MX mx3 matches none"
+                                            % label)])
+
+    def test_a_dane_failure_is_critical_but_an_expiring_certificate_is_a_warning(self):
+        with tempfile.TemporaryDirectory(prefix="smtpmon-snmptt-") as d:
+            for state, label in sorted(mib_enum("smtpMonServerDaneState").items()):
+                with self.subTest(state=label):
+                    got = self.severity_and_text(
+                        os.path.join(d, label), "smtpMonServerDaneFailed",
+                        ['"192.0.2.25"', "25", '"mx1.example.com"', str(state), '""',
+                         '"why"', '"corp.1"'])
+                    self.assertEqual(got, [("Warning" if label == "expiring" else "Critical",
+                                            "DANE senders will not deliver to an MX, or soon "
+                                            "will not. SMTP server corp.1 (192.0.2.25:25), MX "
+                                            "mx1.example.com: DANE %s: why" % label)])
 
     def test_days_left_on_a_certificate_and_days_since_it_expired(self):
         with tempfile.TemporaryDirectory(prefix="smtpmon-snmptt-") as d:
@@ -430,7 +484,9 @@ class LiveNotificationsInSnmpttsLog(StackCase):
                 self.assertEqual(m.group("agent"), "127.0.0.1")
                 self.assertTrue(m.group("text").startswith(mib[name]["sentence"] + " "),
                                 m.group("text"))
-        self.assertEqual(got, set(SEVERITY))
+        # MTA-STS and DANE need signed zones and a policy server: their
+        # notifications are fed to snmptt by EveryEnumerationValueReadsAsItsLabel.
+        self.assertEqual(got, set(SEVERITY) - {"smtpMonDomainMtaStsOk", "smtpMonServerDaneOk"})
 
     def test_server_lines_name_the_server_and_its_host_and_port(self):
         for name, values, m in self.pairs:

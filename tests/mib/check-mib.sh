@@ -261,7 +261,7 @@ smtpMonServerDaneFailed|0.14|notification|-|-|-
 smtpMonServerDaneOk|0.15|notification|-|-|-
 smtpMonServerDaneReason|1.2.1.55|-R--|String|DisplayString|Size: 0..255
 smtpMonServerDaneRecord|1.2.1.54|-R--|String|DisplayString|Size: 0..255
-smtpMonServerDaneState|1.2.1.53|-R--|EnumVal|-|Values: unknown(1), disabled(2), none(3), valid(4), expiring(5), mismatch(6), unsigned(7), bogus(8), dnsError(9), noTrustAnchor(10), noTls(11), unreachable(12)
+smtpMonServerDaneState|1.2.1.53|-R--|EnumVal|-|Values: unknown(1), disabled(2), none(3), valid(4), unsigned(5), noTrustAnchor(6), unreachable(7), expiring(8), mismatch(9), bogus(10), dnsError(11), noTls(12)
 EOF
 
 # What the MIB has, in the same form: OIDs from -Tz, the rest from the -Tp tree.
