@@ -42,5 +42,6 @@ target directives "$top/src/core/target_config.c" "$top/src/core/hostport.c" \
 	"$top/src/core/domain_config.c" "$top/src/core/text.c"
 target mailbox_proto "$top/src/core/mailbox_proto.c"
 target dns_packet "$top/src/core/dns_packet.c" "$top/src/core/text.c" -lresolv
+target mta_sts "$top/src/core/mta_sts.c" "$top/src/core/text.c"
 echo "1..$n"
 exit $failed
