@@ -368,12 +368,25 @@ static void adopt(struct domain_module *m, struct domain_entry *e, const struct 
 		return;
 	memcpy(e->rows, c->rows, c->nrows * sizeof(*e->rows));
 	e->nrows = c->nrows;
-	for (unsigned i = 0; i < e->nrows; i++)
+	for (unsigned i = 0; i < e->nrows; i++) {
+		struct target *t;
+
 		add_row(m, e, &e->rows[i]);
+		/* The DANE verdicts too: the next round is news only if it differs. */
+		t = domain_module_row(m, e, &e->rows[i]);
+		if (t && c->carried) {
+			t->origin->dane_state = c->carried[i].dane_state;
+			memcpy(t->origin->dane_record, c->carried[i].dane_record,
+			       sizeof(t->origin->dane_record));
+			memcpy(t->origin->dane_reason, c->carried[i].dane_reason,
+			       sizeof(t->origin->dane_reason));
+		}
+	}
 }
 
 static void free_entry(struct domain_entry *e)
 {
+	free(e->carried);
 	free(e->rows);
 	free(e->set);
 	free(e);
@@ -524,6 +537,23 @@ void domain_module_reload_end(struct domain_module *m)
 
 /* --- the plugin's reload ------------------------------------------------------- */
 
+/* E's rows' origins, in the order of its rows; NULL when out of memory
+ * (the DANE states then start again as unknown). */
+static struct domain_origin *save_origins(struct domain_module *m, const struct domain_entry *e)
+{
+	struct domain_origin *o = calloc(e->nrows ? e->nrows : 1, sizeof(*o));
+
+	for (unsigned i = 0; o && i < e->nrows; i++) {
+		struct target *t = domain_module_row(m, e, &e->rows[i]);
+
+		if (t)
+			o[i] = *t->origin;
+		else
+			o[i].dane_state = DANE_UNKNOWN;
+	}
+	return o;
+}
+
 struct domain_carry *domain_module_save(struct domain_module *m)
 {
 	struct domain_carry *c = calloc(1, sizeof(*c));
@@ -543,6 +573,7 @@ struct domain_carry *domain_module_save(struct domain_module *m)
 		}
 		*copy->set = *e->set;
 		memcpy(copy->rows, e->rows, e->nrows * sizeof(*copy->rows));
+		copy->carried = save_origins(m, e);
 		copy->next = NULL;
 		*at = copy;
 		at = &copy->next;

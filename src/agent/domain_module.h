@@ -40,6 +40,8 @@ struct domain_entry {
 	uint32_t sts_max_age;
 	uint64_t sts_fetched_wall_us;
 	uint32_t cert_warn_days;                /* its rows' certWarnDays, for the checks */
+	struct domain_origin *carried;          /* a saved copy's: its rows' origins (DANE
+						 * states), one per row, or NULL */
 	void *mib_row;
 	struct domain_entry *next;
 };

@@ -118,6 +118,7 @@ port = None
 fake_procs = {}
 cert_files = {}
 initial = {}
+conf = []
 
 
 def tamper():
@@ -214,7 +215,7 @@ def setUpModule():
                               cert=cert_files["web"][0], key=cert_files["web"][1], routes=ROUTES)
         for mx in MX:
             start_fake(mx, *cert_files[mx])
-        conf = ["smtpMonResolver 127.0.0.1:%d" % dns.port, "smtpMonCaFile %s" % ca.cert,
+        conf[:] = ["smtpMonResolver 127.0.0.1:%d" % dns.port, "smtpMonCaFile %s" % ca.cert,
                 "smtpMonTrustAnchor %s" % dns.trust_anchor] + watch_lines()
         stack.start_smtpmond(conf)
         try:
@@ -440,6 +441,26 @@ class Dane(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+# --- reloads ---------------------------------------------------------------------------------
+
+class Reload(unittest.TestCase):
+    """Runs after Dane and MtaSts (alphabetical): the states they left stay."""
+
+    def test_a_reload_keeps_the_states_and_sends_nothing_again(self):
+        before_rows, before_domains = rows(), domains()
+        before = len(tls_traps())
+        stack.reload_smtpmond(conf)           # the plugin rebuilds the module at SIGHUP
+        time.sleep(12)                        # two rounds of checks at dnsInterval=5
+        self.assertEqual(names(tls_traps()[before:]), [])
+        after = domains()
+        for w in ("sts", "testing", "redir", "badcert"):
+            self.assertEqual(after[w]["MtaStsState"], before_domains[w]["MtaStsState"], w)
+        now = rows()
+        for name in ("mx1.exp.test", "mx1.bogus.test", "mx1.ta.test"):
+            self.assertEqual(row_of(name, now)["DaneState"], row_of(name, before_rows)["DaneState"],
+                             name)
 
 
 # --- smtpmond --probe ------------------------------------------------------------------------
