@@ -4,7 +4,8 @@
 with smtpMonDomain, against the same D x M rows given as smtpMonServer lines.
 
   bench/domains.py --build BUILD_DIR [--domains 1000] [--mx 3] [--interval 60]
-                   [--repeat 3] [--seconds 30] [--both] [--ttl 3600] [--no-soa] [--quick]
+                   [--repeat 3] [--seconds 30] [--both] [--checks] [--dns-interval 300]
+                  [--ttl 3600] [--no-soa] [--quick]
 
 Set up on loopback, once per run: bench/run.py's 100 fake SMTP listeners, here
 all on one shared port (a domain's rows all probe the domain's PORT), dnsmasq
@@ -15,6 +16,9 @@ smtpmond forwarding to dnsmasq (smtpMonResolver).
   A       smtpMonDomain dNNNN dNNNN.bench.test:PORT interval=I dnsInterval=300
           (family any: rows by MX name, resolved at every probe)
   A-both  the same with family=both (rows by address), with --both
+  A-nochecks  A with mtaSts=no dane=no, with --checks: what the MTA-STS and
+          DANE checks cost (here the zone has no policy and no TLSA record,
+          as most domains: a TXT and a TLSA question per MX host a lookup)
   B       smtpMonServer dNNNN.K mxK.dNNNN.bench.test:PORT, the reference
 
 Runs are interleaved (A B [A-both], A B ...) and the figures are medians.
@@ -178,8 +182,10 @@ def conf_lines(kind, args, port, dns_port):
         return lines + ["smtpMonServer %s.%d %s:%d" % (domain(i), k + 1, mx_host(i, k), port)
                         for i in range(args.domains) for k in range(args.mx)]
     family = " family=both" if kind == "A-both" else ""
-    return lines + ["smtpMonDomain %s %s.%s:%d interval=%d dnsInterval=300%s" % (
-        domain(i), domain(i), ZONE, port, args.interval, family) for i in range(args.domains)]
+    checks = " mtaSts=no dane=no" if kind == "A-nochecks" else ""
+    return lines + ["smtpMonDomain %s %s.%s:%d interval=%d dnsInterval=%d%s%s" % (
+        domain(i), domain(i), ZONE, port, args.interval, args.dns_interval, family, checks)
+        for i in range(args.domains)]
 
 
 def count_in_log(stack, pattern):
@@ -330,12 +336,16 @@ def main():
     ap.add_argument("--no-soa", action="store_true",
                     help="dnsmasq's plain answers: negative ones without the SOA")
     ap.add_argument("--both", action="store_true", help="also run A with family=both")
+    ap.add_argument("--checks", action="store_true",
+                    help="also run A with mtaSts=no dane=no")
+    ap.add_argument("--dns-interval", type=int, default=300, help="dnsInterval of the watches")
     ap.add_argument("--quick", action="store_true",
                     help="one run each of 200 domains at 10 s, a 20 s window")
     args = ap.parse_args()
     if args.quick:
         args.domains, args.interval, args.repeat, args.seconds = 200, 10, 1, 20
-    kinds = ["A", "B"] + (["A-both"] if args.both else [])
+    kinds = ["A", "B"] + (["A-both"] if args.both else []) + \
+        (["A-nochecks"] if args.checks else [])
     res = {k: [] for k in kinds}
     for rep in range(args.repeat):
         for kind in kinds:

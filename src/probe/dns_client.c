@@ -29,7 +29,13 @@ struct dns_query {
 	int id;                         /* unbound's, while PENDING */
 	int pending;                    /* unbound holds the query: cancel it */
 	int inside;                     /* in ub_resolve_event: do not call DONE yet */
-	struct dns_answer a;
+	struct dns_answer *a;           /* once answered: an answer is large (64 records),
+					 * thousands of questions in flight are not */
+};
+
+/* What DONE gets when there was no memory for the answer. */
+static const struct dns_answer no_memory = {
+	.outcome = DNS_FAILED, .rcode = -1, .error = "out of memory",
 };
 
 /* unbound's "ADDR@PORT" from smtpMonResolver's "ADDR", "ADDR:PORT",
@@ -176,6 +182,7 @@ void dns_query_cancel(struct dns_query *q)
 		ub_cancel(q->c->ctx, q->id);
 	unlink_query(q);
 	event_free(q->ev);
+	free(q->a);
 	free(q);
 }
 
@@ -193,12 +200,25 @@ static void finish(struct dns_query *q)
 {
 	unlink_query(q);
 	event_free(q->ev);
-	q->done(&q->a, q->arg);
+	q->done(q->a ? q->a : &no_memory, q->arg);
+	free(q->a);
 	free(q);
 }
 
-static void failed(struct dns_answer *a, int rcode, const char *why)
+/* Q's answer, made now; NULL when out of memory (DONE gets no_memory). */
+static struct dns_answer *answer(struct dns_query *q)
 {
+	if (!q->a)
+		q->a = calloc(1, sizeof(*q->a));
+	return q->a;
+}
+
+static void failed(struct dns_query *q, int rcode, const char *why)
+{
+	struct dns_answer *a = answer(q);
+
+	if (!a)
+		return;
 	memset(a, 0, sizeof(*a));
 	a->outcome = DNS_FAILED;
 	a->rcode = rcode;
@@ -211,21 +231,24 @@ static void on_result(void *arg, int rcode, void *packet, int len, int sec, char
 		      int ratelimited)
 {
 	struct dns_query *q = arg;
+	struct dns_answer *a;
 
 	(void)ratelimited;
 	q->pending = 0;
 	if (rcode == 2)
-		failed(&q->a, rcode, "SERVFAIL");
+		failed(q, rcode, "SERVFAIL");
 	else if (rcode != 0)
-		failed(&q->a, rcode, "the resolver failed");
+		failed(q, rcode, "the resolver failed");
 	else if (!packet || len < 0)
-		failed(&q->a, -1, "no answer");
-	else
-		dns_packet_read(packet, (size_t)len, q->qtype, &q->a);
-	q->a.secure = sec == 2;
-	q->a.bogus = sec == 1;
-	if (q->a.bogus)
-		snprintf(q->a.error, sizeof(q->a.error), "%s", why_bogus ? why_bogus : "bogus");
+		failed(q, -1, "no answer");
+	else if ((a = answer(q)) != NULL)
+		dns_packet_read(packet, (size_t)len, q->qtype, a);
+	if ((a = q->a) != NULL) {
+		a->secure = sec == 2;
+		a->bogus = sec == 1;
+		if (a->bogus)
+			snprintf(a->error, sizeof(a->error), "%s", why_bogus ? why_bogus : "bogus");
+	}
 	if (!q->inside)
 		finish(q);
 }
@@ -240,7 +263,7 @@ static void on_event(evutil_socket_t fd, short what, void *arg)
 	if (q->pending) {
 		ub_cancel(q->c->ctx, q->id);
 		q->pending = 0;
-		failed(&q->a, -1, "timed out");
+		failed(q, -1, "timed out");
 	}
 	finish(q);
 }
@@ -287,7 +310,7 @@ struct dns_query *dns_query(struct dns_client *c, const char *name, int qtype,
 	}
 	if (rc != 0) {
 		q->pending = 0;
-		failed(&q->a, -1, ub_strerror(rc));
+		failed(q, -1, ub_strerror(rc));
 	}
 	if (!q->pending) {
 		event_active(q->ev, EV_TIMEOUT, 1);     /* DONE runs from the loop */
