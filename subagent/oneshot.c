@@ -183,6 +183,18 @@ static void quiet(int severity, const char *msg)
 	(void)msg;
 }
 
+/* OpenSSL only for a probe that speaks TLS, and the trust anchors (the
+ * system store, or --ca-file / --ca-path) only for one that verifies: a
+ * plain probe pays for neither, and names no CA file it would not read. */
+static SSL_CTX *tls_for(const struct oneshot *o, char *err, size_t size)
+{
+	if (o->cfg.opt.tls == TLS_NONE)
+		return NULL;
+	if (!o->cfg.opt.verify_cert)
+		return tls_context_bare(err, size);
+	return tls_context_new(o->ca_file, o->ca_path, err, size);
+}
+
 /* The probe engine on a loop of our own; then the QUIT courtesy. The
  * lookup of the EHLO name and the probe together keep within --timeout. */
 static int run(struct oneshot *o)
@@ -190,7 +202,7 @@ static int run(struct oneshot *o)
 	struct event_base *base = event_base_new();
 	struct evdns_base *dns = NULL;
 	char err[PATH_MAX + 64];
-	SSL_CTX *tls = tls_context_new(o->ca_file, o->ca_path, err, sizeof(err));
+	SSL_CTX *tls = tls_for(o, err, sizeof(err));
 	struct probe_engine *e = NULL;
 	struct probe *handle;
 	uint64_t until, start = monotime_us(), within = (uint64_t)o->cfg.opt.timeout_s * 1000000u;
@@ -201,12 +213,12 @@ static int run(struct oneshot *o)
 		dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS);
 	if (!dns && base)
 		dns = evdns_base_new(base, 0);
-	if (!tls)
+	if (!tls && o->cfg.opt.tls != TLS_NONE)
 		fprintf(stdout, "SMTP UNKNOWN - %s\n", err);
 	if (base && dns && o->ask.n)
 		qualify(o, base, dns);
 	within = monotime_us() - start < within ? within - (monotime_us() - start) : 1;
-	if (base && dns && tls && (e = probe_engine_new(base, dns, tls, NULL)) &&
+	if (base && dns && (tls || o->cfg.opt.tls == TLS_NONE) && (e = probe_engine_new(base, dns, tls, NULL)) &&
 	    probe_start_within(e, &o->cfg, within, o->helo, on_done, o, &handle) == 0) {
 		while (!o->done)
 			event_base_loop(base, EVLOOP_ONCE);

@@ -112,6 +112,22 @@ class OneShot(StackCase):
         self.assertEqual(rc, 2, lines)
         self.assertIn("certInvalid", lines[0])
 
+    def test_trust_anchors_are_read_only_to_verify(self):
+        """A CA file that cannot be read fails only the probe that verifies."""
+        unreadable = os.path.join(self.stack.dir, "no-such-dir", "ca.pem")
+        rc, lines = self.probe("127.0.0.1:%d" % self.mta.port, "--ca-file", unreadable)
+        self.assertEqual(rc, 0, lines)
+        self.assertRegex(lines[0], r"^SMTP OK - ")
+        rc, lines = self.probe("127.0.0.1:%d" % self.mta.port, "--starttls",
+                               "--ca-file", unreadable)
+        self.assertEqual(rc, 0, lines)
+        self.assertIn("tls", perfdata(lines[0]))
+        rc, lines = self.probe("127.0.0.1:%d" % self.mta.port, "--starttls", "--verify",
+                               "--sni", "mta.smtpmon.test", "--ca-file", unreadable)
+        self.assertEqual(rc, 3, lines)
+        self.assertEqual(lines[0], "SMTP UNKNOWN - cannot load trust anchors from %s"
+                         % unreadable)
+
     def test_implicit_tls(self):
         rc, lines = self.probe("127.0.0.1:%d" % self.ports["implicit"], "--tls")
         self.assertEqual(rc, 0, lines)
