@@ -9,6 +9,7 @@
  * cost 10 ms of CPU per run here; the daemon pays that once, in dlopen. */
 #include <dlfcn.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,31 +27,42 @@ static int wants_oneshot(int argc, char **argv)
 	return 0;
 }
 
-/* Where the module is: installed, PKGLIBDIR beside SBINDIR under the same
- * root as this program (so an unpacked package or a DESTDIR runs as it
- * would installed); in the build tree, libtool's .libs beside it. */
-static void module_path(char *out, size_t size)
+/* The module beside the program SELF (a full path): PKGLIBDIR under the
+ * same root when SELF is SBINDIR/smtpmond (so an unpacked package or a
+ * DESTDIR runs as it would installed), else libtool's .libs beside it (the
+ * build tree). 0 when OUT names a file that is there. */
+static int module_beside(const char *self, char *out, size_t size)
 {
 	static const char sbin_self[] = SMTPMON_SBINDIR "/smtpmond";
+	size_t len = strlen(self), tail = sizeof(sbin_self) - 1;
+	const char *slash = strrchr(self, '/');
+
+	if (len >= tail && strcmp(self + len - tail, sbin_self) == 0)
+		snprintf(out, size, "%.*s%s/" MODULE, (int)(len - tail), self, SMTPMON_PKGLIBDIR);
+	else if (slash)
+		snprintf(out, size, "%.*s/.libs/" MODULE, (int)(slash - self), self);
+	else
+		return -1;
+	return access(out, R_OK);
+}
+
+/* Where the module is: beside this program, found by /proc/self/exe or,
+ * when that is another program's (valgrind runs its tool there), by
+ * argv[0]; else where it is installed. */
+static void module_path(const char *argv0, char *out, size_t size)
+{
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	size_t len, tail = sizeof(sbin_self) - 1;
-	char *slash;
 
+	if (n > 0) {
+		self[n] = '\0';
+		if (module_beside(self, out, size) == 0)
+			return;
+	}
+	if (argv0 && strchr(argv0, '/') && realpath(argv0, self) &&
+	    module_beside(self, out, size) == 0)
+		return;
 	snprintf(out, size, "%s/" MODULE, SMTPMON_PKGLIBDIR);
-	if (n <= 0)
-		return;
-	self[n] = '\0';
-	len = (size_t)n;
-	if (len >= tail && strcmp(self + len - tail, sbin_self) == 0) {
-		snprintf(out, size, "%.*s%s/" MODULE, (int)(len - tail), self, SMTPMON_PKGLIBDIR);
-		return;
-	}
-	if ((slash = strrchr(self, '/')) != NULL) {
-		snprintf(out, size, "%.*s/.libs/" MODULE, (int)(slash - self), self);
-		if (access(out, R_OK) != 0)
-			snprintf(out, size, "%s/" MODULE, SMTPMON_PKGLIBDIR);
-	}
 }
 
 int main(int argc, char **argv)
@@ -61,7 +73,7 @@ int main(int argc, char **argv)
 
 	if (wants_oneshot(argc, argv))
 		return oneshot_main(argc, argv);
-	module_path(path, sizeof(path));
+	module_path(argv[0], path, sizeof(path));
 	agent = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!agent) {
 		fprintf(stderr, "smtpmond: cannot load the daemon: %s\n", dlerror());
