@@ -231,7 +231,10 @@ static int run(struct oneshot *o)
 		rc = 0;
 	}
 	probe_engine_free(e);
-	for (int i = 0; base && i < 10; i++)   /* a cancelled lookup lets go from the loop */
+	/* A cancelled lookup lets go from the loop; with nothing active, turning
+	 * it costs a system call and does nothing. */
+	for (int i = 0; base && i < 10 &&
+	     event_base_get_num_events(base, EVENT_BASE_COUNT_ACTIVE); i++)
 		event_base_loop(base, EVLOOP_NONBLOCK);
 	if (dns)
 		evdns_base_free(dns, 0);
