@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* smtpmond: the AgentX subagent front end of smtpmon. Command line, daemon
- * life cycle and the AgentX connection; the MIB module lives in src/. */
+ * life cycle and the AgentX connection; the MIB module lives in src/. Built
+ * into the module smtpmond-agent.so, which subagent/main.c loads. */
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
@@ -20,7 +21,8 @@
 
 #include "agentx_watch.h"
 #include "oid_tool.h"
-#include "oneshot.h"
+#include "oneshot_domain.h"
+#include "agent_main.h"
 #include "agent/process_limits.h"
 #include "agent/smtpmon.h"
 
@@ -290,24 +292,16 @@ static void refused(const struct options *o)
 	_exit(EXIT_REFUSED);
 }
 
-static int wants_oneshot(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--probe") == 0 || strncmp(argv[i], "--probe=", 8) == 0)
-			return 1;
-	return 0;
-}
-
-int main(int argc, char **argv)
+int smtpmond_main(int argc, char **argv)
 {
 	struct options o = { 0 };
 	struct agentx_watch *watch = NULL;
 	int rc;
 
-	if (wants_oneshot(argc, argv))
-		return oneshot_main(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "--oid") == 0)
 		return oid_tool_main(argc, argv);
+	if (oneshot_domain_wanted(argc, argv))
+		return oneshot_domain_main(argc, argv);
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
 		usage(stdout);
 		return 0;

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,6 +26,39 @@ static void report(const char *directive, const char *err)
 	config_perror(msg);
 }
 
+static unsigned name_hash(const char *name)
+{
+	uint32_t h = 2166136261u;          /* FNV-1a */
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h;
+}
+
+/* The slot of NAME: where it is, or the empty one where it would go. */
+static unsigned *name_slot(const struct config_set *set, const char *name)
+{
+	unsigned mask = set->nslots - 1, i = name_hash(name) & mask;
+
+	while (set->by_name[i] && strcmp(set->servers[set->by_name[i] - 1].name, name) != 0)
+		i = (i + 1) & mask;
+	return &set->by_name[i];
+}
+
+static int index_names(struct config_set *set, unsigned nslots)
+{
+	unsigned *slots = calloc(nslots, sizeof(*slots));
+
+	if (!slots)
+		return -1;
+	free(set->by_name);
+	set->by_name = slots;
+	set->nslots = nslots;
+	for (unsigned i = 0; i < set->count; i++)
+		*name_slot(set, set->servers[i].name) = i + 1;
+	return 0;
+}
+
 static int add_server(struct config_set *set, const struct target_config *cfg)
 {
 	if (set->count == set->cap) {
@@ -36,16 +70,16 @@ static int add_server(struct config_set *set, const struct target_config *cfg)
 		set->servers = s;
 		set->cap = cap;
 	}
+	if (2 * (set->count + 1) > set->nslots && index_names(set, set->cap * 4) != 0)
+		return -1;
 	set->servers[set->count++] = *cfg;
+	*name_slot(set, cfg->name) = set->count;
 	return 0;
 }
 
-static int server_defined(const struct config_set *set, const char *name)
+int config_set_has_server(const struct config_set *set, const char *name)
 {
-	for (unsigned i = 0; i < set->count; i++)
-		if (strcmp(set->servers[i].name, name) == 0)
-			return 1;
-	return 0;
+	return set->nslots && *name_slot(set, name) != 0;
 }
 
 /* Rows the configuration holds so far: its servers, the rows created by
@@ -65,7 +99,7 @@ static void parse_server(const char *token, char *line)
 		report(token, err);
 		return;
 	}
-	if (server_defined(target_set, cfg.name)) {
+	if (config_set_has_server(target_set, cfg.name)) {
 		snprintf(err, sizeof(err), "a server named '%s' is already defined", cfg.name);
 		report(token, err);
 		return;
@@ -406,14 +440,17 @@ void config_set_release_rows(struct config_set *set)
 {
 	free(set->servers);
 	free(set->stored);
+	free(set->by_name);
 	set->servers = NULL;
 	set->stored = NULL;
-	set->count = set->cap = set->nstored = set->capstored = 0;
+	set->by_name = NULL;
+	set->count = set->cap = set->nstored = set->capstored = set->nslots = 0;
 }
 
 void config_set_clear(struct config_set *set)
 {
 	free(set->servers);
 	free(set->stored);
+	free(set->by_name);
 	memset(set, 0, sizeof(*set));
 }

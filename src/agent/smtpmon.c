@@ -321,20 +321,12 @@ static void reread_files(void)
 		read_optional_files(optional);
 }
 
-static int listed(const struct config_set *set, const char *name)
-{
-	for (unsigned i = 0; i < set->count; i++)
-		if (strcmp(set->servers[i].name, name) == 0)
-			return 1;
-	return 0;
-}
-
 static void drop_removed(const struct config_set *fresh, struct reload_counts *n)
 {
 	for (unsigned i = mod.store->count; i-- > 0;) {
 		struct target *t = mod.store->targets[i];
 
-		if (t->storage == STORAGE_READONLY && !t->origin && !listed(fresh, t->cfg.name)) {
+		if (t->storage == STORAGE_READONLY && !t->origin && !config_set_has_server(fresh, t->cfg.name)) {
 			rows_drop(&mod.rows, t);
 			n->removed++;
 		}

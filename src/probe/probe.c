@@ -813,7 +813,7 @@ void probe_engine_free(struct probe_engine *e)
 	/* Cancelled DNS requests answer from the loop, and a freed TLS
 	 * bufferevent finishes in a finalizer that runs from the loop too: let
 	 * them, or event_base_free() leaks what they hold. */
-	for (int i = 0; i < 10; i++)
+	for (int i = 0; i < 10 && event_base_get_num_events(e->base, EVENT_BASE_COUNT_ACTIVE); i++)
 		event_base_loop(e->base, EVLOOP_NONBLOCK);
 	free(e);
 }

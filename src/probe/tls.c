@@ -12,10 +12,9 @@
 #include "core/target_config.h"
 #include "core/text.h"
 
-SSL_CTX *tls_context_new(const char *ca_file, const char *ca_path, char *err, size_t errlen)
+SSL_CTX *tls_context_bare(char *err, size_t errlen)
 {
 	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-	int ok;
 
 	if (!ctx) {
 		snprintf(err, errlen, "cannot create a TLS context");
@@ -25,6 +24,16 @@ SSL_CTX *tls_context_new(const char *ca_file, const char *ca_path, char *err, si
 	 * show the certificate even when it does not verify. */
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
+	return ctx;
+}
+
+SSL_CTX *tls_context_new(const char *ca_file, const char *ca_path, char *err, size_t errlen)
+{
+	SSL_CTX *ctx = tls_context_bare(err, errlen);
+	int ok;
+
+	if (!ctx)
+		return NULL;
 	/* Lets a domain watch's check verify TLSA records on one of its SSLs
 	 * (probe/tls_check.c); the others are unaffected. */
 	if (SSL_CTX_dane_enable(ctx) <= 0) {

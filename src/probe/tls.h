@@ -12,6 +12,10 @@ struct tls_facts;
  * CA_FILE / CA_PATH may be empty: the system store. NULL with ERR filled. */
 SSL_CTX *tls_context_new(const char *ca_file, const char *ca_path, char *err, size_t errlen);
 
+/* The same context without trust anchors, for probes that verify nothing:
+ * reading the system store costs tens of milliseconds. */
+SSL_CTX *tls_context_bare(char *err, size_t errlen);
+
 /* A client SSL for CFG: SNI when it has a name; the expected name (or
  * address) is checked during verification. */
 SSL *tls_session_new(SSL_CTX *ctx, const struct target_config *cfg);

@@ -112,6 +112,40 @@ class OneShot(StackCase):
         self.assertEqual(rc, 2, lines)
         self.assertIn("certInvalid", lines[0])
 
+    def test_trust_anchors_are_read_only_to_verify(self):
+        """A CA file that cannot be read fails only the probe that verifies."""
+        unreadable = os.path.join(self.stack.dir, "no-such-dir", "ca.pem")
+        rc, lines = self.probe("127.0.0.1:%d" % self.mta.port, "--ca-file", unreadable)
+        self.assertEqual(rc, 0, lines)
+        self.assertRegex(lines[0], r"^SMTP OK - ")
+        rc, lines = self.probe("127.0.0.1:%d" % self.mta.port, "--starttls",
+                               "--ca-file", unreadable)
+        self.assertEqual(rc, 0, lines)
+        self.assertIn("tls", perfdata(lines[0]))
+        rc, lines = self.probe("127.0.0.1:%d" % self.mta.port, "--starttls", "--verify",
+                               "--sni", "mta.smtpmon.test", "--ca-file", unreadable)
+        self.assertEqual(rc, 3, lines)
+        self.assertEqual(lines[0], "SMTP UNKNOWN - cannot load trust anchors from %s"
+                         % unreadable)
+
+    def test_the_one_shot_needs_no_daemon_module(self):
+        """smtpmond --probe is the program alone: net-snmp and the daemon are in
+        smtpmond-agent.so, which it loads only to run as a daemon."""
+        alone = os.path.join(self.stack.dir, "alone")
+        os.makedirs(alone, exist_ok=True)
+        exe = os.path.join(alone, "smtpmond")
+        subprocess.run(["cp", self.stack.smtpmond_path(), exe], check=True)
+        r = subprocess.run([exe, "--probe", "127.0.0.1:%d" % self.mta.port],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertRegex(r.stdout, r"^SMTP OK - ")
+        r = subprocess.run([exe, "-V"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("smtpmond: cannot load the daemon: ", r.stderr)
+        r = subprocess.run([self.stack.smtpmond_path(), "-V"], capture_output=True, text=True,
+                           timeout=30)
+        self.assertRegex(r.stdout, r"^smtpmond \(smtpmon\) \S+, net-snmp 5\.")
+
     def test_implicit_tls(self):
         rc, lines = self.probe("127.0.0.1:%d" % self.ports["implicit"], "--tls")
         self.assertEqual(rc, 0, lines)

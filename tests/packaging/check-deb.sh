@@ -50,6 +50,7 @@ holds() {   # PACKAGE ARCH PATH... : the package holds each path
 
 daemon_package() {
 	holds smtpmond "$arch" "-rwxr-xr-x usr/sbin/smtpmond" \
+		"-rw-r--r-- usr/lib/$multiarch/smtpmon/smtpmond-agent.so" \
 		"-rw-r--r-- lib/systemd/system/smtpmond.service" \
 		"-rw-r--r-- usr/share/man/man8/smtpmond.8.gz" \
 		"-rw-r--r-- usr/share/man/man5/smtpmond.conf.5.gz" \
