@@ -25,6 +25,7 @@ static const struct mib_column columns[] = {
 	S("CertSubject", 43), S("CertIssuer", 44), S("DisplayName", 45),
 	S("DiscontinuityTime", 46), S("LastWarning", 47), S("StatusReason", 48),
 	S("LastEnhancedCode", 49), S("DomainWatch", 50), S("MxHost", 51), S("MxPreference", 52),
+	S("DaneState", 53), S("DaneRecord", 54), S("DaneReason", 55),
 	R("Server", 2), R("Mailbox", 3), R("Status", 4), R("LastResult", 5),
 	R("LastError", 6), R("SendTime", 7), R("DeliveryTime", 8), R("LastSuccess", 9),
 	R("Probes", 10), R("Failures", 11), R("DisplayName", 12),
@@ -32,7 +33,8 @@ static const struct mib_column columns[] = {
 	D("Name", 2), D("Family", 3), D("Status", 4), D("StatusReason", 5), D("MxCount", 6),
 	D("AddressCount", 7), D("AddressesUp", 8), D("MxSet", 9), D("LastLookup", 10),
 	D("LastMxChange", 11), D("MxChange", 12), D("LastDnsError", 13), D("DnsInterval", 14),
-	D("DisplayName", 15),
+	D("DisplayName", 15), D("MtaStsState", 16), D("MtaStsMode", 17), D("MtaStsId", 18),
+	D("MtaStsMaxAge", 19), D("MtaStsFetched", 20), D("MtaStsMx", 21), D("MtaStsReason", 22),
 	{ NULL, 0, 0 },
 };
 #undef S

@@ -69,11 +69,34 @@ void mx_set_from_answer(struct mx_set *s, const char *domain, const struct dns_a
 	}
 }
 
+static int addr_cmp(const struct dns_addr *a, const struct dns_addr *b)
+{
+	if (a->family != b->family)
+		return a->family == AF_INET ? -1 : 1;
+	return memcmp(a->addr, b->addr, a->family == AF_INET ? 4 : 16);
+}
+
+/* In order, IPv4 first, whichever answer came first: rows, their numbers
+ * and the reasons that name them do not change with the answers' race. */
+static void add_address(struct mx_host *h, const struct dns_addr *a)
+{
+	unsigned at = h->naddr;
+
+	if (h->naddr == MX_ADDRS_MAX)
+		return;
+	while (at > 0 && addr_cmp(a, &h->addr[at - 1]) < 0) {
+		h->addr[at] = h->addr[at - 1];
+		at--;
+	}
+	h->addr[at] = *a;
+	h->naddr++;
+}
+
 void mx_host_add_answer(struct mx_host *h, const struct dns_answer *a)
 {
 	for (unsigned i = 0; i < a->count && h->naddr < MX_ADDRS_MAX; i++)
 		if (a->rec[i].type == DNS_TYPE_A || a->rec[i].type == DNS_TYPE_AAAA)
-			h->addr[h->naddr++] = a->rec[i].u.addr;
+			add_address(h, &a->rec[i].u.addr);
 	h->failed |= a->outcome == DNS_FAILED;
 	if (a->outcome == DNS_ANSWER || a->outcome == DNS_NODATA || h->error[0])
 		return;
@@ -106,7 +129,7 @@ void mx_set_keep_addresses(struct mx_set *now, const struct mx_set *before)
 
 		for (unsigned j = 0; old && j < old->naddr && h->naddr < MX_ADDRS_MAX; j++)
 			if (!has_address(h, &old->addr[j]))
-				h->addr[h->naddr++] = old->addr[j];
+				add_address(h, &old->addr[j]);
 	}
 }
 

@@ -17,6 +17,7 @@
 
 #include "core/monotime.h"
 #include "core/text.h"
+#include "probe/curl_glue.h"
 
 #define MASKS_MAX 16
 #define SOCKS_MAX 4              /* happy eyeballs opens at most two */
@@ -309,18 +310,6 @@ static int on_close(void *arg, curl_socket_t fd)
 	return close(fd);
 }
 
-/* The probe's trust store: smtpMonCaFile/CaPath, or the system's. */
-static CURLcode on_ssl_ctx(CURL *h, void *ssl_ctx, void *arg)
-{
-	X509_STORE *store = SSL_CTX_get_cert_store(arg);
-
-	(void)h;
-	if (!store || X509_STORE_up_ref(store) != 1)
-		return CURLE_SSL_CERTPROBLEM;
-	SSL_CTX_set_cert_store(ssl_ctx, store);
-	return CURLE_OK;
-}
-
 /* --- the outcome ------------------------------------------------------------- */
 
 static int reply_is_error(const struct mail_session *s)
@@ -497,15 +486,8 @@ static int on_curl_socket(CURL *h, curl_socket_t fd, int what, void *arg, void *
 
 static int on_curl_timer(CURLM *m, long timeout_ms, void *arg)
 {
-	struct mail_session *s = arg;
-	struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
-
 	(void)m;
-	if (timeout_ms < 0)
-		evtimer_del(s->timer);
-	else
-		evtimer_add(s->timer, &tv);
-	return 0;
+	return curl_glue_timer(((struct mail_session *)arg)->timer, timeout_ms);
 }
 
 /* --- a failure before curl ran: told from the loop, never inside a call ---- */
@@ -656,7 +638,7 @@ static int set_tls(struct mail_session *s)
 	bad |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, s->ep.verify ? 2L : 0L);
 	bad |= curl_easy_setopt(e, CURLOPT_CAINFO, NULL);   /* the store comes from TRUST */
 	bad |= curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
-	bad |= curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+	bad |= curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, curl_glue_trust);
 	bad |= curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, s->trust);
 	return bad;
 }

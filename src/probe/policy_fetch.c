@@ -13,6 +13,7 @@
 
 #include "core/mta_sts.h"
 #include "core/text.h"
+#include "probe/curl_glue.h"
 
 #define SOCKS_MAX 4
 
@@ -55,18 +56,6 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *arg)
 	memcpy(f->body + f->len, data, n);
 	f->len += n;
 	return n;
-}
-
-/* The store smtpMonCaFile/CaPath loaded, or the system's. */
-static CURLcode on_ssl_ctx(CURL *h, void *ssl_ctx, void *arg)
-{
-	X509_STORE *store = SSL_CTX_get_cert_store(arg);
-
-	(void)h;
-	if (!store || X509_STORE_up_ref(store) != 1)
-		return CURLE_SSL_CERTPROBLEM;
-	SSL_CTX_set_cert_store(ssl_ctx, store);
-	return CURLE_OK;
 }
 
 /* "text/plain" with any parameters ("; charset=utf-8"). */
@@ -179,15 +168,8 @@ static int on_curl_socket(CURL *h, curl_socket_t fd, int what, void *arg, void *
 
 static int on_curl_timer(CURLM *m, long timeout_ms, void *arg)
 {
-	struct policy_fetch *f = arg;
-	struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
-
 	(void)m;
-	if (timeout_ms < 0)
-		evtimer_del(f->timer);
-	else
-		evtimer_add(f->timer, &tv);
-	return 0;
+	return curl_glue_timer(((struct policy_fetch *)arg)->timer, timeout_ms);
 }
 
 /* "mta-sts.DOMAIN:PORT:ADDR,ADDR" for CURLOPT_RESOLVE. */
@@ -226,7 +208,7 @@ static int set_options(struct policy_fetch *f, const char *host, uint16_t port,
 	bad |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	bad |= curl_easy_setopt(e, CURLOPT_CAINFO, NULL);   /* the store comes from TRUST */
 	bad |= curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
-	bad |= curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+	bad |= curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, curl_glue_trust);
 	bad |= curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, f->trust);
 	bad |= curl_easy_setopt(e, CURLOPT_USERAGENT, "smtpmon (MTA-STS check)");
 	bad |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, f->errbuf);

@@ -6,14 +6,17 @@ row's Dane* columns, in the log and in one notification per change.
 
 DNS is nsd serving zones of the test's own, some DNSSEC-signed with keys the
 test makes (tests/fixtures/signedzone.py); smtpMonTrustAnchor is their DS
-records. The policies come from an HTTPS server on 127.0.25.80:443 with a
+records. The policies come from an HTTPS server on port 443 of a loopback
+address of the run's own (127.A.B.80, its MX hosts on 127.A.B.0/24) with a
 certificate from the test CA (tests/fixtures/policyweb.py), given to smtpmon
 as smtpMonCaFile. Every MX is a fake SMTP server offering STARTTLS with a
 certificate the test issued, on one port, the domains' :PORT (so the TLSA
 records are at _PORT._tcp.MXHOST)."""
 
 import os
+import random
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -35,20 +38,35 @@ STS_STATE = {"unknown": 1, "disabled": 2, "none": 3, "ok": 4, "dnsError": 5,
 STS_MODE = {"noPolicy": 1, "none": 2, "testing": 3, "enforce": 4}
 DANE = {"unknown": 1, "disabled": 2, "none": 3, "valid": 4, "unsigned": 5, "noTrustAnchor": 6,
         "unreachable": 7, "expiring": 8, "mismatch": 9, "bogus": 10, "dnsError": 11, "noTls": 12}
-WEB = "127.0.25.80"
 ROW_KEYS = "interval=2 timeout=3 failThreshold=1"
 
-# MX host -> (address, certificate name): every MX its own fake and certificate.
-MX = {
-    "mx1.dane.test": "127.0.25.11", "mx1.ta.test": "127.0.25.21",
-    "mx1.exp.test": "127.0.25.31", "mx1.bogus.test": "127.0.25.41",
-    "mx1.plain.test": "127.0.25.51", "mx1.nodane.test": "127.0.25.61",
-    "mx1.sts.test": "127.0.25.71", "mx2.sts.test": "127.0.25.72", "mx3.sts.test": "127.0.25.73",
-    "mx1.testing.test": "127.0.25.74", "mx2.testing.test": "127.0.25.75",
-    "mx1.redir.test": "127.0.25.76", "mx1.big.test": "127.0.25.77",
-    "mx1.bad.test": "127.0.25.78", "mx1.down.test": "127.0.25.79",
-    "mx1.badcert.test": "127.0.25.82", "mx1.html.test": "127.0.25.83",
+def free_net():
+    """127.A.B.0/24 with port 443 free on .80: a run of its own, so that the
+    plain passes of both front ends, side by side, never share an address."""
+    rng = random.SystemRandom()
+    for _ in range(50):
+        net = "127.%d.%d." % (rng.randint(100, 199), rng.randint(0, 255))
+        try:
+            with socket.socket() as s:
+                s.bind((net + "80", 443))
+            return net
+        except OSError:
+            continue
+    raise RuntimeError("no 127.A.B.80:443 free")
+
+
+NET = free_net()
+WEB = NET + "80"
+# MX host -> its address; every MX its own fake and certificate.
+LAST_OCTET = {
+    "mx1.dane.test": 11, "mx1.ta.test": 21, "mx1.exp.test": 31, "mx1.bogus.test": 41,
+    "mx1.plain.test": 51, "mx1.nodane.test": 61,
+    "mx1.sts.test": 71, "mx2.sts.test": 72, "mx3.sts.test": 73,
+    "mx1.testing.test": 74, "mx2.testing.test": 75,
+    "mx1.redir.test": 76, "mx1.big.test": 77, "mx1.bad.test": 78, "mx1.down.test": 79,
+    "mx1.badcert.test": 82, "mx1.html.test": 83,
 }
+MX = {mx: NET + str(n) for mx, n in LAST_OCTET.items()}
 POLICY_DOMAINS = ["sts.test", "testing.test", "redir.test", "big.test", "bad.test",
                   "down.test", "badcert.test", "html.test"]
 
@@ -103,7 +121,7 @@ def zones(stack_certs, port, sts_changed=False):
     for d in POLICY_DOMAINS:
         extra = list(sts_extra)
         if d == "down.test":
-            extra[1] = "mta-sts 1 IN A 127.0.25.81"      # nothing listens there
+            extra[1] = "mta-sts 1 IN A %s81" % NET      # nothing listens there
         out[d] = mx_zone(d, False, extra)
     return out
 
@@ -452,7 +470,7 @@ class Reload(unittest.TestCase):
         before_rows, before_domains = rows(), domains()
         before = len(tls_traps())
         stack.reload_smtpmond(conf)           # the plugin rebuilds the module at SIGHUP
-        time.sleep(12)                        # two rounds of checks at dnsInterval=5
+        time.sleep(8)                         # a round of checks at dnsInterval=5, and more
         self.assertEqual(names(tls_traps()[before:]), [])
         after = domains()
         for w in ("sts", "testing", "redir", "badcert"):

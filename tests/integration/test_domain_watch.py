@@ -198,7 +198,9 @@ def watch_lines(port):
         "smtpMonDomain four four.test:%d family=ipv4 helo=%s %s" % (port, HELO, ROW_KEYS),
         "smtpMonDomain chg chg.test:%d family=both dnsInterval=5 %s" % (port, ROW_KEYS),
         "smtpMonDomain null null.test:%d %s" % (port, ROW_KEYS),
-        "smtpMonDomain nomx nomx.test:%d %s" % (port, ROW_KEYS),
+        # Probed by name: failThreshold=2 rides out MxSetChange's restart of
+        # dnsmasq (it cannot reload MX records), which a probe may fall into.
+        "smtpMonDomain nomx nomx.test:%d interval=1 timeout=2 failThreshold=2" % port,
         "smtpMonDomain ghost ghost.test:%d %s" % (port, ROW_KEYS),
         "smtpMonDomain lost lost.test:%d %s" % (port, ROW_KEYS),
         "smtpMonDomain gone gone.test:%d %s" % (port, ROW_KEYS),
@@ -408,7 +410,9 @@ class FamilyIpv4(unittest.TestCase):
         seconds, but never twice in less than 5 s."""
         stack.wait_for(lambda: len(dns.mx_queries("four.test")) >= 3, 15,
                        "three MX lookups of four.test")
-        times = dns.mx_queries("four.test")
+        # A resolver that has no answer within its retransmission timeout
+        # (a busy machine) asks again in the same second: one lookup.
+        times = sorted(set(dns.mx_queries("four.test")))
         gaps = [b - a for a, b in zip(times, times[1:])]
         self.assertGreaterEqual(min(gaps), 4, times)      # the log counts whole seconds
         self.assertLessEqual(max(gaps), 12, times)

@@ -127,7 +127,9 @@ class History(StackCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         hist = stack.history()
         self.assertEqual(len(hist["h"]), 3)
-        self.assertLessEqual(len(hist["other"]), 3)
+        # A walk takes time: an entry "other" gained while it was walked
+        # shows beside the three it had.
+        self.assertLessEqual(len(hist["other"]), 4)
         r = stack.snmp("snmpset", GLOBAL + ".10.0", "u", 1001, community="private", check=False)
         self.assertIn("wrongValue", r.stdout + r.stderr)
         r = stack.snmp("snmpset", GLOBAL + ".10.0", "u", 0, community="private", check=False)

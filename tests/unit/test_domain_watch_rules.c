@@ -211,6 +211,32 @@ static void family_both_makes_a_row_per_address_and_the_others_one_per_host(void
 	assert_int_equal(mx_set_addresses(&s, DOMAIN_FAMILY_IPV6), 1);
 }
 
+static void addresses_are_in_order_whichever_answer_came_first(void **state)
+{
+	struct mx_host a, b;
+	char where[2][64];
+	struct mx_row row = { 0 };
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	add_address(&a, "192.0.2.20");          /* A, then AAAA */
+	add_address(&a, "192.0.2.3");
+	add_address(&a, "2001:db8::1");
+	add_address(&b, "2001:db8::1");         /* AAAA, then A */
+	add_address(&b, "192.0.2.3");
+	add_address(&b, "192.0.2.20");
+	assert_int_equal(a.naddr, 3);
+	assert_memory_equal(a.addr, b.addr, sizeof(a.addr[0]) * 3);
+	for (int i = 0; i < 2; i++) {
+		row.addr = a.addr[i];
+		mx_row_where(&row, where[i], sizeof(where[i]));
+	}
+	assert_string_equal(where[0], "192.0.2.3");
+	assert_string_equal(where[1], "192.0.2.20");
+	assert_int_equal(a.addr[2].family, AF_INET6);
+}
+
 static void a_failed_address_question_keeps_the_addresses_seen_before(void **state)
 {
 	struct mx_set before, now;
@@ -407,6 +433,7 @@ int main(void)
 		cmocka_unit_test(mx_hosts_by_preference_and_once_each),
 		cmocka_unit_test(no_mx_is_the_domain_itself_and_null_mx_takes_no_mail),
 		cmocka_unit_test(family_both_makes_a_row_per_address_and_the_others_one_per_host),
+		cmocka_unit_test(addresses_are_in_order_whichever_answer_came_first),
 		cmocka_unit_test(a_failed_address_question_keeps_the_addresses_seen_before),
 		cmocka_unit_test(rows_keep_their_numbers_and_new_ones_never_reuse_a_number_just_given_up),
 		cmocka_unit_test(the_mx_set_change_says_what_was_added_and_removed),
