@@ -198,10 +198,11 @@ def watch_lines(port):
         "smtpMonDomain four four.test:%d family=ipv4 helo=%s %s" % (port, HELO, ROW_KEYS),
         "smtpMonDomain chg chg.test:%d family=both dnsInterval=5 %s" % (port, ROW_KEYS),
         "smtpMonDomain null null.test:%d %s" % (port, ROW_KEYS),
-        # Probed by name: failThreshold=2 rides out MxSetChange's restart of
-        # dnsmasq (it cannot reload MX records), which a probe may fall into.
+        # nomx and ghost are probed by name: failThreshold=2 rides out
+        # MxSetChange's restart of dnsmasq (it cannot reload MX records),
+        # which a probe may fall into.
         "smtpMonDomain nomx nomx.test:%d interval=1 timeout=2 failThreshold=2" % port,
-        "smtpMonDomain ghost ghost.test:%d %s" % (port, ROW_KEYS),
+        "smtpMonDomain ghost ghost.test:%d interval=1 timeout=2 failThreshold=2" % port,
         "smtpMonDomain lost lost.test:%d %s" % (port, ROW_KEYS),
         "smtpMonDomain gone gone.test:%d %s" % (port, ROW_KEYS),
     ]

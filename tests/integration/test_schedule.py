@@ -29,8 +29,12 @@ class Schedule(StackCase):
         firsts = sorted(self.stack.fake_events("s%d" % i, "accept")[0]["t"] for i in range(N))
         gaps = [b - a for a, b in zip(firsts, firsts[1:])]
         # 10 servers over 4 s: one every 0.4 s, give or take the loop's jitter.
+        # The times are the fake server's accepts: when it stalls (a loaded
+        # machine) it accepts two waiting connections at once, so one short
+        # gap is its own; a schedule that fires together makes many.
         self.assertGreater(firsts[-1] - firsts[0], 3.0, firsts)
-        self.assertGreater(min(gaps), 0.2, gaps)
+        self.assertLessEqual(len([g for g in gaps if g <= 0.2]), 1, gaps)
+        self.assertGreater(sorted(gaps)[len(gaps) // 2], 0.3, gaps)
 
     def test_a_servers_probes_never_overlap(self):
         accepts = self.stack.fake_events("slow", "accept")
