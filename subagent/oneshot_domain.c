@@ -2,11 +2,11 @@
 #include "oneshot_domain.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <event2/dns.h>
 #include <event2/event.h>
 
 #include "agent/host_name.h"
@@ -14,12 +14,8 @@
 #include "core/fqdn.h"
 #include "core/monotime.h"
 #include "core/settings.h"
-#include "core/text.h"
-#include "probe/conn_gate.h"
-#include "probe/dns_client.h"
 #include "probe/domain_watch.h"
 #include "probe/probe_thread.h"
-#include "probe/tls.h"
 #include "shared/notify_queue.h"
 
 enum { STATE_OK, STATE_WARNING, STATE_CRITICAL, STATE_UNKNOWN };
@@ -29,8 +25,7 @@ struct oneshot_domain {
 	char spec[TARGET_HOST_MAX + 16];        /* HOST[:PORT] */
 	char keys[1024];                        /* the options as smtpMonDomain keys */
 	int dane_only;                          /* --dane: HOST is one MX */
-	const char *ca_file, *ca_path, *anchor;
-	struct smtpmon_settings settings;       /* resolvers */
+	struct smtpmon_settings settings;       /* resolvers, CA files, trust anchors */
 	struct domain_config cfg;
 	struct mx_set *set;
 	struct domain_policy_report *report;
@@ -71,6 +66,11 @@ static int add_resolver(struct oneshot_domain *o, const char *addr)
 	return 0;
 }
 
+static int set_path(char dst[PATH_MAX], const char *arg)
+{
+	return snprintf(dst, PATH_MAX, "%s", arg) < PATH_MAX ? 0 : -1;
+}
+
 static int apply_option(struct oneshot_domain *o, int c, const char *arg)
 {
 	switch (c) {
@@ -78,10 +78,10 @@ static int apply_option(struct oneshot_domain *o, int c, const char *arg)
 		  0 : -1;
 	case 'D': return 0;
 	case 'N': o->dane_only = 1; return add_key(o, "mtaSts", "no");
-	case 'a': o->anchor = arg; return 0;
+	case 'a': return set_path(o->settings.trust_anchor, arg);
 	case 'r': return add_resolver(o, arg);
-	case 'f': o->ca_file = arg; return 0;
-	case 'd': o->ca_path = arg; return 0;
+	case 'f': return set_path(o->settings.ca_file, arg);
+	case 'd': return set_path(o->settings.ca_path, arg);
 	case 't': return add_key(o, "timeout", arg);
 	case 'e': return add_key(o, "helo", arg);
 	case 'F': return add_key(o, "family", arg);
@@ -129,48 +129,18 @@ static int parse(struct oneshot_domain *o, int argc, char **argv)
 
 /* --- the run ----------------------------------------------------------------- */
 
-struct parts {
-	struct event_base *base;
-	struct evdns_base *dns;
-	SSL_CTX *tls;
-	struct conn_gate *gate;
-	struct dns_client *resolver, *validator;
-	char helo[TARGET_HELO_MAX + 1];
-};
-
-static int make_parts(struct oneshot_domain *o, struct parts *p, char *err, size_t errlen)
+/* The probe thread's parts (probe_thread.h), run on this thread: trust
+ * anchors that cannot be read are an error here, not a warning. */
+static struct probe_thread *make_parts(const struct oneshot_domain *o, char *err,
+				       size_t errlen)
 {
-	struct fqdn_names ask = { 0 };
+	struct probe_thread *t = probe_thread_new(&o->settings, 0, err, errlen);
 
-	smtpmon_default_helo(p->helo, sizeof(p->helo), &ask);
-	if (!(p->base = event_base_new()) || !(p->dns = evdns_base_new(p->base, 0)))
-		return text_error(err, errlen, "%s", "out of memory");
-	if (o->settings.nresolvers)
-		for (unsigned i = 0; i < o->settings.nresolvers; i++)
-			evdns_base_nameserver_ip_add(p->dns, o->settings.resolver[i]);
-	else
-		evdns_base_resolv_conf_parse(p->dns, DNS_OPTIONS_ALL, "/etc/resolv.conf");
-	evdns_base_load_hosts(p->dns, NULL);
-	if (!(p->tls = tls_context_new(o->ca_file, o->ca_path, err, errlen)) ||
-	    !(p->gate = conn_gate_new(p->base, 0)) ||
-	    !(p->resolver = dns_client_new(p->base, &o->settings, NULL, err, errlen)))
-		return -1;
-	if (o->anchor && !(p->validator = dns_client_new(p->base, &o->settings, o->anchor, err,
-							 errlen)))
-		return -1;
-	return 0;
-}
-
-static void free_parts(struct parts *p)
-{
-	dns_client_free(p->validator);
-	dns_client_free(p->resolver);
-	conn_gate_free(p->gate);
-	SSL_CTX_free(p->tls);
-	if (p->dns)
-		evdns_base_free(p->dns, 0);
-	if (p->base)
-		event_base_free(p->base);
+	if (t && o->settings.trust_anchor[0] && !probe_thread_validator(t)) {
+		probe_thread_free(t);
+		return NULL;
+	}
+	return t;
 }
 
 /* A round is over when the MX set came and either no checks follow it (no
@@ -196,32 +166,37 @@ static void tick(evutil_socket_t fd, short what, void *arg)
 
 static int run(struct oneshot_domain *o, char *err, size_t errlen)
 {
-	struct parts p = { 0 };
+	struct probe_thread *t = make_parts(o, err, errlen);
 	struct notify_queue *activity = notify_queue_new(64, 0);
 	struct domain_watches *set = NULL;
 	struct domain_watch *w = NULL;
 	struct event *ev = NULL;
 	struct timeval every = { 0, 50000 };
 	uint64_t until = monotime_us() + (10u + 3u * o->cfg.opt.timeout_s) * 1000000ull;
+	char helo[TARGET_HELO_MAX + 1];
+	struct fqdn_names ask = { 0 };
 	int rc = -1;
 
-	if (activity && make_parts(o, &p, err, errlen) == 0) {
-		struct loop_parts loop = { p.base, p.dns, p.tls, p.gate, p.resolver, p.validator,
-					   p.helo };
+	smtpmon_default_helo(helo, sizeof(helo), &ask);
+	if (t && activity) {
+		struct loop_parts loop = {
+			probe_thread_base(t), probe_thread_dns(t), probe_thread_tls(t),
+			probe_thread_gate(t), probe_thread_resolver(t), probe_thread_validator(t), helo,
+		};
 
 		set = domain_watches_new(&loop, activity);
 		w = set ? domain_watches_add(set, &o->cfg, 0) : NULL;
-		ev = event_new(p.base, -1, EV_PERSIST, tick, NULL);
+		ev = event_new(loop.base, -1, EV_PERSIST, tick, NULL);
 	}
 	if (w && ev && event_add(ev, &every) == 0) {
 		while (!finished(o, set, w) && monotime_us() < until)
-			event_base_loop(p.base, EVLOOP_ONCE);
+			event_base_loop(probe_thread_base(t), EVLOOP_ONCE);
 		rc = o->set ? 0 : (snprintf(err, errlen, "no answer in time"), -1);
 	}
 	if (ev)
 		event_free(ev);
 	domain_watches_free(set);
-	free_parts(&p);
+	probe_thread_free(t);
 	notify_queue_free(activity);
 	return rc;
 }

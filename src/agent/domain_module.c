@@ -32,24 +32,6 @@ static struct domain_entry *find_entry(struct domain_module *m, const char *name
 
 /* --- the rows a watch makes ------------------------------------------------ */
 
-/* The row's explicit keys: the watch's, with the MX host as the TLS name
- * (a certificate is for the MX name, whatever address it is reached at). */
-static void row_spec(const struct domain_entry *e, const struct mx_row *r,
-		     struct target_config *spec)
-{
-	memset(spec, 0, sizeof(*spec));
-	mx_row_name(e->cfg.name, r, spec->name, sizeof(spec->name));
-	mx_row_where(r, spec->host, sizeof(spec->host));
-	spec->port = e->cfg.port;
-	spec->opt = e->cfg.opt;
-	snprintf(spec->opt.sni, sizeof(spec->opt.sni), "%s", r->mx);
-	spec->opt.set |= OPT_SNI;
-	if (!r->addr.family && e->cfg.family != DOMAIN_FAMILY_ANY) {
-		spec->opt.family = e->cfg.family == DOMAIN_FAMILY_IPV4 ? FAMILY_IPV4 : FAMILY_IPV6;
-		spec->opt.set |= OPT_FAMILY;
-	}
-}
-
 /* T is E's own row (a name may have been taken by a configured server). */
 struct target *domain_module_row(struct domain_module *m, const struct domain_entry *e,
 				 const struct mx_row *r)
@@ -93,7 +75,7 @@ static void add_row(struct domain_module *m, struct domain_entry *e, const struc
 	struct target *t = NULL;
 	const char *why = "out of memory";
 
-	row_spec(e, r, &spec);
+	mx_row_target(&e->cfg, r, &spec);
 	if (o && store_find(m->rows->store, spec.name))
 		why = "the name is taken";
 	else if (o && m->rows->store->count >= m->rows->settings->limits.rows)

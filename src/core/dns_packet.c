@@ -289,3 +289,17 @@ const char *dns_outcome_text(const struct dns_answer *a, char *buf, size_t size)
 		snprintf(buf, size, "%s", a->error[0] ? a->error : "no answer");
 	return buf;
 }
+
+static int family_rank(int family)
+{
+	return family == AF_INET ? 1 : family == AF_INET6 ? 2 : 0;
+}
+
+int dns_addr_cmp(const struct dns_addr *a, const struct dns_addr *b)
+{
+	int d = family_rank(a->family) - family_rank(b->family);
+
+	if (d != 0 || a->family == 0)
+		return d;
+	return memcmp(a->addr, b->addr, a->family == AF_INET ? 4 : 16);
+}

@@ -74,6 +74,10 @@ struct dns_answer {
  * skipped; an unreadable record of QTYPE fails the whole answer. */
 int dns_packet_read(const unsigned char *packet, size_t len, int qtype, struct dns_answer *a);
 
+/* Orders addresses: family 0 (none: a host reached by name), then IPv4,
+ * then IPv6, each by its octets; 0 when they are the same. */
+int dns_addr_cmp(const struct dns_addr *a, const struct dns_addr *b);
+
 /* "A", "MX", ... or "TYPE65" for the log. */
 const char *dns_type_name(int type);
 

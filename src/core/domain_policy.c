@@ -4,22 +4,21 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "core/text.h"
 
-static enum mta_sts_state say(enum mta_sts_state s, char *reason, size_t size,
-			      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* STATE, with why in REASON: for both judges' states (enums convert). */
+static int say(int state, char *reason, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
-static enum mta_sts_state say(enum mta_sts_state s, char *reason, size_t size,
-			      const char *fmt, ...)
+static int say(int state, char *reason, size_t size, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(reason, size, fmt, ap);
 	va_end(ap);
-	return s;
+	return state;
 }
 
 void tlsa_set_from_answer(struct tlsa_set *t, const char *mx, const struct dns_answer *a)
@@ -56,19 +55,11 @@ const struct tlsa_set *policy_tlsa_for(const struct domain_policy_report *r, con
 	return NULL;
 }
 
-/* Family 0 is "by name"; an IPv4 address fills the first 4 bytes. */
-static int same_addr(const struct dns_addr *a, const struct dns_addr *b)
-{
-	size_t n = a->family == AF_INET ? 4 : a->family == AF_INET6 ? 16 : 0;
-
-	return a->family == b->family && memcmp(a->addr, b->addr, n) == 0;
-}
-
 const struct tls_check *policy_check_for(const struct domain_policy_report *r, const char *mx,
 					 const struct dns_addr *where)
 {
 	for (unsigned i = 0; i < r->nchecks; i++)
-		if (strcmp(r->check[i].mx, mx) == 0 && same_addr(&r->check[i].addr, where))
+		if (strcmp(r->check[i].mx, mx) == 0 && dns_addr_cmp(&r->check[i].addr, where) == 0)
 			return &r->check[i];
 	return NULL;
 }
@@ -193,38 +184,25 @@ enum mta_sts_state mta_sts_judge(const struct domain_policy_report *r, const str
 
 /* --- DANE -------------------------------------------------------------------- */
 
-static enum dane_state dsay(enum dane_state s, char *reason, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static enum dane_state dsay(enum dane_state s, char *reason, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(reason, size, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
 /* What the records say before any connection. DANE_VALID: go on. */
 static enum dane_state records_state(int have_anchor, const struct tlsa_set *t, char *reason,
 				     size_t size)
 {
 	if (t->bogus)
-		return dsay(DANE_BOGUS, reason, size, "the TLSA records of %s fail DNSSEC validation "
+		return say(DANE_BOGUS, reason, size, "the TLSA records of %s fail DNSSEC validation "
 			    "(%s): DANE senders defer mail to it", t->mx, t->error);
 	if (t->outcome == DNS_FAILED)
-		return dsay(DANE_DNS_ERROR, reason, size, "the TLSA lookup for %s failed (%s): DANE "
+		return say(DANE_DNS_ERROR, reason, size, "the TLSA lookup for %s failed (%s): DANE "
 			    "senders defer mail to it", t->mx, t->error);
 	if (t->outcome != DNS_ANSWER || t->usable == 0)
-		return dsay(DANE_NONE, reason, size, "%s", t->unusable ?
+		return say(DANE_NONE, reason, size, "%s", t->unusable ?
 			    "only PKIX-TA(0) or PKIX-EE(1) TLSA records, which SMTP senders ignore"
 			    : "no TLSA records: DANE does not apply");
 	if (!have_anchor)
-		return dsay(DANE_NO_TRUST_ANCHOR, reason, size, "%s", "TLSA records found, but "
+		return say(DANE_NO_TRUST_ANCHOR, reason, size, "%s", "TLSA records found, but "
 			    "without smtpMonTrustAnchor they cannot be validated");
 	if (!t->secure)
-		return dsay(DANE_UNSIGNED, reason, size, "%s", "the TLSA records are not "
+		return say(DANE_UNSIGNED, reason, size, "%s", "the TLSA records are not "
 			    "DNSSEC-signed: senders ignore them");
 	return DANE_VALID;
 }
@@ -237,27 +215,27 @@ enum dane_state dane_judge(int have_anchor, const struct tlsa_set *t, const stru
 
 	record[0] = '\0';
 	if (!t)
-		return dsay(DANE_DISABLED, reason, size, "%s", "not checked (dane=no)");
+		return say(DANE_DISABLED, reason, size, "%s", "not checked (dane=no)");
 	if ((st = records_state(have_anchor, t, reason, size)) != DANE_VALID)
 		return st;
 	if (!c || c->outcome == TLS_CHECK_NOT_RUN)
-		return dsay(DANE_UNKNOWN, reason, size, "%s", "not checked yet");
+		return say(DANE_UNKNOWN, reason, size, "%s", "not checked yet");
 	if (c->outcome == TLS_CHECK_UNREACHABLE)
-		return dsay(DANE_UNREACHABLE, reason, size, "cannot check: %s", c->error);
+		return say(DANE_UNREACHABLE, reason, size, "cannot check: %s", c->error);
 	if (c->outcome == TLS_CHECK_NO_TLS)
-		return dsay(DANE_NO_TLS, reason, size, "%s: DANE senders defer mail to it", c->error);
+		return say(DANE_NO_TLS, reason, size, "%s: DANE senders defer mail to it", c->error);
 	if (!c->dane_checked)
-		return dsay(DANE_NONE, reason, size, "%s", "none of the TLSA records could be used: "
+		return say(DANE_NONE, reason, size, "%s", "none of the TLSA records could be used: "
 			    "senders treat the MX as without DANE");
 	if (!c->dane_ok)
-		return dsay(DANE_MISMATCH, reason, size, "no TLSA record matches the certificate "
+		return say(DANE_MISMATCH, reason, size, "no TLSA record matches the certificate "
 			    "presented (%s): DANE senders do not deliver to it", c->dane_error);
 	snprintf(record, rsize, "%s", c->dane_record);
 	if (c->spare == 0 && c->days_left <= (int32_t)warn_days)
-		return dsay(DANE_EXPIRING, reason, size, "%s matches, but the certificate expires in "
+		return say(DANE_EXPIRING, reason, size, "%s matches, but the certificate expires in "
 			    "%d days and no record for a next key is published: publish it before "
 			    "the certificate is replaced", c->dane_record, (int)c->days_left);
-	return dsay(DANE_VALID, reason, size, "%s matches the certificate presented (%u record%s "
+	return say(DANE_VALID, reason, size, "%s matches the certificate presented (%u record%s "
 		    "for a next key; it expires in %d days)", c->dane_record, c->spare,
 		    c->spare == 1 ? "" : "s", (int)c->days_left);
 }

@@ -69,13 +69,6 @@ void mx_set_from_answer(struct mx_set *s, const char *domain, const struct dns_a
 	}
 }
 
-static int addr_cmp(const struct dns_addr *a, const struct dns_addr *b)
-{
-	if (a->family != b->family)
-		return a->family == AF_INET ? -1 : 1;
-	return memcmp(a->addr, b->addr, a->family == AF_INET ? 4 : 16);
-}
-
 /* In order, IPv4 first, whichever answer came first: rows, their numbers
  * and the reasons that name them do not change with the answers' race. */
 static void add_address(struct mx_host *h, const struct dns_addr *a)
@@ -84,7 +77,7 @@ static void add_address(struct mx_host *h, const struct dns_addr *a)
 
 	if (h->naddr == MX_ADDRS_MAX)
 		return;
-	while (at > 0 && addr_cmp(a, &h->addr[at - 1]) < 0) {
+	while (at > 0 && dns_addr_cmp(a, &h->addr[at - 1]) < 0) {
 		h->addr[at] = h->addr[at - 1];
 		at--;
 	}
@@ -116,7 +109,7 @@ static const struct mx_host *host_named(const struct mx_set *s, const char *name
 static int has_address(const struct mx_host *h, const struct dns_addr *a)
 {
 	for (unsigned i = 0; i < h->naddr; i++)
-		if (h->addr[i].family == a->family && memcmp(h->addr[i].addr, a->addr, 16) == 0)
+		if (dns_addr_cmp(&h->addr[i], a) == 0)
 			return 1;
 	return 0;
 }
@@ -200,8 +193,7 @@ unsigned mx_rows(const struct mx_set *s, enum domain_family f, struct mx_row *ou
 
 static int same_row(const struct mx_row *a, const struct mx_row *b)
 {
-	return strcmp(a->mx, b->mx) == 0 && a->addr.family == b->addr.family &&
-	       memcmp(a->addr.addr, b->addr.addr, sizeof(a->addr.addr)) == 0;
+	return strcmp(a->mx, b->mx) == 0 && dns_addr_cmp(&a->addr, &b->addr) == 0;
 }
 
 static int number_taken(const struct mx_row *rows, unsigned n, unsigned number)
@@ -235,6 +227,22 @@ void mx_rows_number(const struct mx_row *prev, unsigned nprev, struct mx_row *ne
 void mx_row_name(const char *watch, const struct mx_row *r, char *out, size_t size)
 {
 	snprintf(out, size, "%s.%u", watch, r->number);
+}
+
+void mx_row_target(const struct domain_config *d, const struct mx_row *r,
+		   struct target_config *spec)
+{
+	memset(spec, 0, sizeof(*spec));
+	mx_row_name(d->name, r, spec->name, sizeof(spec->name));
+	mx_row_where(r, spec->host, sizeof(spec->host));
+	spec->port = d->port;
+	spec->opt = d->opt;
+	snprintf(spec->opt.sni, sizeof(spec->opt.sni), "%s", r->mx);
+	spec->opt.set |= OPT_SNI;
+	if (!r->addr.family && d->family != DOMAIN_FAMILY_ANY) {
+		spec->opt.family = d->family == DOMAIN_FAMILY_IPV4 ? FAMILY_IPV4 : FAMILY_IPV6;
+		spec->opt.set |= OPT_FAMILY;
+	}
 }
 
 void mx_row_where(const struct mx_row *r, char *out, size_t size)

@@ -77,6 +77,13 @@ void mx_rows_number(const struct mx_row *prev, unsigned nprev, struct mx_row *ne
 /* "WATCH.N" (TARGET_NAME_MAX + 1 bytes). */
 void mx_row_name(const char *watch, const struct mx_row *r, char *out, size_t size);
 
+/* The explicit keys of R's row of watch D: D's keys, HOST R's address or
+ * MX host, the MX host as the TLS name (a certificate is for the MX name,
+ * whatever address it is reached at), the watch's family when by name.
+ * The rows and the watch's TLS checks connect alike. */
+void mx_row_target(const struct domain_config *d, const struct mx_row *r,
+		   struct target_config *spec);
+
 /* The address of R as text ("192.0.2.1", "2001:db8::1"), or its MX host. */
 void mx_row_where(const struct mx_row *r, char *out, size_t size);
 

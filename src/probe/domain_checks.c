@@ -105,9 +105,8 @@ static void fetch_policy(struct domain_checks *c)
 			 c->cfg.domain);
 		return;
 	}
-	c->fetch = policy_fetch_start(c->parts.base, c->parts.trust, c->cfg.domain,
-				      c->parts.policy_port, c->addr, c->naddr,
-				      c->cfg.opt.timeout_s * 1000u, on_fetched, c);
+	c->fetch = policy_fetch_start(c->parts.base, c->parts.trust, c->cfg.domain, c->addr,
+				      c->naddr, c->cfg.opt.timeout_s * 1000u, on_fetched, c);
 	if (c->fetch) {
 		c->pending++;
 		return;
@@ -235,17 +234,13 @@ static void on_checked(void *arg)
 	settle(k->c);
 }
 
+/* The row's own target, with TLS: STARTTLS, or implicit as the row has it. */
 static void row_target(const struct domain_checks *c, const struct mx_row *row,
 		       struct target_config *t)
 {
-	memset(t, 0, sizeof(*t));
-	t->opt = c->cfg.opt;
+	mx_row_target(&c->cfg, row, t);
 	t->port = domain_port(&c->cfg);
-	mx_row_where(row, t->host, sizeof(t->host));
-	snprintf(t->opt.sni, sizeof(t->opt.sni), "%s", row->mx);
 	t->opt.tls = c->cfg.opt.tls == TLS_IMPLICIT ? TLS_IMPLICIT : TLS_STARTTLS;
-	t->opt.family = c->cfg.family == DOMAIN_FAMILY_IPV4 ? FAMILY_IPV4 :
-			c->cfg.family == DOMAIN_FAMILY_IPV6 ? FAMILY_IPV6 : FAMILY_ANY;
 }
 
 static void check_row(struct domain_checks *c, const struct mx_row *row, int policy)

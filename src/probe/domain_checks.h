@@ -28,7 +28,6 @@ struct domain_checks_parts {
 	struct conn_gate *gate;
 	SSL_CTX *trust;                 /* the policy's HTTPS */
 	const char *helo;
-	uint16_t policy_port;           /* 0: 443 */
 };
 
 /* The round is over: R is the callee's to free. */

@@ -172,12 +172,12 @@ static int on_curl_timer(CURLM *m, long timeout_ms, void *arg)
 	return curl_glue_timer(((struct policy_fetch *)arg)->timer, timeout_ms);
 }
 
-/* "mta-sts.DOMAIN:PORT:ADDR,ADDR" for CURLOPT_RESOLVE. */
-static struct curl_slist *resolve_entry(const char *host, uint16_t port,
-					const struct dns_addr *addrs, unsigned n)
+/* "mta-sts.DOMAIN:443:ADDR,ADDR" for CURLOPT_RESOLVE. */
+static struct curl_slist *resolve_entry(const char *host, const struct dns_addr *addrs,
+					unsigned n)
 {
 	char entry[DNS_NAME_MAX + 16 + 8 * (INET6_ADDRSTRLEN + 3)], one[INET6_ADDRSTRLEN];
-	int used = snprintf(entry, sizeof(entry), "%s:%u:", host, (unsigned)port);
+	int used = snprintf(entry, sizeof(entry), "%s:443:", host);
 
 	for (unsigned i = 0; i < n && i < 8 && used > 0 && (size_t)used < sizeof(entry); i++) {
 		if (!inet_ntop(addrs[i].family, addrs[i].addr, one, sizeof(one)))
@@ -189,14 +189,13 @@ static struct curl_slist *resolve_entry(const char *host, uint16_t port,
 	return curl_slist_append(NULL, entry);
 }
 
-static int set_options(struct policy_fetch *f, const char *host, uint16_t port,
-		       unsigned timeout_ms)
+static int set_options(struct policy_fetch *f, const char *host, unsigned timeout_ms)
 {
 	CURL *e = f->easy;
 	char url[DNS_NAME_MAX + 64];
 	int bad = 0;
 
-	snprintf(url, sizeof(url), "https://%s:%u/.well-known/mta-sts.txt", host, (unsigned)port);
+	snprintf(url, sizeof(url), "https://%s/.well-known/mta-sts.txt", host);
 	bad |= curl_easy_setopt(e, CURLOPT_URL, url);
 	bad |= curl_easy_setopt(e, CURLOPT_RESOLVE, f->resolve);
 	bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https");
@@ -222,8 +221,7 @@ static int set_options(struct policy_fetch *f, const char *host, uint16_t port,
 }
 
 struct policy_fetch *policy_fetch_start(struct event_base *base, SSL_CTX *trust,
-					const char *domain, uint16_t port,
-					const struct dns_addr *addrs, unsigned n,
+					const char *domain, const struct dns_addr *addrs, unsigned n,
 					unsigned timeout_ms, policy_fetched_fn done, void *arg)
 {
 	struct policy_fetch *f = calloc(1, sizeof(*f));
@@ -236,13 +234,12 @@ struct policy_fetch *policy_fetch_start(struct event_base *base, SSL_CTX *trust,
 	f->trust = trust;
 	f->done = done;
 	f->arg = arg;
-	port = port ? port : 443;
 	f->multi = curl_multi_init();
 	f->easy = curl_easy_init();
 	f->timer = evtimer_new(base, on_timer, f);
-	f->resolve = resolve_entry(host, port, addrs, n);
+	f->resolve = resolve_entry(host, addrs, n);
 	if (!f->multi || !f->easy || !f->timer || !f->resolve ||
-	    set_options(f, host, port, timeout_ms) != 0 ||
+	    set_options(f, host, timeout_ms) != 0 ||
 	    curl_multi_add_handle(f->multi, f->easy) != CURLM_OK) {
 		f->done = NULL;
 		policy_fetch_cancel(f);

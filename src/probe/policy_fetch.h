@@ -29,12 +29,11 @@ struct policy_fetched {
 
 typedef void (*policy_fetched_fn)(const struct policy_fetched *f, void *arg);
 
-/* Fetches the policy of DOMAIN from ADDRS (N, port 443 or PORT when not 0)
- * within TIMEOUT_MS, trusting TRUST's store. DONE runs once, from the
- * loop. NULL when out of memory (DONE does not run). */
+/* Fetches the policy of DOMAIN from ADDRS (N, port 443) within TIMEOUT_MS,
+ * trusting TRUST's store. DONE runs once, from the loop. NULL when out of
+ * memory (DONE does not run). */
 struct policy_fetch *policy_fetch_start(struct event_base *base, SSL_CTX *trust,
-					const char *domain, uint16_t port,
-					const struct dns_addr *addrs, unsigned n,
+					const char *domain, const struct dns_addr *addrs, unsigned n,
 					unsigned timeout_ms, policy_fetched_fn done, void *arg);
 
 /* DONE will not run. NULL allowed. */

@@ -497,7 +497,7 @@ static void tls_established(struct probe *p)
 	p->tls_done = 1;
 	tls_read_peer(ssl, &p->out.tls);
 	if (p->hook.after)
-		p->hook.after(ssl, p->hook.arg);
+		p->hook.after(ssl, &p->out.tls, p->hook.arg);
 	if (p->cfg.opt.verify_cert && tls_verify_result(ssl, why, sizeof(why)) != 0) {
 		decide_because(p, RESULT_CERT_INVALID, "TLS handshake: the server's certificate "
 			       "did not verify: %s", why);

@@ -9,6 +9,7 @@
 
 #include <openssl/ssl.h>
 struct probe_outcome;
+struct tls_facts;
 struct target_config;
 
 struct conn_gate;
@@ -43,11 +44,11 @@ int probe_start_within(struct probe_engine *e, const struct target_config *cfg,
 		       struct probe **handle);
 
 /* A look at a probe's TLS handshake, on the loop: BEFORE with the new SSL
- * (to add DANE records, say), AFTER once it is established, before the
- * probe judges it. */
+ * (to add DANE records, say), AFTER once it is established, with what the
+ * probe read of the peer (tls_read_peer), before the probe judges it. */
 struct probe_tls_hook {
 	void (*before)(SSL *ssl, void *arg);
-	void (*after)(SSL *ssl, void *arg);
+	void (*after)(SSL *ssl, const struct tls_facts *peer, void *arg);
 	void *arg;
 };
 

@@ -58,8 +58,11 @@ static int tlsa_data(X509 *cert, uint8_t selector, uint8_t mtype, unsigned char 
 	int ok = n > 0;
 
 	if (ok && mtype == 0) {
-		*len = (unsigned)n > EVP_MAX_MD_SIZE ? EVP_MAX_MD_SIZE : (unsigned)n;
-		memcpy(out, der, *len);
+		/* Longer than any record kept (dns_tlsa): it matches none. */
+		ok = (unsigned)n <= EVP_MAX_MD_SIZE;
+		*len = ok ? (unsigned)n : 0;
+		if (ok)
+			memcpy(out, der, *len);
 	} else if (ok) {
 		ok = EVP_Digest(der, (size_t)n, out, len, mtype == 1 ? EVP_sha256() : EVP_sha512(),
 				NULL);
@@ -137,16 +140,13 @@ static void dane_result(SSL *ssl, const struct tlsa_set *tlsa, struct tls_check 
 	tlsa_text(&t, out->dane_record, sizeof(out->dane_record));
 }
 
-static void inspect_after(SSL *ssl, void *arg)
+static void inspect_after(SSL *ssl, const struct tls_facts *peer, void *arg)
 {
 	struct tls_check_run *r = arg;
 	struct tls_check *out = r->out;
-	X509 *leaf = SSL_get0_peer_certificate(ssl);
-	int days = 0, secs = 0;
 
 	out->outcome = TLS_CHECK_DONE;
-	if (leaf && ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(leaf)))
-		out->days_left = secs < 0 ? days - 1 : days;
+	out->days_left = peer->days_left;
 	pkix_verify(ssl, out);
 	if (out->dane_checked)
 		dane_result(ssl, r->tlsa, out);
