@@ -237,6 +237,13 @@ class Stack:
         """A fake SMTP server process. listeners: {name: (scenario, addr)},
         addr '127.0.0.1' or '[::1]'; tls: (cert, key) for its TLS steps.
         Several may run; listener names must differ across them."""
+        return self.start_fake_process(listeners, tls)[0]
+
+    def start_fake_process(self, listeners, tls=None, port=0):
+        """start_fake's process, on PORT for every listener (0: each its
+        own free one): (ports, process). A fixed port may still be held by
+        an old process's last moments: tried again for up to 2 s."""
+        import json
         n = len(self.fake_logs)
         ports_file = os.path.join(self.dir, "fake-ports-%d.json" % n)
         log = os.path.join(self.dir, "fakesmtp-%d.jsonl" % n)
@@ -245,16 +252,23 @@ class Stack:
         if tls:
             argv += ["--tls-cert", tls[0], "--tls-key", tls[1]]
         for name, (scenario, addr) in listeners.items():
-            argv.append("%s=%s@%s:0" % (name, scenario, addr))
-        proc = self.group.start(argv, stdout=os.path.join(self.dir, "fakesmtp-%d.out" % n),
-                                stderr=subprocess.STDOUT, name="fakesmtp")
-        procs.wait_file(ports_file, timeout=10, proc=proc)
+            argv.append("%s=%s@%s:%d" % (name, scenario, addr, port))
+        for attempt in range(20 if port else 1):
+            proc = self.group.start(argv, stdout=os.path.join(self.dir, "fakesmtp-%d.out" % n),
+                                    stderr=subprocess.STDOUT, name="fakesmtp")
+            try:
+                procs.wait_file(ports_file, timeout=10, proc=proc)
+                break
+            except RuntimeError:
+                self.group.stop(proc, 1)
+                if attempt == (19 if port else 0):
+                    raise
+                time.sleep(0.1)
         self.fake_logs.append(log)
-        import json
         with open(ports_file) as f:
             ports = json.load(f)
         self.fake_ports.update(ports)
-        return ports
+        return ports, proc
 
     def start_exim(self, tls=None):
         """A real Exim; tls: (cert, key) to offer STARTTLS with."""

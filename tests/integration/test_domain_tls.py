@@ -18,18 +18,16 @@ import random
 import re
 import socket
 import subprocess
-import sys
 import time
 import unittest
 
-from harness import (COLUMNS, DOMAIN_COLUMNS, DOMAIN_TABLE, ROOT, TOP, name_index, new_stack,
+from harness import (COLUMNS, DOMAIN_COLUMNS, DOMAIN_TABLE, ROOT, name_index, new_stack,
                      only_for,
                      parse_trap)
 
 import certs  # noqa: E402 (tests/fixtures, on the path through harness)
 import mailzone  # noqa: E402
 import policyweb  # noqa: E402
-import procs  # noqa: E402
 import signedzone  # noqa: E402
 
 STS_STATE = {"unknown": 1, "disabled": 2, "none": 3, "ok": 4, "dnsError": 5,
@@ -152,24 +150,8 @@ def set_zones(**kw):
 
 def start_fake(mx, cert, key):
     """A fake MX offering STARTTLS with CERT on MX's address and PORT."""
-    log = os.path.join(stack.dir, "fake-%s.jsonl" % mx)
-    ports_file = os.path.join(stack.dir, "fake-%s-%d.json" % (mx, len(stack.fake_logs)))
-    argv = [sys.executable, os.path.join(TOP, "tests", "fixtures", "fakesmtp.py"),
-            "--ports-file", ports_file, "--log", log, "--tls-cert", cert, "--tls-key", key,
-            "%s=starttls@%s:%d" % (mx.replace(".", "_"), MX[mx], port)]
-    for attempt in range(20):     # a restart may meet the old socket's last moments
-        proc = stack.group.start(argv, stdout=os.path.join(stack.dir, "fake-%s.out" % mx),
-                                 stderr=subprocess.STDOUT, name="fakesmtp")
-        try:
-            procs.wait_file(ports_file, timeout=10, proc=proc)
-            break
-        except RuntimeError:
-            stack.group.stop(proc, 1)
-            if attempt == 19:
-                raise
-            time.sleep(0.1)
-    stack.fake_logs.append(log)
-    fake_procs[mx] = proc
+    _, fake_procs[mx] = stack.start_fake_process(
+        {mx.replace(".", "_"): ("starttls", MX[mx])}, tls=(cert, key), port=port)
 
 
 def issue_certs():

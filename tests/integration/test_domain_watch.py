@@ -14,16 +14,13 @@ stack of its own."""
 import os
 import re
 import socket
-import subprocess
-import sys
 import time
 import unittest
 
-from harness import (COLUMNS, DOMAIN_COLUMNS, DOMAIN_TABLE, RESULT, ROOT, STATUS, TABLE, TOP,
+from harness import (COLUMNS, DOMAIN_COLUMNS, DOMAIN_TABLE, RESULT, ROOT, STATUS, TABLE,
                      name_index, new_stack, parse_trap)
 
 import mailzone  # noqa: E402 (tests/fixtures, on the path through harness)
-import procs  # noqa: E402
 
 DOMAIN_STATUS = {"unknown": 1, "up": 2, "degraded": 3, "down": 4, "noMail": 5}
 FAMILY = {"any": 1, "ipv4": 2, "ipv6": 3, "both": 4}
@@ -75,26 +72,9 @@ class Fakes:
 
     def start(self, group, listeners):
         """listeners: {name: address}, each answering "ok"."""
-        stack = self.stack
-        n = len(stack.fake_logs)
-        ports_file = os.path.join(stack.dir, "fake-ports-%d.json" % n)
-        log = os.path.join(stack.dir, "fakesmtp-%d.jsonl" % n)
-        argv = [sys.executable, os.path.join(TOP, "tests", "fixtures", "fakesmtp.py"),
-                "--ports-file", ports_file, "--log", log]
-        for name, addr in listeners.items():
-            argv.append("%s=ok@%s:%d" % (name, "[%s]" % addr if ":" in addr else addr, self.port))
-        for attempt in range(20):    # a restart may meet the old sockets' last moments
-            proc = stack.group.start(argv, stdout=os.path.join(stack.dir, "fakesmtp-%d.out" % n),
-                                     stderr=subprocess.STDOUT, name="fakesmtp")
-            try:
-                procs.wait_file(ports_file, timeout=10, proc=proc)
-                break
-            except RuntimeError:
-                stack.group.stop(proc, 1)
-                if attempt == 19:
-                    raise
-                time.sleep(0.1)
-        stack.fake_logs.append(log)
+        _, proc = self.stack.start_fake_process(
+            {name: ("ok", "[%s]" % addr if ":" in addr else addr)
+             for name, addr in listeners.items()}, port=self.port)
         self.procs[group] = (proc, listeners)
 
     def stop(self, *groups):
